@@ -1,0 +1,203 @@
+//! `frontline`: the command-line tool for scenario authors.
+//!
+//! `check` prints compiler-style diagnostics, `analyze` reports how a scenario plays under
+//! every path (or many random ones), `graph` draws the scene graph, `play` is a small
+//! text-mode player and `schema` prints the JSON Schema for editors. All the work is done by
+//! `frontline-engine`; this crate only reads files and formats output.
+
+mod graph;
+mod play;
+mod render;
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{Context, Result};
+use clap::{Parser, Subcommand, ValueEnum};
+use frontline_engine::{Loaded, Severity, analysis, format, load};
+
+#[derive(Parser)]
+#[command(name = "frontline", version, about = "Check, analyse and play Frontline scenarios")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Check scenario files and print every problem with its position
+    Check {
+        /// Scenario files (.toml)
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Treat warnings as errors
+        #[arg(long)]
+        deny_warnings: bool,
+    },
+    /// Report endings, probabilities, meter ranges and best and worst paths
+    Analyze {
+        /// Scenario file
+        file: PathBuf,
+        /// Random playthroughs when the scenario is too large to enumerate
+        #[arg(long, default_value_t = 10_000)]
+        runs: u32,
+        /// Seed for random playthroughs
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Print JSON instead of a table
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print the scene graph as Mermaid or Graphviz DOT
+    Graph {
+        /// Scenario file
+        file: PathBuf,
+        /// Output format
+        #[arg(long, value_enum, default_value_t = GraphFormat::Mermaid)]
+        format: GraphFormat,
+    },
+    /// Play a scenario in the terminal
+    Play {
+        /// Scenario file
+        file: PathBuf,
+        /// Seed for chance outcomes (random when left out)
+        #[arg(long)]
+        seed: Option<u64>,
+    },
+    /// Print the JSON Schema of the scenario format
+    Schema,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum GraphFormat {
+    Mermaid,
+    Dot,
+}
+
+fn main() -> ExitCode {
+    match run(Cli::parse()) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("frontline: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<ExitCode> {
+    match cli.command {
+        Command::Check {
+            files,
+            deny_warnings,
+        } => check(&files, deny_warnings),
+        Command::Analyze {
+            file,
+            runs,
+            seed,
+            json,
+        } => {
+            let Some(loaded) = load_or_report(&file)? else {
+                return Ok(ExitCode::FAILURE);
+            };
+            let options = analysis::Options {
+                runs,
+                seed,
+                ..analysis::Options::default()
+            };
+            let report = analysis::analyze(&loaded.scenario, options);
+            if json {
+                println!("{}", serde_json::to_string_pretty(&report)?);
+            } else {
+                print!("{}", render::analysis_table(&loaded.scenario, &report));
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Graph { file, format } => {
+            let Some(loaded) = load_or_report(&file)? else {
+                return Ok(ExitCode::FAILURE);
+            };
+            print!(
+                "{}",
+                match format {
+                    GraphFormat::Mermaid => graph::mermaid(&loaded.scenario),
+                    GraphFormat::Dot => graph::dot(&loaded.scenario),
+                }
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Play { file, seed } => {
+            let Some(loaded) = load_or_report(&file)? else {
+                return Ok(ExitCode::FAILURE);
+            };
+            let seed = seed.unwrap_or_else(play::fresh_seed);
+            play::run(loaded.scenario, seed, &mut std::io::stdin().lock())?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Schema => {
+            println!("{}", serde_json::to_string_pretty(&format::json_schema())?);
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn read(path: &Path) -> Result<String> {
+    std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))
+}
+
+/// Loads a file, printing its diagnostics; `None` when it has errors.
+fn load_or_report(path: &Path) -> Result<Option<Loaded>> {
+    let src = read(path)?;
+    let name = path.display().to_string();
+    match load(&name, &src) {
+        Ok(loaded) => {
+            render::diagnostics(&src, &loaded.warnings);
+            Ok(Some(loaded))
+        }
+        Err(diags) => {
+            render::diagnostics(&src, &diags);
+            Ok(None)
+        }
+    }
+}
+
+fn check(files: &[PathBuf], deny_warnings: bool) -> Result<ExitCode> {
+    let mut errors = 0;
+    let mut warnings = 0;
+    for path in files {
+        let src = match read(path) {
+            Ok(src) => src,
+            Err(e) => {
+                anstream::eprintln!("{}: {e:#}", render::error_label());
+                errors += 1;
+                continue;
+            }
+        };
+        let name = path.display().to_string();
+        let diags = match load(&name, &src) {
+            Ok(loaded) => loaded.warnings,
+            Err(diags) => diags,
+        };
+        render::diagnostics(&src, &diags);
+        errors += diags.iter().filter(|d| d.severity == Severity::Error).count();
+        warnings += diags
+            .iter()
+            .filter(|d| d.severity == Severity::Warning)
+            .count();
+    }
+    let files_word = if files.len() == 1 { "file" } else { "files" };
+    anstream::eprintln!(
+        "checked {} {files_word}: {errors} error{}, {warnings} warning{}",
+        files.len(),
+        plural(errors),
+        plural(warnings)
+    );
+    Ok(if errors > 0 || (deny_warnings && warnings > 0) {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}

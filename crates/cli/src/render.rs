@@ -1,0 +1,130 @@
+//! Output formatting: diagnostics with a source excerpt, and the analysis table.
+
+use std::fmt::Write as _;
+
+use anstyle::{AnsiColor, Style};
+use frontline_engine::analysis::{Analysis, Method};
+use frontline_engine::diag::LineIndex;
+use frontline_engine::{Diagnostic, Scenario, Severity};
+
+const ERROR: Style = AnsiColor::Red.on_default().bold();
+const WARNING: Style = AnsiColor::Yellow.on_default().bold();
+const DIM: Style = AnsiColor::Blue.on_default().bold();
+
+pub fn error_label() -> String {
+    format!("{ERROR}error{ERROR:#}")
+}
+
+/// Prints diagnostics to stderr the way compilers do: `file:line:col: error: message`, then
+/// the line with a caret under the place. Colour only on a terminal (anstream strips it).
+pub fn diagnostics(src: &str, diags: &[Diagnostic]) {
+    let index = LineIndex::new(src);
+    for d in diags {
+        let (style, kind) = match d.severity {
+            Severity::Error => (ERROR, "error"),
+            Severity::Warning => (WARNING, "warning"),
+        };
+        anstream::eprintln!(
+            "{}:{}:{}: {style}{kind}{style:#}: {}",
+            d.file,
+            d.line,
+            d.col,
+            d.message
+        );
+        let line = index.line_text(d.line);
+        if !line.is_empty() {
+            let width = d.span.len().max(1).min(line.chars().count().saturating_sub(d.col - 1).max(1));
+            anstream::eprintln!("{DIM}{:>5} |{DIM:#} {line}", d.line);
+            anstream::eprintln!(
+                "{DIM}      |{DIM:#} {}{style}{}{style:#}",
+                " ".repeat(d.col - 1),
+                "^".repeat(width)
+            );
+        }
+    }
+}
+
+/// The analysis as a readable report.
+pub fn analysis_table(scenario: &Scenario, a: &Analysis) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "{} (version {})", scenario.meta.title, scenario.meta.version);
+    let _ = match &a.method {
+        Method::Exhaustive { paths } => writeln!(out, "every path enumerated: {paths} paths"),
+        Method::MonteCarlo { runs, seed } => {
+            writeln!(out, "random play: {runs} playthroughs from seed {seed}")
+        }
+    };
+    let _ = writeln!(out, "\nendings under random play");
+    let w = a.endings.iter().map(|e| e.id.len()).max().unwrap_or(6).max(6);
+    let _ = writeln!(out, "  {:<w$}  {:<9}  {:>7}  title", "ending", "rating", "chance");
+    for e in &a.endings {
+        let _ = writeln!(
+            out,
+            "  {:<w$}  {:<9}  {:>6.1}%  {}",
+            e.id,
+            e.rating.as_str(),
+            e.probability * 100.0,
+            e.title
+        );
+    }
+    let _ = writeln!(out, "\nmeters at the end");
+    let _ = writeln!(out, "  {:<14}  {:>4}  {:>6}  {:>4}", "meter", "min", "mean", "max");
+    for m in &a.meters {
+        let _ = writeln!(out, "  {:<14}  {:>4}  {:>6.1}  {:>4}", m.id, m.min, m.mean, m.max);
+    }
+    let _ = writeln!(
+        out,
+        "\nscore: mean {:.1}, pass mark {}, passes {:.1}% of random play",
+        a.mean_score,
+        scenario.scoring.pass,
+        a.pass_probability * 100.0
+    );
+    for (label, path) in [("best", &a.best), ("worst", &a.worst)] {
+        if let Some(p) = path {
+            let _ = writeln!(
+                out,
+                "\n{label} path: score {} -> {} ({})",
+                p.score,
+                p.ending,
+                p.rating.as_str()
+            );
+            for (n, s) in p.steps.iter().enumerate() {
+                let outcome = s
+                    .outcome
+                    .as_ref()
+                    .map(|o| format!(" [{o}]"))
+                    .unwrap_or_default();
+                let _ = writeln!(out, "  {:>2}. {} -> {}{outcome}", n + 1, s.scene, s.choice);
+            }
+        }
+    }
+    if a.never_taken.is_empty() {
+        let _ = writeln!(out, "\nevery choice is taken on some path");
+    } else {
+        let _ = writeln!(out, "\nchoices never taken: {}", a.never_taken.join(", "));
+    }
+    if a.unfinished > 0 {
+        let _ = writeln!(out, "playthroughs cut off in a loop: {}", a.unfinished);
+    }
+    let endings: Vec<String> = a
+        .greedy
+        .endings
+        .iter()
+        .map(|(id, p)| format!("{id} {:.1}%", p * 100.0))
+        .collect();
+    let _ = writeln!(
+        out,
+        "\ngreedy player (always the best-looking immediate effects): {}",
+        endings.join(", ")
+    );
+    let _ = writeln!(
+        out,
+        "greedy player reaches a best-rated ending: {}",
+        if a.greedy.best_ending_probability > 0.0 {
+            format!("yes, {:.1}% of the time", a.greedy.best_ending_probability * 100.0)
+        } else {
+            "no".to_owned()
+        }
+    );
+    out
+}

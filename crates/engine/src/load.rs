@@ -1,0 +1,1033 @@
+//! Loading: TOML text in, a validated [`Scenario`] (or every problem with a position) out.
+//!
+//! The stages run in order and each reports everything it finds before stopping:
+//! 1. TOML syntax (toml's recoverable parser reports several errors at once);
+//! 2. structure against the JSON Schema of [`crate::format`] (unknown fields, missing fields,
+//!    wrong types);
+//! 3. meaning: ids, references, tags, effects, probabilities, conditions, reachability;
+//! 4. warnings that need the whole scenario: unused meters and flags, one-choice scenes, and
+//!    endings or choices that no sequence of choices and chances reaches.
+
+use std::collections::{HashMap, HashSet, VecDeque};
+use std::ops::Range;
+
+use serde::Deserialize;
+use serde::de::IntoDeserializer;
+use toml::de::DeTable;
+
+use crate::condition::{self, Cmp, Cond};
+use crate::diag::{Diagnostic, Severity, Sink, hint};
+use crate::format::{self, EffectDef, ScenarioFile};
+use crate::principles;
+use crate::scenario::*;
+use crate::tree::{SchemaCheck, Seg, Tree};
+
+/// A scenario that loaded, with any warnings about it.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    /// The scenario.
+    pub scenario: Scenario,
+    /// Warnings, in file order.
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// How many distinct game states the warning pass explores before giving up on the
+/// "never reached" warnings. Enough for any hand-written scenario.
+const EXPLORE_BUDGET: usize = 50_000;
+
+/// Loads and validates a scenario. `file` is used only in diagnostics.
+///
+/// On failure returns every diagnostic found (errors, and the warnings found alongside them),
+/// in file order.
+pub fn load(file: &str, src: &str) -> Result<Loaded, Vec<Diagnostic>> {
+    let mut sink = Sink::new(file, src);
+    let (root, syntax) = DeTable::parse_recoverable(src);
+    if !syntax.is_empty() {
+        for e in syntax {
+            let span = e.span().unwrap_or(0..0);
+            sink.error(span, syntax_message(e.message()));
+        }
+        return Err(sink.finish());
+    }
+    let tree = Tree { root };
+
+    let schema = format::json_schema();
+    if let Some(check) = SchemaCheck::new(&schema) {
+        check.check_root(&tree.root, &schema, &mut sink);
+    }
+    if sink.has_errors() {
+        return Err(sink.finish());
+    }
+
+    let raw = match ScenarioFile::deserialize(tree.root.clone().into_deserializer()) {
+        Ok(raw) => raw,
+        Err(e) => {
+            // The schema check should have caught this; report it rather than lose it.
+            sink.error(e.span().unwrap_or(0..0), e.message().to_owned());
+            return Err(sink.finish());
+        }
+    };
+
+    let mut builder = Builder {
+        src,
+        tree: &tree,
+        sink: &mut sink,
+        raw: &raw,
+        meter_ids: Vec::new(),
+        flag_ids: Vec::new(),
+        flags_read: HashSet::new(),
+        meters_used: HashSet::new(),
+    };
+    let scenario = builder.build();
+    match scenario {
+        Some(scenario) if !sink.has_errors() => {
+            warn_unreached(&scenario, &raw, &tree, &mut sink);
+            Ok(Loaded {
+                scenario,
+                warnings: sink.finish(),
+            })
+        }
+        _ => Err(sink.finish()),
+    }
+}
+
+/// Only the errors among diagnostics.
+pub fn errors(diags: &[Diagnostic]) -> impl Iterator<Item = &Diagnostic> {
+    diags.iter().filter(|d| d.severity == Severity::Error)
+}
+
+/// toml's messages are already lower-case; keep only the first line (the rest is its own
+/// rendering of the source, which we do ourselves).
+fn syntax_message(message: &str) -> String {
+    let first = message.lines().next().unwrap_or("invalid TOML").trim();
+    format!("invalid TOML: {}", first.trim_end_matches('.'))
+}
+
+/// Path helpers.
+fn scene_path(i: usize) -> [Seg<'static>; 2] {
+    [Seg::Key("scenes"), Seg::Index(i)]
+}
+
+fn choice_path(s: usize, c: usize) -> [Seg<'static>; 4] {
+    [
+        Seg::Key("scenes"),
+        Seg::Index(s),
+        Seg::Key("choices"),
+        Seg::Index(c),
+    ]
+}
+
+fn join<'a>(base: &[Seg<'a>], rest: &[Seg<'a>]) -> Vec<Seg<'a>> {
+    base.iter().chain(rest).copied().collect()
+}
+
+fn valid_id(id: &str) -> bool {
+    !id.is_empty()
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
+fn valid_name(id: &str) -> bool {
+    id.bytes().next().is_some_and(|b| b.is_ascii_alphabetic())
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        && !matches!(id, "and" | "or" | "not")
+}
+
+struct Builder<'a, 's> {
+    src: &'a str,
+    tree: &'a Tree<'a>,
+    sink: &'a mut Sink<'s>,
+    raw: &'a ScenarioFile,
+    meter_ids: Vec<String>,
+    flag_ids: Vec<String>,
+    flags_read: HashSet<usize>,
+    meters_used: HashSet<usize>,
+}
+
+impl<'a, 's> Builder<'a, 's> {
+    fn err(&mut self, path: &[Seg], message: impl Into<String>) {
+        let span = self.tree.span(path);
+        self.sink.error(span, message);
+    }
+
+    fn warn(&mut self, path: &[Seg], message: impl Into<String>) {
+        let span = self.tree.span(path);
+        self.sink.warning(span, message);
+    }
+
+    fn build(&mut self) -> Option<Scenario> {
+        let raw = self.raw;
+        let meta = self.meta();
+        let meters = self.meters();
+        self.meter_ids = meters.iter().map(|m| m.id.clone()).collect();
+        self.collect_flags();
+        let scene_ids = self.scene_ids();
+        let scoring = self.scoring(&meters);
+
+        let mut scenes = Vec::with_capacity(raw.scenes.len());
+        for (i, def) in raw.scenes.iter().enumerate() {
+            scenes.push(self.scene(i, def, &scene_ids));
+        }
+        let mut triggers = Vec::new();
+        let mut seen = HashMap::new();
+        for (i, def) in raw.triggers.iter().enumerate() {
+            let path = [Seg::Key("triggers"), Seg::Index(i)];
+            if !valid_id(&def.id) {
+                self.err(&join(&path, &[Seg::Key("id")]), bad_id("trigger", &def.id));
+            }
+            if let Some(prev) = seen.insert(def.id.as_str(), i) {
+                self.duplicate(&join(&path, &[Seg::Key("id")]), "trigger", &def.id, &[Seg::Key("triggers"), Seg::Index(prev)]);
+            }
+            let when = self.condition(&join(&path, &[Seg::Key("when")]), &def.when);
+            let effects = self.effects(&join(&path, &[Seg::Key("effects")]), &def.effects);
+            let set = self.flag_list(&def.set);
+            let clear = self.flag_list(&def.clear);
+            if let Some(when) = when {
+                triggers.push(Trigger {
+                    id: def.id.clone(),
+                    when,
+                    text: def.text.clone(),
+                    effects,
+                    set,
+                    clear,
+                });
+            }
+        }
+
+        let start = match &raw.scenario.start {
+            Some(id) => match scene_ids.get(id.as_str()) {
+                Some(&i) => Some(SceneIdx(i)),
+                None => {
+                    let msg = format!(
+                        "the start scene '{id}' does not exist{}",
+                        hint(id, scene_ids.keys().copied())
+                    );
+                    self.err(&[Seg::Key("scenario"), Seg::Key("start")], msg);
+                    None
+                }
+            },
+            None if raw.scenes.is_empty() => {
+                self.err(&[Seg::Key("scenes")], "the scenario has no scenes");
+                None
+            }
+            None => Some(SceneIdx(0)),
+        };
+
+        let scenes: Vec<Scene> = scenes.into_iter().collect::<Option<_>>()?;
+        let start = start?;
+        if self.sink.has_errors() {
+            return None;
+        }
+        self.graph_checks(&scenes, start);
+        self.usage_warnings(&meters);
+
+        Some(Scenario {
+            meta,
+            credits: raw.credits.clone(),
+            cast: raw.cast.clone(),
+            meters,
+            flags: self.flag_ids.clone(),
+            scenes,
+            start,
+            triggers,
+            scoring,
+        })
+    }
+
+    fn meta(&mut self) -> Meta {
+        let m = &self.raw.scenario;
+        let ok = m.id.bytes().next().is_some_and(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+            && m.id
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+        if !ok {
+            self.err(
+                &[Seg::Key("scenario"), Seg::Key("id")],
+                format!(
+                    "scenario id '{}' must use only lower-case letters, digits and '-'",
+                    m.id
+                ),
+            );
+        }
+        for (field, value) in [
+            ("title", &m.title),
+            ("summary", &m.summary),
+            ("role", &m.role),
+            ("team", &m.team),
+            ("language", &m.language),
+        ] {
+            if value.trim().is_empty() {
+                self.err(
+                    &[Seg::Key("scenario"), Seg::Key(field)],
+                    format!("'{field}' must not be empty"),
+                );
+            }
+        }
+        if m.version == 0 {
+            self.err(
+                &[Seg::Key("scenario"), Seg::Key("version")],
+                "'version' starts at 1",
+            );
+        }
+        if m.minutes == 0 {
+            self.err(
+                &[Seg::Key("scenario"), Seg::Key("minutes")],
+                "'minutes' must be at least 1",
+            );
+        }
+        if m.authors.is_empty() {
+            self.err(
+                &[Seg::Key("scenario"), Seg::Key("authors")],
+                "name at least one author",
+            );
+        }
+        Meta {
+            id: m.id.clone(),
+            title: m.title.clone(),
+            summary: m.summary.clone(),
+            role: m.role.clone(),
+            team: m.team.clone(),
+            minutes: m.minutes,
+            language: m.language.clone(),
+            version: m.version,
+            authors: m.authors.clone(),
+        }
+    }
+
+    fn meters(&mut self) -> Vec<Meter> {
+        let raw = self.raw;
+        for required in ["morale", "satisfaction"] {
+            if !raw.meters.contains_key(required) {
+                self.err(
+                    &[Seg::Key("meters")],
+                    format!("the required meter '{required}' is missing (add [meters.{required}])"),
+                );
+            }
+        }
+        let mut ids: Vec<&String> = raw.meters.keys().collect();
+        ids.sort_by_key(|id| match id.as_str() {
+            "morale" => (0, id.as_str()),
+            "satisfaction" => (1, id.as_str()),
+            other => (2, other),
+        });
+        let mut out = Vec::new();
+        for id in ids {
+            let def = &raw.meters[id];
+            let path = [Seg::Key("meters"), Seg::Key(id)];
+            if !valid_name(id) {
+                self.sink.error(
+                    self.tree.key_span(&path),
+                    format!("meter id '{id}' must start with a letter and use only letters, digits, '-' and '_'"),
+                );
+            }
+            if !(i64::from(METER_MIN)..=i64::from(METER_MAX)).contains(&def.start) {
+                self.err(
+                    &join(&path, &[Seg::Key("start")]),
+                    format!("meter '{id}' starts at {}, outside 0-100", def.start),
+                );
+            }
+            out.push(Meter {
+                id: id.clone(),
+                label: def.label.clone(),
+                description: def.description.clone(),
+                start: def.start.clamp(0, 100) as i32,
+                good: def.good,
+            });
+        }
+        out
+    }
+
+    /// Every flag raised or lowered anywhere, so conditions can tell flags from typos.
+    fn collect_flags(&mut self) {
+        let raw = self.raw;
+        let mut flags: Vec<(&'a str, Vec<Seg>)> = Vec::new();
+        let mut add = |list: &'a [String], base: Vec<Seg<'static>>, key: &'static str| {
+            for (k, f) in list.iter().enumerate() {
+                let mut p = base.clone();
+                p.extend([Seg::Key(key), Seg::Index(k)]);
+                flags.push((f.as_str(), p));
+            }
+        };
+        // The borrow of `raw` outlives the closure, which only records names and paths.
+        for (s, scene) in raw.scenes.iter().enumerate() {
+            for (c, choice) in scene.choices.iter().enumerate() {
+                let cp = choice_path(s, c).to_vec();
+                add(&choice.set, cp.clone(), "set");
+                add(&choice.clear, cp.clone(), "clear");
+                for (o, out) in choice.outcomes.iter().enumerate() {
+                    let op = join(&cp, &[Seg::Key("outcomes"), Seg::Index(o)]);
+                    add(&out.set, op.clone(), "set");
+                    add(&out.clear, op, "clear");
+                }
+            }
+        }
+        for (t, trig) in raw.triggers.iter().enumerate() {
+            let tp = vec![Seg::Key("triggers"), Seg::Index(t)];
+            add(&trig.set, tp.clone(), "set");
+            add(&trig.clear, tp, "clear");
+        }
+        let mut ids: Vec<String> = Vec::new();
+        for (name, path) in flags {
+            if !valid_name(name) {
+                self.err(
+                    &path,
+                    format!("flag '{name}' must start with a letter and use only letters, digits, '-' and '_'"),
+                );
+            } else if self.meter_ids.iter().any(|m| m == name) {
+                self.err(
+                    &path,
+                    format!("'{name}' is a meter; a flag needs a different name"),
+                );
+            }
+            ids.push(name.to_owned());
+        }
+        ids.sort_unstable();
+        ids.dedup();
+        self.flag_ids = ids;
+    }
+
+    fn scene_ids(&mut self) -> HashMap<&'a str, usize> {
+        let raw = self.raw;
+        let mut ids: HashMap<&str, usize> = HashMap::new();
+        for (i, scene) in raw.scenes.iter().enumerate() {
+            let path = join(&scene_path(i), &[Seg::Key("id")]);
+            if !valid_id(&scene.id) {
+                self.err(&path, bad_id("scene", &scene.id));
+            }
+            if let Some(&prev) = ids.get(scene.id.as_str()) {
+                self.duplicate(&path, "scene", &scene.id, &scene_path(prev));
+            } else {
+                ids.insert(scene.id.as_str(), i);
+            }
+        }
+        ids
+    }
+
+    fn duplicate(&mut self, path: &[Seg], what: &str, id: &str, first: &[Seg]) {
+        let (line, _) = crate::diag::LineIndex::new(self.src).line_col(self.tree.span(first).start);
+        self.err(
+            path,
+            format!("duplicate {what} id '{id}' (first used on line {line})"),
+        );
+    }
+
+    fn scoring(&mut self, meters: &[Meter]) -> Scoring {
+        let mut weights = vec![0u32; meters.len()];
+        let mut pass = 60;
+        match &self.raw.scoring {
+            None => {
+                for (i, m) in meters.iter().enumerate() {
+                    if m.id == "morale" || m.id == "satisfaction" {
+                        weights[i] = 1;
+                    }
+                }
+            }
+            Some(def) => {
+                for (id, w) in &def.weights {
+                    let path = [Seg::Key("scoring"), Seg::Key("weights"), Seg::Key(id)];
+                    match meters.iter().position(|m| &m.id == id) {
+                        Some(i) => {
+                            weights[i] = *w;
+                            self.meters_used.insert(i);
+                        }
+                        None => {
+                            let msg = format!(
+                                "scoring weight for unknown meter '{id}'{}",
+                                hint(id, meters.iter().map(|m| m.id.as_str()))
+                            );
+                            self.sink.error(self.tree.key_span(&path), msg);
+                        }
+                    }
+                }
+                if def.weights.is_empty() {
+                    for (i, m) in meters.iter().enumerate() {
+                        if m.id == "morale" || m.id == "satisfaction" {
+                            weights[i] = 1;
+                        }
+                    }
+                } else if def.weights.values().all(|w| *w == 0) {
+                    self.err(
+                        &[Seg::Key("scoring"), Seg::Key("weights")],
+                        "at least one scoring weight must be above 0",
+                    );
+                }
+                if let Some(p) = def.pass {
+                    if !(0..=100).contains(&p) {
+                        self.err(
+                            &[Seg::Key("scoring"), Seg::Key("pass")],
+                            format!("the pass mark must be from 0 to 100, not {p}"),
+                        );
+                    }
+                    pass = p.clamp(0, 100) as i32;
+                }
+            }
+        }
+        Scoring { weights, pass }
+    }
+
+    fn scene(
+        &mut self,
+        i: usize,
+        def: &format::SceneDef,
+        scene_ids: &HashMap<&str, usize>,
+    ) -> Option<Scene> {
+        let path = scene_path(i);
+        let mut variants = Vec::new();
+        for (v, var) in def.variants.iter().enumerate() {
+            let vp = join(&path, &[Seg::Key("variants"), Seg::Index(v), Seg::Key("when")]);
+            if let Some(when) = self.condition(&vp, &var.when) {
+                variants.push(Variant {
+                    when,
+                    text: var.text.clone(),
+                });
+            }
+        }
+        if def.text.trim().is_empty() {
+            self.err(&join(&path, &[Seg::Key("text")]), format!("scene '{}' has no text", def.id));
+        }
+        let kind = match (&def.ending, def.choices.is_empty()) {
+            (Some(_), false) => {
+                self.err(
+                    &join(&path, &[Seg::Key("ending")]),
+                    format!("scene '{}' has both choices and an ending; give it one or the other", def.id),
+                );
+                return None;
+            }
+            (None, true) => {
+                self.err(
+                    &join(&path, &[Seg::Key("id")]),
+                    format!("scene '{}' has no choices and no ending, so play would stop here", def.id),
+                );
+                return None;
+            }
+            (Some(e), true) => SceneKind::Ending(Ending {
+                title: e.title.clone(),
+                rating: e.rating,
+                debrief: e.debrief.clone(),
+            }),
+            (None, false) => {
+                let mut choices = Vec::new();
+                let mut seen: HashMap<&str, usize> = HashMap::new();
+                for (c, cdef) in def.choices.iter().enumerate() {
+                    let cp = choice_path(i, c);
+                    if !valid_id(&cdef.id) {
+                        self.err(&join(&cp, &[Seg::Key("id")]), bad_id("choice", &cdef.id));
+                    }
+                    if let Some(&prev) = seen.get(cdef.id.as_str()) {
+                        self.duplicate(&join(&cp, &[Seg::Key("id")]), "choice", &cdef.id, &choice_path(i, prev));
+                    } else {
+                        seen.insert(&cdef.id, c);
+                    }
+                    choices.push(self.choice(i, c, cdef, scene_ids));
+                }
+                if def.choices.len() == 1 {
+                    self.warn(
+                        &join(&path, &[Seg::Key("id")]),
+                        format!("scene '{}' has only one choice, so the player has nothing to decide", def.id),
+                    );
+                }
+                if def.choices.iter().all(|c| c.when.is_some()) {
+                    self.err(
+                        &join(&path, &[Seg::Key("id")]),
+                        format!(
+                            "every choice in scene '{}' has a condition, so the player could be left with nothing to pick; make at least one unconditional",
+                            def.id
+                        ),
+                    );
+                }
+                SceneKind::Choices(choices.into_iter().collect::<Option<_>>()?)
+            }
+        };
+        Some(Scene {
+            id: def.id.clone(),
+            speaker: def.speaker.clone(),
+            text: def.text.clone(),
+            variants,
+            facilitator_note: def.facilitator_note.clone(),
+            discussion: def.discussion.clone(),
+            kind,
+        })
+    }
+
+    fn goto(&mut self, path: &[Seg], what: &str, id: &str, target: &str, scene_ids: &HashMap<&str, usize>) -> Option<SceneIdx> {
+        match scene_ids.get(target) {
+            Some(&i) => Some(SceneIdx(i)),
+            None => {
+                let msg = format!(
+                    "{what} '{id}' goes to unknown scene '{target}'{}",
+                    hint(target, scene_ids.keys().copied())
+                );
+                self.err(path, msg);
+                None
+            }
+        }
+    }
+
+    fn choice(
+        &mut self,
+        s: usize,
+        c: usize,
+        def: &format::ChoiceDef,
+        scene_ids: &HashMap<&str, usize>,
+    ) -> Option<Choice> {
+        let cp = choice_path(s, c);
+        if def.text.trim().is_empty() {
+            self.err(&join(&cp, &[Seg::Key("text")]), format!("choice '{}' has no text", def.id));
+        }
+        for (key, list) in [("applies", &def.applies), ("violates", &def.violates)] {
+            for (k, tag) in list.iter().enumerate() {
+                let tp = join(&cp, &[Seg::Key(key), Seg::Index(k)]);
+                if principles::lookup(tag).is_none() {
+                    self.err(
+                        &tp,
+                        format!("unknown principle tag '{tag}'{}", hint(tag, principles::tags())),
+                    );
+                }
+            }
+        }
+        for tag in def.applies.iter().filter(|t| def.violates.contains(t)) {
+            self.err(
+                &join(&cp, &[Seg::Key("violates")]),
+                format!("choice '{}' both applies and violates '{tag}'", def.id),
+            );
+        }
+        let effects = self.effects(&join(&cp, &[Seg::Key("effects")]), &def.effects);
+        let set = self.flag_list(&def.set);
+        let clear = self.flag_list(&def.clear);
+        let when = match &def.when {
+            Some(w) => Some(self.condition(&join(&cp, &[Seg::Key("when")]), w)?),
+            None => None,
+        };
+        let default_goto = match &def.goto {
+            Some(t) => self.goto(&join(&cp, &[Seg::Key("goto")]), "choice", &def.id, t, scene_ids),
+            None => None,
+        };
+        let next = if def.outcomes.is_empty() {
+            match (&def.goto, default_goto) {
+                (None, _) => {
+                    self.err(
+                        &join(&cp, &[Seg::Key("id")]),
+                        format!("choice '{}' needs a 'goto' or chance outcomes", def.id),
+                    );
+                    return None;
+                }
+                (Some(_), target) => Next::Scene(target?),
+            }
+        } else {
+            let mut outcomes = Vec::new();
+            let mut seen: HashMap<&str, usize> = HashMap::new();
+            let mut total: i64 = 0;
+            for (o, odef) in def.outcomes.iter().enumerate() {
+                let op = join(&cp, &[Seg::Key("outcomes"), Seg::Index(o)]);
+                if !valid_id(&odef.id) {
+                    self.err(&join(&op, &[Seg::Key("id")]), bad_id("outcome", &odef.id));
+                }
+                if let Some(&prev) = seen.get(odef.id.as_str()) {
+                    self.duplicate(&join(&op, &[Seg::Key("id")]), "outcome", &odef.id, &join(&cp, &[Seg::Key("outcomes"), Seg::Index(prev)]));
+                } else {
+                    seen.insert(&odef.id, o);
+                }
+                let weight = self.weight(&join(&op, &[Seg::Key("weight")]), odef.weight);
+                total += odef.weight.max(0);
+                let mut odds = Vec::new();
+                for (r, rule) in odef.odds.iter().enumerate() {
+                    let rp = join(&op, &[Seg::Key("odds"), Seg::Index(r)]);
+                    let w = self.weight(&join(&rp, &[Seg::Key("weight")]), rule.weight);
+                    if let Some(cond) = self.condition(&join(&rp, &[Seg::Key("when")]), &rule.when) {
+                        odds.push((cond, w));
+                    }
+                }
+                let effects = self.effects(&join(&op, &[Seg::Key("effects")]), &odef.effects);
+                let set = self.flag_list(&odef.set);
+                let clear = self.flag_list(&odef.clear);
+                let goto = match (&odef.goto, default_goto) {
+                    (Some(t), _) => self.goto(&join(&op, &[Seg::Key("goto")]), "outcome", &odef.id, t, scene_ids),
+                    (None, Some(d)) => Some(d),
+                    (None, None) => {
+                        if def.goto.is_none() {
+                            self.err(
+                                &join(&op, &[Seg::Key("id")]),
+                                format!("outcome '{}' needs a 'goto' because choice '{}' has none", odef.id, def.id),
+                            );
+                        }
+                        None
+                    }
+                };
+                outcomes.push(goto.map(|goto| Outcome {
+                    id: odef.id.clone(),
+                    weight,
+                    odds,
+                    text: odef.text.clone(),
+                    effects,
+                    set,
+                    clear,
+                    goto,
+                }));
+            }
+            if total == 0 {
+                self.err(
+                    &join(&cp, &[Seg::Key("outcomes")]),
+                    format!("the outcomes of choice '{}' all have weight 0, so none can happen", def.id),
+                );
+            }
+            if def.outcomes.len() == 1 {
+                self.warn(
+                    &join(&cp, &[Seg::Key("outcomes")]),
+                    format!("choice '{}' has a single chance outcome, which always happens", def.id),
+                );
+            }
+            Next::Chance(outcomes.into_iter().collect::<Option<_>>()?)
+        };
+        Some(Choice {
+            id: def.id.clone(),
+            text: def.text.clone(),
+            applies: def.applies.clone(),
+            violates: def.violates.clone(),
+            effects,
+            set,
+            clear,
+            feedback: def.feedback.clone(),
+            when,
+            next,
+        })
+    }
+
+    fn weight(&mut self, path: &[Seg], w: i64) -> u32 {
+        if !(0..=1_000_000).contains(&w) {
+            self.err(path, format!("a weight must be from 0 to 1000000, not {w}"));
+        }
+        w.clamp(0, 1_000_000) as u32
+    }
+
+    fn effects(
+        &mut self,
+        path: &[Seg],
+        defs: &std::collections::BTreeMap<String, EffectDef>,
+    ) -> Vec<Effect> {
+        let mut out = Vec::new();
+        for (id, def) in defs {
+            let ep = join(path, &[Seg::Key(id)]);
+            let Some(m) = self.meter_ids.iter().position(|m| m == id) else {
+                let msg = format!(
+                    "effect on unknown meter '{id}'{}",
+                    hint(id, self.meter_ids.iter().map(String::as_str))
+                );
+                self.sink.error(self.tree.key_span(&ep), msg);
+                continue;
+            };
+            self.meters_used.insert(m);
+            let change = match def {
+                EffectDef::Delta(d) if (-100..=100).contains(d) => Change::Delta(*d as i32),
+                EffectDef::Delta(d) => {
+                    self.err(&ep, format!("an effect of {d} is outside -100 to 100"));
+                    continue;
+                }
+                EffectDef::Fair(s) => match parse_fair(s) {
+                    Some(p) => Change::Fair(p),
+                    None => {
+                        self.err(
+                            &ep,
+                            format!("effect '{s}' should be a whole number or a percentage such as \"+20%\" or \"-15%\" (from -100% to +100%)"),
+                        );
+                        continue;
+                    }
+                },
+            };
+            out.push(Effect {
+                meter: MeterIdx(m),
+                change,
+            });
+        }
+        out
+    }
+
+    fn flag_list(&mut self, names: &[String]) -> Vec<FlagIdx> {
+        names
+            .iter()
+            .filter_map(|n| self.flag_ids.binary_search(n).ok().map(FlagIdx))
+            .collect()
+    }
+
+    /// Parses and resolves a condition, reporting problems at their place inside the string.
+    fn condition(&mut self, path: &[Seg], src: &str) -> Option<Cond> {
+        let span = self.tree.span(path);
+        // Point inside the string: skip the opening quote(s).
+        let quote = match self.src.get(span.start..) {
+            Some(s) if s.starts_with("\"\"\"") || s.starts_with("'''") => 3,
+            _ => 1,
+        };
+        let inner = |r: &Range<usize>| span.start + quote + r.start..span.start + quote + r.end;
+        let expr = match condition::parse(src) {
+            Ok(e) => e,
+            Err(e) => {
+                self.sink.error(inner(&e.at), e.message);
+                return None;
+            }
+        };
+        let meter_ids = &self.meter_ids;
+        let flag_ids = &self.flag_ids;
+        let mut used_meters = Vec::new();
+        let mut used_flags = Vec::new();
+        let resolved = expr.resolve(&mut |name: &str, at: &Range<usize>, cmp: Option<(Cmp, i64)>| {
+            let meter = meter_ids.iter().position(|m| m == name);
+            let flag = flag_ids.binary_search_by(|f| f.as_str().cmp(name)).ok();
+            match (meter, flag, cmp) {
+                (Some(m), _, Some((cmp, value))) => {
+                    used_meters.push(m);
+                    Ok(Cond::Meter {
+                        meter: MeterIdx(m),
+                        cmp,
+                        value: value.clamp(-1000, 1000) as i32,
+                    })
+                }
+                (Some(_), _, None) => Err((
+                    inner(at),
+                    format!("meter '{name}' needs a comparison, e.g. '{name} >= 50'"),
+                )),
+                (None, Some(f), None) => {
+                    used_flags.push(f);
+                    Ok(Cond::Flag(FlagIdx(f)))
+                }
+                (None, Some(_), Some(_)) => Err((
+                    inner(at),
+                    format!("'{name}' is a flag, which is raised or not; it cannot be compared with a number"),
+                )),
+                (None, None, _) => Err((
+                    inner(at),
+                    format!(
+                        "'{name}' is neither a meter nor a flag that anything sets{}",
+                        hint(name, meter_ids.iter().chain(flag_ids).map(String::as_str))
+                    ),
+                )),
+            }
+        });
+        self.meters_used.extend(used_meters);
+        self.flags_read.extend(used_flags);
+        match resolved {
+            Ok(cond) => {
+                let never_set = self.never_raised();
+                if !cond.satisfiable(self.meter_ids.len(), &never_set) {
+                    self.sink.error(
+                        span,
+                        format!("the condition '{src}' can never hold"),
+                    );
+                }
+                Some(cond)
+            }
+            Err(errors) => {
+                for (at, msg) in errors {
+                    self.sink.error(at, msg);
+                }
+                None
+            }
+        }
+    }
+
+    /// For each flag, whether nothing ever raises it (it may only be cleared).
+    fn never_raised(&self) -> Vec<bool> {
+        let raw = self.raw;
+        let mut raised = vec![false; self.flag_ids.len()];
+        let mut mark = |list: &[String]| {
+            for f in list {
+                if let Ok(i) = self.flag_ids.binary_search(f) {
+                    raised[i] = true;
+                }
+            }
+        };
+        for scene in &raw.scenes {
+            for choice in &scene.choices {
+                mark(&choice.set);
+                for o in &choice.outcomes {
+                    mark(&o.set);
+                }
+            }
+        }
+        for t in &raw.triggers {
+            mark(&t.set);
+        }
+        raised.iter().map(|r| !r).collect()
+    }
+
+    /// Unreachable scenes, and scenes from which no ending can be reached.
+    fn graph_checks(&mut self, scenes: &[Scene], start: SceneIdx) {
+        let edges: Vec<Vec<usize>> = scenes.iter().map(successors).collect();
+        let mut reached = vec![false; scenes.len()];
+        let mut queue = VecDeque::from([start.0]);
+        reached[start.0] = true;
+        while let Some(s) = queue.pop_front() {
+            for &t in &edges[s] {
+                if !reached[t] {
+                    reached[t] = true;
+                    queue.push_back(t);
+                }
+            }
+        }
+        let mut reverse: Vec<Vec<usize>> = vec![Vec::new(); scenes.len()];
+        for (s, ts) in edges.iter().enumerate() {
+            for &t in ts {
+                reverse[t].push(s);
+            }
+        }
+        let mut ends = vec![false; scenes.len()];
+        let mut queue: VecDeque<usize> = scenes
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| s.ending().is_some())
+            .map(|(i, _)| i)
+            .collect();
+        if queue.is_empty() {
+            self.err(&[Seg::Key("scenes")], "the scenario has no ending scene");
+            return;
+        }
+        for &i in &queue {
+            ends[i] = true;
+        }
+        while let Some(t) = queue.pop_front() {
+            for &s in &reverse[t] {
+                if !ends[s] {
+                    ends[s] = true;
+                    queue.push_back(s);
+                }
+            }
+        }
+        let start_id = &scenes[start.0].id;
+        for (i, scene) in scenes.iter().enumerate() {
+            let path = join(&scene_path(i), &[Seg::Key("id")]);
+            if !reached[i] {
+                self.err(
+                    &path,
+                    format!("scene '{}' cannot be reached from the start scene '{start_id}'", scene.id),
+                );
+            } else if !ends[i] {
+                self.err(
+                    &path,
+                    format!("no ending can be reached from scene '{}'", scene.id),
+                );
+            }
+        }
+    }
+
+    fn usage_warnings(&mut self, meters: &[Meter]) {
+        for (i, m) in meters.iter().enumerate() {
+            if !self.meters_used.contains(&i) {
+                self.sink.warning(
+                    self.tree.key_span(&[Seg::Key("meters"), Seg::Key(&m.id)]),
+                    format!("meter '{}' is never changed, weighted or read by a condition", m.id),
+                );
+            }
+        }
+        let raw = self.raw;
+        let mut warned = HashSet::new();
+        for (s, scene) in raw.scenes.iter().enumerate() {
+            for (c, choice) in scene.choices.iter().enumerate() {
+                let mut lists = vec![(choice_path(s, c).to_vec(), &choice.set)];
+                for (o, out) in choice.outcomes.iter().enumerate() {
+                    lists.push((join(&choice_path(s, c), &[Seg::Key("outcomes"), Seg::Index(o)]), &out.set));
+                }
+                for (base, list) in lists {
+                    for (k, f) in list.iter().enumerate() {
+                        self.unread_flag(&base, k, f, &mut warned);
+                    }
+                }
+            }
+        }
+        for (t, trig) in raw.triggers.iter().enumerate() {
+            for (k, f) in trig.set.iter().enumerate() {
+                self.unread_flag(&[Seg::Key("triggers"), Seg::Index(t)], k, f, &mut warned);
+            }
+        }
+    }
+
+    fn unread_flag(&mut self, base: &[Seg], k: usize, flag: &str, warned: &mut HashSet<String>) {
+        let Ok(i) = self.flag_ids.binary_search_by(|f| f.as_str().cmp(flag)) else {
+            return;
+        };
+        if !self.flags_read.contains(&i) && warned.insert(flag.to_owned()) {
+            self.warn(
+                &join(base, &[Seg::Key("set"), Seg::Index(k)]),
+                format!("flag '{flag}' is set but no condition reads it"),
+            );
+        }
+    }
+}
+
+/// Scenes a scene can lead to, ignoring conditions.
+pub(crate) fn successors(scene: &Scene) -> Vec<usize> {
+    let mut out: Vec<usize> = scene
+        .choices()
+        .iter()
+        .flat_map(|c| match &c.next {
+            Next::Scene(s) => vec![s.0],
+            Next::Chance(os) => os.iter().map(|o| o.goto.0).collect(),
+        })
+        .collect();
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+fn bad_id(what: &str, id: &str) -> String {
+    format!("{what} id '{id}' must be non-empty and use only letters, digits, '-' and '_'")
+}
+
+/// `"+20%"` -> 20, `"-15%"` -> -15.
+fn parse_fair(s: &str) -> Option<i32> {
+    let s = s.trim();
+    let body = s.strip_suffix('%')?;
+    let (sign, digits) = match body.as_bytes().first()? {
+        b'+' => (1, &body[1..]),
+        b'-' => (-1, &body[1..]),
+        _ => (1, body),
+    };
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let n: i32 = digits.parse().ok()?;
+    (n <= 100).then_some(sign * n)
+}
+
+/// Warns about endings and choices that no sequence of choices and chances reaches, when the
+/// state space is small enough to explore completely.
+fn warn_unreached(scenario: &Scenario, raw: &ScenarioFile, tree: &Tree, sink: &mut Sink) {
+    let Some(seen) = crate::analysis::explore(scenario, EXPLORE_BUDGET) else {
+        return;
+    };
+    let _ = raw;
+    for (i, scene) in scenario.scenes.iter().enumerate() {
+        if !seen.scenes[i] {
+            let what = if scene.ending().is_some() { "ending" } else { "scene" };
+            sink.warning(
+                tree.span(&join(&scene_path(i), &[Seg::Key("id")])),
+                format!("no sequence of choices reaches {what} '{}': the conditions on the way always block it", scene.id),
+            );
+            continue;
+        }
+        for (c, choice) in scene.choices().iter().enumerate() {
+            if !seen.choices[i][c] {
+                sink.warning(
+                    tree.span(&join(&choice_path(i, c), &[Seg::Key("when")])),
+                    format!("choice '{}' is never available: its condition never holds when scene '{}' is shown", choice.id, scene.id),
+                );
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fair_percentages() {
+        assert_eq!(parse_fair("+20%"), Some(20));
+        assert_eq!(parse_fair("-15%"), Some(-15));
+        assert_eq!(parse_fair("20%"), Some(20));
+        assert_eq!(parse_fair("+120%"), None);
+        assert_eq!(parse_fair("+%"), None);
+        assert_eq!(parse_fair("+2.5%"), None);
+        assert_eq!(parse_fair("20"), None);
+    }
+}

@@ -1,0 +1,210 @@
+//! The safe Markdown subset scene text is written in: paragraphs, *emphasis*, **strong** and
+//! lists.
+//!
+//! Text is parsed with pulldown-cmark and reduced to a small tree of [`Block`]s and
+//! [`Inline`]s that the app renders with its own elements. Raw HTML, images and links are
+//! never passed through: HTML is kept as the literal text the author typed, and links keep
+//! only their words. Headings become strong paragraphs and code becomes plain text.
+
+use pulldown_cmark::{Event, Parser, Tag, TagEnd};
+use serde::Serialize;
+
+/// A block of text.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub enum Block {
+    /// A paragraph.
+    Paragraph(Vec<Inline>),
+    /// A list; each item is a run of inline text.
+    List {
+        /// Numbered (true) or bulleted.
+        ordered: bool,
+        /// The items.
+        items: Vec<Vec<Inline>>,
+    },
+}
+
+/// Inline text.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub enum Inline {
+    /// Plain text.
+    Text(String),
+    /// Emphasised text.
+    Emphasis(Vec<Inline>),
+    /// Strong text.
+    Strong(Vec<Inline>),
+}
+
+/// Parses scene text into blocks.
+pub fn parse(src: &str) -> Vec<Block> {
+    let mut blocks = Vec::new();
+    // Stack of open inline containers; the bottom one is the current block's content.
+    let mut stack: Vec<(u8, Vec<Inline>)> = Vec::new();
+    let mut list: Option<(bool, Vec<Vec<Inline>>)> = None;
+    const ROOT: u8 = 0;
+    const EM: u8 = 1;
+    const STRONG: u8 = 2;
+
+    fn push_text(stack: &mut Vec<(u8, Vec<Inline>)>, text: &str) {
+        if stack.is_empty() {
+            stack.push((ROOT, Vec::new()));
+        }
+        if let Some((_, items)) = stack.last_mut() {
+            match items.last_mut() {
+                Some(Inline::Text(t)) => t.push_str(text),
+                _ => items.push(Inline::Text(text.to_owned())),
+            }
+        }
+    }
+
+    fn close_inline(stack: &mut Vec<(u8, Vec<Inline>)>) {
+        if stack.len() > 1
+            && let Some((kind, items)) = stack.pop()
+            && let Some((_, parent)) = stack.last_mut()
+        {
+            parent.push(if kind == EM {
+                Inline::Emphasis(items)
+            } else {
+                Inline::Strong(items)
+            });
+        }
+    }
+
+    fn take_root(stack: &mut Vec<(u8, Vec<Inline>)>) -> Vec<Inline> {
+        while stack.len() > 1 {
+            close_inline(stack);
+        }
+        let mut items = stack.pop().map(|(_, items)| items).unwrap_or_default();
+        // Trim the whitespace soft breaks leave at the edges.
+        if let Some(Inline::Text(t)) = items.first_mut() {
+            *t = t.trim_start().to_owned();
+        }
+        if let Some(Inline::Text(t)) = items.last_mut() {
+            *t = t.trim_end().to_owned();
+        }
+        items.retain(|i| !matches!(i, Inline::Text(t) if t.is_empty()));
+        items
+    }
+
+    for event in Parser::new(src) {
+        match event {
+            Event::Start(Tag::Emphasis) => stack.push((EM, Vec::new())),
+            Event::Start(Tag::Strong) => stack.push((STRONG, Vec::new())),
+            Event::End(TagEnd::Emphasis | TagEnd::Strong) => close_inline(&mut stack),
+            Event::Start(Tag::Heading { .. }) => {
+                stack.push((ROOT, Vec::new()));
+                stack.push((STRONG, Vec::new()));
+            }
+            Event::Start(Tag::List(first)) => {
+                if list.is_none() {
+                    list = Some((first.is_some(), Vec::new()));
+                }
+            }
+            Event::End(TagEnd::Item) => {
+                let item = take_root(&mut stack);
+                if let Some((_, items)) = list.as_mut()
+                    && !item.is_empty()
+                {
+                    items.push(item);
+                }
+            }
+            Event::End(TagEnd::List(_)) => {
+                // Nested lists are flattened into the outer one.
+                if let Some((ordered, items)) = list.take() {
+                    if !items.is_empty() {
+                        blocks.push(Block::List { ordered, items });
+                    }
+                }
+            }
+            Event::End(TagEnd::Paragraph | TagEnd::Heading(_)) if list.is_none() => {
+                let items = take_root(&mut stack);
+                if !items.is_empty() {
+                    blocks.push(Block::Paragraph(items));
+                }
+            }
+            Event::Text(t) | Event::Code(t) | Event::Html(t) | Event::InlineHtml(t) => {
+                push_text(&mut stack, &t)
+            }
+            Event::SoftBreak | Event::HardBreak => push_text(&mut stack, " "),
+            _ => {}
+        }
+    }
+    let rest = take_root(&mut stack);
+    if !rest.is_empty() {
+        blocks.push(Block::Paragraph(rest));
+    }
+    blocks
+}
+
+/// The text without any markup, e.g. for screen-reader announcements and plain exports.
+pub fn plain(src: &str) -> String {
+    fn flatten(items: &[Inline], out: &mut String) {
+        for i in items {
+            match i {
+                Inline::Text(t) => out.push_str(t),
+                Inline::Emphasis(inner) | Inline::Strong(inner) => flatten(inner, out),
+            }
+        }
+    }
+    let mut out = String::new();
+    for block in parse(src) {
+        if !out.is_empty() {
+            out.push('\n');
+        }
+        match block {
+            Block::Paragraph(items) => flatten(&items, &mut out),
+            Block::List { items, .. } => {
+                for (n, item) in items.iter().enumerate() {
+                    if n > 0 {
+                        out.push('\n');
+                    }
+                    out.push_str("- ");
+                    flatten(item, &mut out);
+                }
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text(s: &str) -> Inline {
+        Inline::Text(s.into())
+    }
+
+    #[test]
+    fn paragraphs_emphasis_and_lists() {
+        let blocks = parse("Hello *there*, **team**.\nSecond line.\n\n- one\n- two *x*\n\nEnd");
+        assert_eq!(
+            blocks,
+            vec![
+                Block::Paragraph(vec![
+                    text("Hello "),
+                    Inline::Emphasis(vec![text("there")]),
+                    text(", "),
+                    Inline::Strong(vec![text("team")]),
+                    text(". Second line."),
+                ]),
+                Block::List {
+                    ordered: false,
+                    items: vec![
+                        vec![text("one")],
+                        vec![text("two "), Inline::Emphasis(vec![text("x")])]
+                    ]
+                },
+                Block::Paragraph(vec![text("End")]),
+            ]
+        );
+    }
+
+    #[test]
+    fn html_is_kept_as_literal_text() {
+        let blocks = parse("Hi <script>alert(1)</script> there\n\n<img src=x onerror=alert(1)>");
+        let all = format!("{blocks:?}");
+        assert!(all.contains("<script>alert(1)</script>"));
+        assert!(all.contains("<img src=x onerror=alert(1)>"));
+        assert_eq!(plain("[link](http://x) and `code`"), "link and code");
+    }
+}
