@@ -34,7 +34,11 @@ pub fn mermaid(scenario: &Scenario) -> String {
             Some(e) => format!("{}: {} ({})", scene.id, e.title, e.rating.as_str()),
             None => scene.id.clone(),
         };
-        let (open, close) = if scene.ending().is_some() { ("([", "])") } else { ("[", "]") };
+        let (open, close) = if scene.ending().is_some() {
+            ("([", "])")
+        } else {
+            ("[", "]")
+        };
         let _ = writeln!(out, "  s{i}{open}\"{}\"{close}", quote(&label));
     }
     for (from, to, label) in edges(scenario) {
@@ -45,10 +49,16 @@ pub fn mermaid(scenario: &Scenario) -> String {
 }
 
 pub fn dot(scenario: &Scenario) -> String {
-    let mut out = format!("digraph \"{}\" {{\n  rankdir=TB;\n", quote(&scenario.meta.id));
+    let mut out = format!(
+        "digraph \"{}\" {{\n  rankdir=TB;\n",
+        quote(&scenario.meta.id)
+    );
     for (i, scene) in scenario.scenes.iter().enumerate() {
         let (label, shape) = match scene.ending() {
-            Some(e) => (format!("{}\\n{} ({})", scene.id, e.title, e.rating.as_str()), "doubleoctagon"),
+            Some(e) => (
+                format!("{}\\n{} ({})", scene.id, e.title, e.rating.as_str()),
+                "doubleoctagon",
+            ),
             None => (scene.id.clone(), "box"),
         };
         let _ = writeln!(out, "  s{i} [label=\"{}\", shape={shape}];", quote(&label));

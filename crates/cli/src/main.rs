@@ -17,7 +17,11 @@ use clap::{Parser, Subcommand, ValueEnum};
 use frontline_engine::{Loaded, Severity, analysis, format, load};
 
 #[derive(Parser)]
-#[command(name = "frontline", version, about = "Check, analyse and play Frontline scenarios")]
+#[command(
+    name = "frontline",
+    version,
+    about = "Check, analyse and play Frontline scenarios"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -66,6 +70,15 @@ enum Command {
     },
     /// Print the JSON Schema of the scenario format
     Schema,
+    /// Check scenarios and write each one's compiled form (ID.flc) for the web app
+    Compile {
+        /// Scenario files, or folders of them
+        #[arg(required = true)]
+        inputs: Vec<PathBuf>,
+        /// Folder to write to (created if missing)
+        #[arg(long)]
+        out: PathBuf,
+    },
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -133,6 +146,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             play::run(loaded.scenario, seed, &mut std::io::stdin().lock())?;
             Ok(ExitCode::SUCCESS)
         }
+        Command::Compile { inputs, out } => compile(&inputs, &out),
         Command::Schema => {
             println!("{}", serde_json::to_string_pretty(&format::json_schema())?);
             Ok(ExitCode::SUCCESS)
@@ -178,7 +192,10 @@ fn check(files: &[PathBuf], deny_warnings: bool) -> Result<ExitCode> {
             Err(diags) => diags,
         };
         render::diagnostics(&src, &diags);
-        errors += diags.iter().filter(|d| d.severity == Severity::Error).count();
+        errors += diags
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .count();
         warnings += diags
             .iter()
             .filter(|d| d.severity == Severity::Warning)
@@ -195,6 +212,46 @@ fn check(files: &[PathBuf], deny_warnings: bool) -> Result<ExitCode> {
         ExitCode::FAILURE
     } else {
         ExitCode::SUCCESS
+    })
+}
+
+/// Scenario files named directly, plus the `.toml` files inside named folders, sorted.
+fn scenario_files(inputs: &[PathBuf]) -> Result<Vec<PathBuf>> {
+    let mut files = Vec::new();
+    for input in inputs {
+        if input.is_dir() {
+            let mut found: Vec<PathBuf> = std::fs::read_dir(input)
+                .with_context(|| format!("cannot read folder {}", input.display()))?
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+                .collect();
+            found.sort();
+            files.extend(found);
+        } else {
+            files.push(input.clone());
+        }
+    }
+    Ok(files)
+}
+
+fn compile(inputs: &[PathBuf], out: &Path) -> Result<ExitCode> {
+    let files = scenario_files(inputs)?;
+    std::fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
+    let mut ok = true;
+    for path in &files {
+        match load_or_report(path)? {
+            Some(loaded) => {
+                let dest = out.join(format!("{}.flc", loaded.scenario.meta.id));
+                std::fs::write(&dest, frontline_engine::compiled::compile(&loaded.scenario))
+                    .with_context(|| format!("cannot write {}", dest.display()))?;
+            }
+            None => ok = false,
+        }
+    }
+    Ok(if ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
     })
 }
 

@@ -16,7 +16,10 @@ pub fn fresh_seed() -> u64 {
 pub fn run(scenario: Scenario, seed: u64, input: &mut dyn BufRead) -> Result<()> {
     let scenario = Arc::new(scenario);
     let mut session = Session::new(scenario.clone(), seed);
-    println!("{}\n{}\n(seed {seed})\n", scenario.meta.title, scenario.meta.summary);
+    println!(
+        "{}\n{}\n(seed {seed})\n",
+        scenario.meta.title, scenario.meta.summary
+    );
     loop {
         let scene = session.scene();
         if let Some(speaker) = &scene.speaker {
@@ -54,18 +57,31 @@ pub fn run(scenario: Scenario, seed: u64, input: &mut dyn BufRead) -> Result<()>
             }
         };
         let events = session.choose_index(pick)?;
-        let choice = &scenario.scene(session.history()[session.history().len() - 1].scene).choices()[pick];
+        let choice = &scenario
+            .scene(session.history()[session.history().len() - 1].scene)
+            .choices()[pick];
         for e in &events {
             match e {
-                Event::ChanceDrawn { outcome, weight, total, .. } => {
+                Event::ChanceDrawn {
+                    outcome,
+                    weight,
+                    total,
+                    ..
+                } => {
                     if let frontline_engine::scenario::Next::Chance(os) = &choice.next {
                         println!(
                             "(chance: {} of {} — {})",
-                            weight, total, markdown::plain(&os[*outcome].text)
+                            weight,
+                            total,
+                            markdown::plain(&os[*outcome].text)
                         );
                     }
                 }
-                Event::MeterChanged { meter, before, after } => {
+                Event::MeterChanged {
+                    meter,
+                    before,
+                    after,
+                } => {
                     println!("  {} {before} -> {after}", scenario.meters[meter.0].label)
                 }
                 Event::TriggerFired { trigger } => {

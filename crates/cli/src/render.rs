@@ -33,7 +33,11 @@ pub fn diagnostics(src: &str, diags: &[Diagnostic]) {
         );
         let line = index.line_text(d.line);
         if !line.is_empty() {
-            let width = d.span.len().max(1).min(line.chars().count().saturating_sub(d.col - 1).max(1));
+            let width = d
+                .span
+                .len()
+                .max(1)
+                .min(line.chars().count().saturating_sub(d.col - 1).max(1));
             anstream::eprintln!("{DIM}{:>5} |{DIM:#} {line}", d.line);
             anstream::eprintln!(
                 "{DIM}      |{DIM:#} {}{style}{}{style:#}",
@@ -47,7 +51,11 @@ pub fn diagnostics(src: &str, diags: &[Diagnostic]) {
 /// The analysis as a readable report.
 pub fn analysis_table(scenario: &Scenario, a: &Analysis) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "{} (version {})", scenario.meta.title, scenario.meta.version);
+    let _ = writeln!(
+        out,
+        "{} (version {})",
+        scenario.meta.title, scenario.meta.version
+    );
     let _ = match &a.method {
         Method::Exhaustive { paths } => writeln!(out, "every path enumerated: {paths} paths"),
         Method::MonteCarlo { runs, seed } => {
@@ -55,8 +63,18 @@ pub fn analysis_table(scenario: &Scenario, a: &Analysis) -> String {
         }
     };
     let _ = writeln!(out, "\nendings under random play");
-    let w = a.endings.iter().map(|e| e.id.len()).max().unwrap_or(6).max(6);
-    let _ = writeln!(out, "  {:<w$}  {:<9}  {:>7}  title", "ending", "rating", "chance");
+    let w = a
+        .endings
+        .iter()
+        .map(|e| e.id.len())
+        .max()
+        .unwrap_or(6)
+        .max(6);
+    let _ = writeln!(
+        out,
+        "  {:<w$}  {:<9}  {:>7}  title",
+        "ending", "rating", "chance"
+    );
     for e in &a.endings {
         let _ = writeln!(
             out,
@@ -68,9 +86,17 @@ pub fn analysis_table(scenario: &Scenario, a: &Analysis) -> String {
         );
     }
     let _ = writeln!(out, "\nmeters at the end");
-    let _ = writeln!(out, "  {:<14}  {:>4}  {:>6}  {:>4}", "meter", "min", "mean", "max");
+    let _ = writeln!(
+        out,
+        "  {:<14}  {:>4}  {:>6}  {:>4}",
+        "meter", "min", "mean", "max"
+    );
     for m in &a.meters {
-        let _ = writeln!(out, "  {:<14}  {:>4}  {:>6.1}  {:>4}", m.id, m.min, m.mean, m.max);
+        let _ = writeln!(
+            out,
+            "  {:<14}  {:>4}  {:>6.1}  {:>4}",
+            m.id, m.min, m.mean, m.max
+        );
     }
     let _ = writeln!(
         out,
@@ -121,7 +147,10 @@ pub fn analysis_table(scenario: &Scenario, a: &Analysis) -> String {
         out,
         "greedy player reaches a best-rated ending: {}",
         if a.greedy.best_ending_probability > 0.0 {
-            format!("yes, {:.1}% of the time", a.greedy.best_ending_probability * 100.0)
+            format!(
+                "yes, {:.1}% of the time",
+                a.greedy.best_ending_probability * 100.0
+            )
         } else {
             "no".to_owned()
         }

@@ -305,7 +305,13 @@ impl Tally {
         }
     }
 
-    fn leaf(&mut self, scenario: &Scenario, state: &State, path: &[(usize, usize, Option<usize>)], p: f64) {
+    fn leaf(
+        &mut self,
+        scenario: &Scenario,
+        state: &State,
+        path: &[(usize, usize, Option<usize>)],
+        p: f64,
+    ) {
         self.leaves += 1;
         *self.endings.entry(state.scene.0).or_default() += p;
         for (i, &v) in state.meters.iter().enumerate() {
@@ -318,11 +324,24 @@ impl Tally {
         if scenario.passes(score) {
             self.pass += p;
         }
-        let rank = |s: i32, e: usize| (s, std::cmp::Reverse(scenario.scenes[e].ending().map(|e| e.rating)));
-        if self.best.as_ref().is_none_or(|(s, _, e)| rank(score, state.scene.0) > rank(*s, *e)) {
+        let rank = |s: i32, e: usize| {
+            (
+                s,
+                std::cmp::Reverse(scenario.scenes[e].ending().map(|e| e.rating)),
+            )
+        };
+        if self
+            .best
+            .as_ref()
+            .is_none_or(|(s, _, e)| rank(score, state.scene.0) > rank(*s, *e))
+        {
             self.best = Some((score, path.to_vec(), state.scene.0));
         }
-        if self.worst.as_ref().is_none_or(|(s, _, e)| rank(score, state.scene.0) < rank(*s, *e)) {
+        if self
+            .worst
+            .as_ref()
+            .is_none_or(|(s, _, e)| rank(score, state.scene.0) < rank(*s, *e))
+        {
             self.worst = Some((score, path.to_vec(), state.scene.0));
         }
         for &(s, c, _) in path {
@@ -362,7 +381,16 @@ fn enumerate(scenario: &Scenario, policy: Policy, max_paths: u64) -> Option<Tall
                 events.clear();
                 next.step(scenario, c, &mut |_| (o.unwrap_or(0), 0), events);
                 path.push((state.scene.0, c, o));
-                go(scenario, policy, next, p * pc * po, path, events, tally, max_paths)?;
+                go(
+                    scenario,
+                    policy,
+                    next,
+                    p * pc * po,
+                    path,
+                    events,
+                    tally,
+                    max_paths,
+                )?;
                 path.pop();
             }
         }
@@ -410,7 +438,10 @@ fn monte_carlo(scenario: &Scenario, policy: Policy, runs: u32, seed: u64) -> (Ta
     (tally, unfinished)
 }
 
-fn path_report(scenario: &Scenario, found: Option<&(i32, Vec<(usize, usize, Option<usize>)>, usize)>) -> Option<PathReport> {
+fn path_report(
+    scenario: &Scenario,
+    found: Option<&(i32, Vec<(usize, usize, Option<usize>)>, usize)>,
+) -> Option<PathReport> {
     let (score, steps, end) = found?;
     let ending = scenario.scenes[*end].ending()?;
     Some(PathReport {
@@ -436,7 +467,8 @@ fn path_report(scenario: &Scenario, found: Option<&(i32, Vec<(usize, usize, Opti
 
 /// Analyses a scenario.
 pub fn analyze(scenario: &Scenario, options: Options) -> Analysis {
-    let (method, tally, unfinished) = match enumerate(scenario, Policy::Uniform, options.max_paths) {
+    let (method, tally, unfinished) = match enumerate(scenario, Policy::Uniform, options.max_paths)
+    {
         Some(t) => (Method::Exhaustive { paths: t.leaves }, t, 0),
         None => {
             let (t, u) = monte_carlo(scenario, Policy::Uniform, options.runs, options.seed);
@@ -450,8 +482,16 @@ pub fn analyze(scenario: &Scenario, options: Options) -> Analysis {
             )
         }
     };
-    let greedy_tally = enumerate(scenario, Policy::Greedy, options.max_paths)
-        .unwrap_or_else(|| monte_carlo(scenario, Policy::Greedy, options.runs.min(2_000), options.seed).0);
+    let greedy_tally =
+        enumerate(scenario, Policy::Greedy, options.max_paths).unwrap_or_else(|| {
+            monte_carlo(
+                scenario,
+                Policy::Greedy,
+                options.runs.min(2_000),
+                options.seed,
+            )
+            .0
+        });
     let best_rating = scenario.best_rating();
     let mut greedy_endings: Vec<(String, f64)> = greedy_tally
         .endings
@@ -467,7 +507,11 @@ pub fn analyze(scenario: &Scenario, options: Options) -> Analysis {
         .sum();
 
     let finished_mass: f64 = tally.endings.values().sum();
-    let norm = if finished_mass > 0.0 { finished_mass } else { 1.0 };
+    let norm = if finished_mass > 0.0 {
+        finished_mass
+    } else {
+        1.0
+    };
     let endings = scenario
         .endings()
         .map(|(idx, e)| EndingStat {
@@ -483,8 +527,16 @@ pub fn analyze(scenario: &Scenario, options: Options) -> Analysis {
         .enumerate()
         .map(|(i, m)| MeterStat {
             id: m.id.clone(),
-            min: if tally.leaves == 0 { m.start } else { tally.meter_min[i] },
-            max: if tally.leaves == 0 { m.start } else { tally.meter_max[i] },
+            min: if tally.leaves == 0 {
+                m.start
+            } else {
+                tally.meter_min[i]
+            },
+            max: if tally.leaves == 0 {
+                m.start
+            } else {
+                tally.meter_max[i]
+            },
             mean: tally.meter_sum[i] / norm,
         })
         .collect();

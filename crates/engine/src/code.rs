@@ -20,13 +20,25 @@ use std::fmt;
 use std::sync::Arc;
 
 use base64::Engine as _;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::alphabet;
+use base64::engine::DecodePaddingMode;
+use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig, URL_SAFE_NO_PAD};
 
 use crate::scenario::Scenario;
 use crate::session::Session;
 
 /// The current code format.
 const FORMAT: u8 = 1;
+
+/// Decodes what is left of a code cut off inside a base64 group: the whole bytes that remain,
+/// ignoring the stray bits of a partial one.
+const LENIENT: GeneralPurpose = GeneralPurpose::new(
+    &alphabet::URL_SAFE,
+    GeneralPurposeConfig::new()
+        .with_encode_padding(false)
+        .with_decode_padding_mode(DecodePaddingMode::RequireNone)
+        .with_decode_allow_trailing_bits(true),
+);
 
 /// Why a code was rejected.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -142,15 +154,28 @@ pub fn parts(code: &str) -> Result<Parts, CodeError> {
     let code = code.trim();
     let id = scenario_id(code)?;
     let payload = &code[id.len() + 1..];
-    let bytes = URL_SAFE_NO_PAD
-        .decode(payload)
-        .map_err(|_| CodeError::Malformed)?;
+    let bytes = match URL_SAFE_NO_PAD.decode(payload) {
+        Ok(bytes) => bytes,
+        // Made of code characters but not a whole encoding: most likely cut off while being
+        // copied. Read the whole bytes that remain and let the checks below tell a cut from
+        // other damage, rather than calling it "not a session code".
+        Err(_) if payload.bytes().all(is_code_char) => {
+            let whole = payload.len() - usize::from(payload.len() % 4 == 1);
+            LENIENT
+                .decode(&payload[..whole])
+                .map_err(|_| CodeError::Malformed)?
+        }
+        Err(_) => return Err(CodeError::Malformed),
+    };
     if bytes.len() < 4 {
         return Err(CodeError::Truncated);
     }
     let (body, crc) = bytes.split_at(bytes.len() - 4);
     let crc = u32::from_le_bytes([crc[0], crc[1], crc[2], crc[3]]);
-    let mut r = Reader { bytes: body, pos: 0 };
+    let mut r = Reader {
+        bytes: body,
+        pos: 0,
+    };
     let format = r.byte()?;
     if checksum(id, body) != crc {
         // A checksum mismatch in a code that is merely short is reported as truncation.
@@ -205,6 +230,11 @@ pub fn decode(code: &str, scenario: Arc<Scenario>) -> Result<Session, CodeError>
             reason: e.to_string(),
         }
     })
+}
+
+/// Whether a byte belongs to the URL-safe base64 alphabet.
+fn is_code_char(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'-' || b == b'_'
 }
 
 fn checksum(id: &str, body: &[u8]) -> u32 {

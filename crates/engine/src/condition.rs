@@ -14,10 +14,12 @@
 use std::fmt;
 use std::ops::Range;
 
+use serde::{Deserialize, Serialize};
+
 use crate::scenario::{FlagIdx, MeterIdx};
 
 /// A comparison operator.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Cmp {
     /// `<`
     Lt,
@@ -69,7 +71,7 @@ impl Cmp {
 }
 
 /// A resolved condition, evaluated against meter values and flags.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Cond {
     /// A meter compared with a number.
     Meter {
@@ -487,7 +489,10 @@ impl Parser<'_> {
                         }
                         _ => Err(SyntaxError {
                             at: self.here(),
-                            message: format!("'{}' must be followed by a whole number", cmp.as_str()),
+                            message: format!(
+                                "'{}' must be followed by a whole number",
+                                cmp.as_str()
+                            ),
                         }),
                     }
                 } else {
@@ -512,21 +517,23 @@ mod tests {
 
     fn resolve(src: &str) -> Cond {
         let expr = parse(src).expect("parses");
-        expr.resolve(&mut |name: &str, _at: &Range<usize>, cmp: Option<(Cmp, i64)>| {
-            Ok::<_, ()>(match (name, cmp) {
-                ("morale", Some((cmp, v))) => Cond::Meter {
-                    meter: MeterIdx(0),
-                    cmp,
-                    value: v as i32,
-                },
-                ("trust", Some((cmp, v))) => Cond::Meter {
-                    meter: MeterIdx(1),
-                    cmp,
-                    value: v as i32,
-                },
-                (_, _) => Cond::Flag(FlagIdx(if name == "a" { 0 } else { 1 })),
-            })
-        })
+        expr.resolve(
+            &mut |name: &str, _at: &Range<usize>, cmp: Option<(Cmp, i64)>| {
+                Ok::<_, ()>(match (name, cmp) {
+                    ("morale", Some((cmp, v))) => Cond::Meter {
+                        meter: MeterIdx(0),
+                        cmp,
+                        value: v as i32,
+                    },
+                    ("trust", Some((cmp, v))) => Cond::Meter {
+                        meter: MeterIdx(1),
+                        cmp,
+                        value: v as i32,
+                    },
+                    (_, _) => Cond::Flag(FlagIdx(if name == "a" { 0 } else { 1 })),
+                })
+            },
+        )
         .expect("resolves")
     }
 

@@ -323,7 +323,42 @@ pub struct TriggerDef {
     pub clear: Vec<String>,
 }
 
-/// The JSON Schema of the scenario format, for editors (draft 2020-12).
+/// The JSON Schema of the scenario format, for editors (draft 2020-12), generated from the
+/// types above.
 pub fn json_schema() -> serde_json::Value {
     schemars::schema_for!(ScenarioFile).to_value()
+}
+
+/// The published schema, `docs/scenario.schema.json`: the output of [`json_schema`], committed
+/// so editors can use it and so the loader need not generate it (which would put the whole
+/// generator into the browser bundle). A test keeps the two equal.
+pub const SCHEMA_JSON: &str = include_str!("../../../docs/scenario.schema.json");
+
+/// [`SCHEMA_JSON`], parsed once.
+pub fn schema() -> &'static serde_json::Value {
+    static SCHEMA: std::sync::OnceLock<serde_json::Value> = std::sync::OnceLock::new();
+    SCHEMA.get_or_init(|| serde_json::from_str(SCHEMA_JSON).unwrap_or(serde_json::Value::Null))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Regenerate with `UPDATE_EXPECT=1 cargo test -p frontline-engine published_schema`.
+    #[test]
+    fn published_schema_is_current() {
+        let generated = serde_json::to_string_pretty(&json_schema()).expect("serialises") + "\n";
+        if std::env::var_os("UPDATE_EXPECT").is_some() {
+            let path = concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/../../docs/scenario.schema.json"
+            );
+            std::fs::write(path, &generated).expect("docs/ is writable");
+            return;
+        }
+        assert_eq!(
+            SCHEMA_JSON, generated,
+            "docs/scenario.schema.json is out of date: run UPDATE_EXPECT=1 cargo test -p frontline-engine published_schema"
+        );
+    }
 }

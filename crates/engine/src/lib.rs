@@ -19,6 +19,7 @@
 
 pub mod analysis;
 pub mod code;
+pub mod compiled;
 pub mod condition;
 pub mod diag;
 pub mod format;

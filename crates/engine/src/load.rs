@@ -11,8 +11,6 @@
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::ops::Range;
 
-use serde::Deserialize;
-use serde::de::IntoDeserializer;
 use toml::de::DeTable;
 
 use crate::condition::{self, Cmp, Cond};
@@ -51,22 +49,28 @@ pub fn load(file: &str, src: &str) -> Result<Loaded, Vec<Diagnostic>> {
     }
     let tree = Tree { root };
 
-    let schema = format::json_schema();
-    if let Some(check) = SchemaCheck::new(&schema) {
-        check.check_root(&tree.root, &schema, &mut sink);
+    let schema = format::schema();
+    if let Some(check) = SchemaCheck::new(schema) {
+        check.check_root(&tree.root, schema, &mut sink);
     }
     if sink.has_errors() {
         return Err(sink.finish());
     }
 
-    let raw = match ScenarioFile::deserialize(tree.root.clone().into_deserializer()) {
-        Ok(raw) => raw,
-        Err(e) => {
-            // The schema check should have caught this; report it rather than lose it.
-            sink.error(e.span().unwrap_or(0..0), e.message().to_owned());
-            return Err(sink.finish());
-        }
-    };
+    // Through serde_json's `Value` rather than toml's own deserializer: the result is the
+    // same, and in the browser bundle it is far smaller.
+    let raw =
+        match serde_json::from_value::<ScenarioFile>(crate::tree::to_json(tree.root.get_ref())) {
+            Ok(raw) => raw,
+            Err(e) => {
+                // The schema check should have caught this; report it rather than lose it.
+                sink.error(
+                    0..0,
+                    format!("the file does not match the scenario format: {e}"),
+                );
+                return Err(sink.finish());
+            }
+        };
 
     let mut builder = Builder {
         src,
@@ -100,7 +104,11 @@ pub fn errors(diags: &[Diagnostic]) -> impl Iterator<Item = &Diagnostic> {
 /// rendering of the source, which we do ourselves).
 fn syntax_message(message: &str) -> String {
     let first = message.lines().next().unwrap_or("invalid TOML").trim();
-    format!("invalid TOML: {}", first.trim_end_matches('.'))
+    // toml quotes tokens in backticks; our messages quote in single quotes.
+    format!(
+        "invalid TOML: {}",
+        first.trim_end_matches('.').replace('`', "'")
+    )
 }
 
 /// Path helpers.
@@ -179,7 +187,12 @@ impl<'a, 's> Builder<'a, 's> {
                 self.err(&join(&path, &[Seg::Key("id")]), bad_id("trigger", &def.id));
             }
             if let Some(prev) = seen.insert(def.id.as_str(), i) {
-                self.duplicate(&join(&path, &[Seg::Key("id")]), "trigger", &def.id, &[Seg::Key("triggers"), Seg::Index(prev)]);
+                self.duplicate(
+                    &join(&path, &[Seg::Key("id")]),
+                    "trigger",
+                    &def.id,
+                    &[Seg::Key("triggers"), Seg::Index(prev)],
+                );
             }
             let when = self.condition(&join(&path, &[Seg::Key("when")]), &def.when);
             let effects = self.effects(&join(&path, &[Seg::Key("effects")]), &def.effects);
@@ -239,10 +252,13 @@ impl<'a, 's> Builder<'a, 's> {
 
     fn meta(&mut self) -> Meta {
         let m = &self.raw.scenario;
-        let ok = m.id.bytes().next().is_some_and(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
-            && m.id
-                .bytes()
-                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+        let ok =
+            m.id.bytes()
+                .next()
+                .is_some_and(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+                && m.id
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
         if !ok {
             self.err(
                 &[Seg::Key("scenario"), Seg::Key("id")],
@@ -477,7 +493,10 @@ impl<'a, 's> Builder<'a, 's> {
         let path = scene_path(i);
         let mut variants = Vec::new();
         for (v, var) in def.variants.iter().enumerate() {
-            let vp = join(&path, &[Seg::Key("variants"), Seg::Index(v), Seg::Key("when")]);
+            let vp = join(
+                &path,
+                &[Seg::Key("variants"), Seg::Index(v), Seg::Key("when")],
+            );
             if let Some(when) = self.condition(&vp, &var.when) {
                 variants.push(Variant {
                     when,
@@ -486,20 +505,29 @@ impl<'a, 's> Builder<'a, 's> {
             }
         }
         if def.text.trim().is_empty() {
-            self.err(&join(&path, &[Seg::Key("text")]), format!("scene '{}' has no text", def.id));
+            self.err(
+                &join(&path, &[Seg::Key("text")]),
+                format!("scene '{}' has no text", def.id),
+            );
         }
         let kind = match (&def.ending, def.choices.is_empty()) {
             (Some(_), false) => {
                 self.err(
                     &join(&path, &[Seg::Key("ending")]),
-                    format!("scene '{}' has both choices and an ending; give it one or the other", def.id),
+                    format!(
+                        "scene '{}' has both choices and an ending; give it one or the other",
+                        def.id
+                    ),
                 );
                 return None;
             }
             (None, true) => {
                 self.err(
                     &join(&path, &[Seg::Key("id")]),
-                    format!("scene '{}' has no choices and no ending, so play would stop here", def.id),
+                    format!(
+                        "scene '{}' has no choices and no ending, so play would stop here",
+                        def.id
+                    ),
                 );
                 return None;
             }
@@ -517,7 +545,12 @@ impl<'a, 's> Builder<'a, 's> {
                         self.err(&join(&cp, &[Seg::Key("id")]), bad_id("choice", &cdef.id));
                     }
                     if let Some(&prev) = seen.get(cdef.id.as_str()) {
-                        self.duplicate(&join(&cp, &[Seg::Key("id")]), "choice", &cdef.id, &choice_path(i, prev));
+                        self.duplicate(
+                            &join(&cp, &[Seg::Key("id")]),
+                            "choice",
+                            &cdef.id,
+                            &choice_path(i, prev),
+                        );
                     } else {
                         seen.insert(&cdef.id, c);
                     }
@@ -526,7 +559,10 @@ impl<'a, 's> Builder<'a, 's> {
                 if def.choices.len() == 1 {
                     self.warn(
                         &join(&path, &[Seg::Key("id")]),
-                        format!("scene '{}' has only one choice, so the player has nothing to decide", def.id),
+                        format!(
+                            "scene '{}' has only one choice, so the player has nothing to decide",
+                            def.id
+                        ),
                     );
                 }
                 if def.choices.iter().all(|c| c.when.is_some()) {
@@ -552,7 +588,14 @@ impl<'a, 's> Builder<'a, 's> {
         })
     }
 
-    fn goto(&mut self, path: &[Seg], what: &str, id: &str, target: &str, scene_ids: &HashMap<&str, usize>) -> Option<SceneIdx> {
+    fn goto(
+        &mut self,
+        path: &[Seg],
+        what: &str,
+        id: &str,
+        target: &str,
+        scene_ids: &HashMap<&str, usize>,
+    ) -> Option<SceneIdx> {
         match scene_ids.get(target) {
             Some(&i) => Some(SceneIdx(i)),
             None => {
@@ -575,7 +618,10 @@ impl<'a, 's> Builder<'a, 's> {
     ) -> Option<Choice> {
         let cp = choice_path(s, c);
         if def.text.trim().is_empty() {
-            self.err(&join(&cp, &[Seg::Key("text")]), format!("choice '{}' has no text", def.id));
+            self.err(
+                &join(&cp, &[Seg::Key("text")]),
+                format!("choice '{}' has no text", def.id),
+            );
         }
         for (key, list) in [("applies", &def.applies), ("violates", &def.violates)] {
             for (k, tag) in list.iter().enumerate() {
@@ -583,7 +629,10 @@ impl<'a, 's> Builder<'a, 's> {
                 if principles::lookup(tag).is_none() {
                     self.err(
                         &tp,
-                        format!("unknown principle tag '{tag}'{}", hint(tag, principles::tags())),
+                        format!(
+                            "unknown principle tag '{tag}'{}",
+                            hint(tag, principles::tags())
+                        ),
                     );
                 }
             }
@@ -597,12 +646,20 @@ impl<'a, 's> Builder<'a, 's> {
         let effects = self.effects(&join(&cp, &[Seg::Key("effects")]), &def.effects);
         let set = self.flag_list(&def.set);
         let clear = self.flag_list(&def.clear);
-        let when = match &def.when {
-            Some(w) => Some(self.condition(&join(&cp, &[Seg::Key("when")]), w)?),
-            None => None,
-        };
+        // A bad condition must not hide the mistakes after it, so keep checking and give up
+        // on the choice only at the end.
+        let when = def
+            .when
+            .as_ref()
+            .map(|w| self.condition(&join(&cp, &[Seg::Key("when")]), w));
         let default_goto = match &def.goto {
-            Some(t) => self.goto(&join(&cp, &[Seg::Key("goto")]), "choice", &def.id, t, scene_ids),
+            Some(t) => self.goto(
+                &join(&cp, &[Seg::Key("goto")]),
+                "choice",
+                &def.id,
+                t,
+                scene_ids,
+            ),
             None => None,
         };
         let next = if def.outcomes.is_empty() {
@@ -626,7 +683,12 @@ impl<'a, 's> Builder<'a, 's> {
                     self.err(&join(&op, &[Seg::Key("id")]), bad_id("outcome", &odef.id));
                 }
                 if let Some(&prev) = seen.get(odef.id.as_str()) {
-                    self.duplicate(&join(&op, &[Seg::Key("id")]), "outcome", &odef.id, &join(&cp, &[Seg::Key("outcomes"), Seg::Index(prev)]));
+                    self.duplicate(
+                        &join(&op, &[Seg::Key("id")]),
+                        "outcome",
+                        &odef.id,
+                        &join(&cp, &[Seg::Key("outcomes"), Seg::Index(prev)]),
+                    );
                 } else {
                     seen.insert(&odef.id, o);
                 }
@@ -636,7 +698,8 @@ impl<'a, 's> Builder<'a, 's> {
                 for (r, rule) in odef.odds.iter().enumerate() {
                     let rp = join(&op, &[Seg::Key("odds"), Seg::Index(r)]);
                     let w = self.weight(&join(&rp, &[Seg::Key("weight")]), rule.weight);
-                    if let Some(cond) = self.condition(&join(&rp, &[Seg::Key("when")]), &rule.when) {
+                    if let Some(cond) = self.condition(&join(&rp, &[Seg::Key("when")]), &rule.when)
+                    {
                         odds.push((cond, w));
                     }
                 }
@@ -644,13 +707,22 @@ impl<'a, 's> Builder<'a, 's> {
                 let set = self.flag_list(&odef.set);
                 let clear = self.flag_list(&odef.clear);
                 let goto = match (&odef.goto, default_goto) {
-                    (Some(t), _) => self.goto(&join(&op, &[Seg::Key("goto")]), "outcome", &odef.id, t, scene_ids),
+                    (Some(t), _) => self.goto(
+                        &join(&op, &[Seg::Key("goto")]),
+                        "outcome",
+                        &odef.id,
+                        t,
+                        scene_ids,
+                    ),
                     (None, Some(d)) => Some(d),
                     (None, None) => {
                         if def.goto.is_none() {
                             self.err(
                                 &join(&op, &[Seg::Key("id")]),
-                                format!("outcome '{}' needs a 'goto' because choice '{}' has none", odef.id, def.id),
+                                format!(
+                                    "outcome '{}' needs a 'goto' because choice '{}' has none",
+                                    odef.id, def.id
+                                ),
                             );
                         }
                         None
@@ -670,16 +742,27 @@ impl<'a, 's> Builder<'a, 's> {
             if total == 0 {
                 self.err(
                     &join(&cp, &[Seg::Key("outcomes")]),
-                    format!("the outcomes of choice '{}' all have weight 0, so none can happen", def.id),
+                    format!(
+                        "the outcomes of choice '{}' all have weight 0, so none can happen",
+                        def.id
+                    ),
                 );
             }
             if def.outcomes.len() == 1 {
                 self.warn(
                     &join(&cp, &[Seg::Key("outcomes")]),
-                    format!("choice '{}' has a single chance outcome, which always happens", def.id),
+                    format!(
+                        "choice '{}' has a single chance outcome, which always happens",
+                        def.id
+                    ),
                 );
             }
             Next::Chance(outcomes.into_iter().collect::<Option<_>>()?)
+        };
+        let when = match when {
+            Some(Some(cond)) => Some(cond),
+            Some(None) => return None,
+            None => None,
         };
         Some(Choice {
             id: def.id.clone(),
@@ -810,10 +893,8 @@ impl<'a, 's> Builder<'a, 's> {
             Ok(cond) => {
                 let never_set = self.never_raised();
                 if !cond.satisfiable(self.meter_ids.len(), &never_set) {
-                    self.sink.error(
-                        span,
-                        format!("the condition '{src}' can never hold"),
-                    );
+                    self.sink
+                        .error(span, format!("the condition '{src}' can never hold"));
                 }
                 Some(cond)
             }
@@ -899,7 +980,10 @@ impl<'a, 's> Builder<'a, 's> {
             if !reached[i] {
                 self.err(
                     &path,
-                    format!("scene '{}' cannot be reached from the start scene '{start_id}'", scene.id),
+                    format!(
+                        "scene '{}' cannot be reached from the start scene '{start_id}'",
+                        scene.id
+                    ),
                 );
             } else if !ends[i] {
                 self.err(
@@ -915,7 +999,10 @@ impl<'a, 's> Builder<'a, 's> {
             if !self.meters_used.contains(&i) {
                 self.sink.warning(
                     self.tree.key_span(&[Seg::Key("meters"), Seg::Key(&m.id)]),
-                    format!("meter '{}' is never changed, weighted or read by a condition", m.id),
+                    format!(
+                        "meter '{}' is never changed, weighted or read by a condition",
+                        m.id
+                    ),
                 );
             }
         }
@@ -925,7 +1012,10 @@ impl<'a, 's> Builder<'a, 's> {
             for (c, choice) in scene.choices.iter().enumerate() {
                 let mut lists = vec![(choice_path(s, c).to_vec(), &choice.set)];
                 for (o, out) in choice.outcomes.iter().enumerate() {
-                    lists.push((join(&choice_path(s, c), &[Seg::Key("outcomes"), Seg::Index(o)]), &out.set));
+                    lists.push((
+                        join(&choice_path(s, c), &[Seg::Key("outcomes"), Seg::Index(o)]),
+                        &out.set,
+                    ));
                 }
                 for (base, list) in lists {
                     for (k, f) in list.iter().enumerate() {
@@ -998,7 +1088,11 @@ fn warn_unreached(scenario: &Scenario, raw: &ScenarioFile, tree: &Tree, sink: &m
     let _ = raw;
     for (i, scene) in scenario.scenes.iter().enumerate() {
         if !seen.scenes[i] {
-            let what = if scene.ending().is_some() { "ending" } else { "scene" };
+            let what = if scene.ending().is_some() {
+                "ending"
+            } else {
+                "scene"
+            };
             sink.warning(
                 tree.span(&join(&scene_path(i), &[Seg::Key("id")])),
                 format!("no sequence of choices reaches {what} '{}': the conditions on the way always block it", scene.id),
@@ -1029,5 +1123,116 @@ mod tests {
         assert_eq!(parse_fair("+%"), None);
         assert_eq!(parse_fair("+2.5%"), None);
         assert_eq!(parse_fair("20"), None);
+    }
+
+    /// A small valid scenario; tests break one line of it.
+    const BASE: &str = r#"
+[scenario]
+id = "t"
+title = "T"
+summary = "S"
+role = "R"
+team = "T"
+minutes = 2
+language = "en"
+version = 1
+authors = ["a"]
+
+[meters.morale]
+label = "M"
+start = 50
+
+[meters.satisfaction]
+label = "S"
+start = 50
+
+[[scenes]]
+id = "start"
+text = "Go"
+
+[[scenes.choices]]
+id = "a"
+text = "A"
+effects = { morale = 5 }
+goto = "end"
+
+[[scenes.choices]]
+id = "b"
+text = "B"
+effects = { satisfaction = 5 }
+goto = "end"
+
+[[scenes]]
+id = "end"
+text = "End"
+ending = { title = "E", rating = "solid", debrief = "D" }
+"#;
+
+    fn messages(src: &str) -> Vec<String> {
+        match load("t.toml", src) {
+            Ok(loaded) => loaded.warnings,
+            Err(diags) => diags,
+        }
+        .iter()
+        .map(ToString::to_string)
+        .collect()
+    }
+
+    #[test]
+    fn base_is_clean() {
+        assert_eq!(messages(BASE), Vec::<String>::new());
+    }
+
+    /// Regression: schemars writes an enum with documented variants as a `oneOf` of `const`s,
+    /// and the schema check let any string through, so serde reported a bad rating in its own
+    /// words ("unknown variant `x`, expected one of ...") instead of the house style.
+    #[test]
+    fn bad_rating_is_reported_with_a_suggestion() {
+        let src = BASE.replace(r#"rating = "solid""#, r#"rating = "sold""#);
+        assert_eq!(
+            messages(&src),
+            [
+                "t.toml:40:40: error: 'rating' must be one of exemplary, solid, costly, failing, not 'sold' (did you mean 'solid'?)"
+            ]
+        );
+    }
+
+    /// Regression: a choice whose `when` failed to parse was dropped at once, hiding the rest
+    /// of its mistakes (here an unknown `goto`) until the author fixed the condition.
+    #[test]
+    fn bad_condition_does_not_hide_later_mistakes_in_the_choice() {
+        let src = BASE.replace(
+            "id = \"a\"\ntext = \"A\"\neffects = { morale = 5 }\ngoto = \"end\"",
+            "id = \"a\"\ntext = \"A\"\nwhen = \"morale >\"\neffects = { morale = 5 }\ngoto = \"ned\"",
+        );
+        assert_eq!(
+            messages(&src),
+            [
+                "t.toml:28:17: error: '>' must be followed by a whole number",
+                "t.toml:30:8: error: choice 'a' goes to unknown scene 'ned' (did you mean 'end'?)",
+            ]
+        );
+    }
+
+    /// Regression: the schema check knew `minimum` but not the top of `u32`, so a huge
+    /// `minutes` reached serde and came out as "the file does not match the scenario format:
+    /// invalid value: integer `5000000000`, expected u32" at 1:1.
+    #[test]
+    fn numbers_too_large_for_their_field_are_reported_where_they_are() {
+        let src = BASE.replace("minutes = 2", "minutes = 5000000000");
+        assert_eq!(
+            messages(&src),
+            ["t.toml:8:11: error: 'minutes' must be 4294967295 or less, not 5000000000"]
+        );
+    }
+
+    /// Regression: toml quotes tokens in backticks; messages quote in single quotes.
+    #[test]
+    fn syntax_errors_quote_like_every_other_message() {
+        let msgs = messages(&BASE.replace("text = \"Go\"", "text = \"Go"));
+        assert_eq!(
+            msgs,
+            ["t.toml:24:11: error: invalid TOML: invalid basic string, expected '\"'"]
+        );
     }
 }

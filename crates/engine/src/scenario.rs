@@ -4,25 +4,25 @@
 //! to build a [`Scenario`]. Code holding a `Scenario` may index its vectors with the ids found
 //! in it without checking again.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::condition::Cond;
 pub use crate::format::{CastMember, Credit, GoodDirection, Rating};
 
 /// Index of a meter in [`Scenario::meters`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct MeterIdx(pub usize);
 
 /// Index of a scene in [`Scenario::scenes`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct SceneIdx(pub usize);
 
 /// Index of a flag in [`Scenario::flags`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct FlagIdx(pub usize);
 
 /// Index of a trigger in [`Scenario::triggers`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct TriggerIdx(pub usize);
 
 /// Meters run from this value...
@@ -31,7 +31,7 @@ pub const METER_MIN: i32 = 0;
 pub const METER_MAX: i32 = 100;
 
 /// A loaded, validated scenario.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Scenario {
     /// Metadata from the `[scenario]` table.
     pub meta: Meta,
@@ -54,7 +54,7 @@ pub struct Scenario {
 }
 
 /// Scenario metadata.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Meta {
     /// Lower-case id, e.g. `stretch-target`.
     pub id: String,
@@ -77,7 +77,7 @@ pub struct Meta {
 }
 
 /// A meter.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Meter {
     /// Id used in effects and conditions.
     pub id: String,
@@ -102,7 +102,7 @@ impl Meter {
 }
 
 /// Scoring rules.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Scoring {
     /// Weight of each meter, by [`MeterIdx`]; the sum is never zero.
     pub weights: Vec<u32>,
@@ -111,7 +111,7 @@ pub struct Scoring {
 }
 
 /// A scene.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Scene {
     /// Unique id.
     pub id: String,
@@ -156,7 +156,7 @@ impl Scene {
 }
 
 /// Replacement text for a scene.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Variant {
     /// When it applies.
     pub when: Cond,
@@ -165,7 +165,7 @@ pub struct Variant {
 }
 
 /// What a scene leads to.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub enum SceneKind {
     /// The player picks one of these. At least one has no condition.
     Choices(Vec<Choice>),
@@ -174,7 +174,7 @@ pub enum SceneKind {
 }
 
 /// An ending.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Ending {
     /// Name of the ending.
     pub title: String,
@@ -185,7 +185,7 @@ pub struct Ending {
 }
 
 /// A change to one meter.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Effect {
     /// Which meter.
     pub meter: MeterIdx,
@@ -194,7 +194,7 @@ pub struct Effect {
 }
 
 /// How a meter changes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Change {
     /// Add this (may be negative).
     Delta(i32),
@@ -225,7 +225,7 @@ impl Change {
 }
 
 /// A player option.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Choice {
     /// Unique within the scene.
     pub id: String,
@@ -257,7 +257,7 @@ impl Choice {
 }
 
 /// Where a choice leads.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub enum Next {
     /// Straight to a scene.
     Scene(SceneIdx),
@@ -266,7 +266,7 @@ pub enum Next {
 }
 
 /// A chance outcome.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Outcome {
     /// Unique within the choice.
     pub id: String,
@@ -297,7 +297,7 @@ impl Outcome {
 }
 
 /// A delayed consequence.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Trigger {
     /// Unique id.
     pub id: String,
@@ -356,7 +356,11 @@ impl Scenario {
 
     /// The best rating any ending in this scenario has.
     pub fn best_rating(&self) -> Option<Rating> {
-        self.scenes.iter().filter_map(|s| s.ending()).map(|e| e.rating).min()
+        self.scenes
+            .iter()
+            .filter_map(|s| s.ending())
+            .map(|e| e.rating)
+            .min()
     }
 
     /// Every scene that is an ending.

@@ -166,7 +166,13 @@ impl State {
         }
     }
 
-    fn apply(&mut self, effects: &[Effect], set: &[FlagIdx], clear: &[FlagIdx], events: &mut Vec<Event>) {
+    fn apply(
+        &mut self,
+        effects: &[Effect],
+        set: &[FlagIdx],
+        clear: &[FlagIdx],
+        events: &mut Vec<Event>,
+    ) {
         for e in effects {
             let before = self.meters[e.meter.0];
             let after = e.change.apply(before);

@@ -68,6 +68,37 @@ impl<'i> Tree<'i> {
     }
 }
 
+/// The tree as JSON, for deserializing with serde_json. Dates become strings (the format
+/// has none, and the schema check has already rejected them).
+pub(crate) fn to_json(table: &DeTable) -> Value {
+    Value::Object(
+        table
+            .iter()
+            .map(|(k, v)| (k.get_ref().to_string(), value_to_json(v.get_ref())))
+            .collect(),
+    )
+}
+
+fn value_to_json(value: &DeValue) -> Value {
+    match value {
+        DeValue::String(s) => Value::String(s.to_string()),
+        DeValue::Integer(i) => i64::from_str_radix(i.as_str(), i.radix())
+            .map_or(Value::Null, |n| Value::Number(n.into())),
+        DeValue::Float(f) => f
+            .as_str()
+            .parse::<f64>()
+            .ok()
+            .and_then(serde_json::Number::from_f64)
+            .map_or(Value::Null, Value::Number),
+        DeValue::Boolean(b) => Value::Bool(*b),
+        DeValue::Datetime(d) => Value::String(d.to_string()),
+        DeValue::Array(items) => {
+            Value::Array(items.iter().map(|v| value_to_json(v.get_ref())).collect())
+        }
+        DeValue::Table(t) => to_json(t),
+    }
+}
+
 /// Checks a value against a schema node, reporting every mismatch.
 pub(crate) struct SchemaCheck<'s> {
     defs: &'s Map<String, Value>,
@@ -123,31 +154,9 @@ impl<'s> SchemaCheck<'s> {
     ) {
         let (schema, def_name) = self.resolve(schema);
         let context = def_name.unwrap_or(context);
-        if let Some(branches) = schema
-            .get("anyOf")
-            .or_else(|| schema.get("oneOf"))
-            .and_then(Value::as_array)
-        {
-            let live: Vec<&Value> = branches.iter().filter(|b| !is_null_type(b)).collect();
-            if live.len() == 1 {
-                return self.check_value(value, live[0], context, field, sink);
-            }
-            if !live.iter().any(|b| self.matches(value, b)) {
-                let expected: Vec<String> = live.iter().map(|b| self.describe(b)).collect();
-                sink.error(
-                    value.span(),
-                    format!(
-                        "{} should be {}, not {}",
-                        field_name(field),
-                        expected.join(" or "),
-                        found(value.get_ref())
-                    ),
-                );
-            }
-            return;
-        }
-        if let Some(options) = schema.get("enum").and_then(Value::as_array) {
-            let names: Vec<&str> = options.iter().filter_map(Value::as_str).collect();
+        // Checked before `oneOf`: schemars writes an enum whose variants have doc comments as
+        // a `oneOf` of `const`s, and each of those branches alone accepts any string.
+        if let Some(names) = enum_names(schema) {
             match value.get_ref() {
                 DeValue::String(s) if names.contains(&s.as_ref()) => {}
                 DeValue::String(s) => sink.error(
@@ -171,6 +180,29 @@ impl<'s> SchemaCheck<'s> {
             }
             return;
         }
+        if let Some(branches) = schema
+            .get("anyOf")
+            .or_else(|| schema.get("oneOf"))
+            .and_then(Value::as_array)
+        {
+            let live: Vec<&Value> = branches.iter().filter(|b| !is_null_type(b)).collect();
+            if live.len() == 1 {
+                return self.check_value(value, live[0], context, field, sink);
+            }
+            if !live.iter().any(|b| self.matches(value, b)) {
+                let expected: Vec<String> = live.iter().map(|b| self.describe(b)).collect();
+                sink.error(
+                    value.span(),
+                    format!(
+                        "{} should be {}, not {}",
+                        field_name(field),
+                        expected.join(" or "),
+                        found(value.get_ref())
+                    ),
+                );
+            }
+            return;
+        }
         let ty = schema_type(schema);
         let ok = match (ty, value.get_ref()) {
             (Some("object"), DeValue::Table(t)) => {
@@ -191,14 +223,17 @@ impl<'s> SchemaCheck<'s> {
             (Some("integer"), DeValue::Integer(i)) => {
                 let n = i64::from_str_radix(i.as_str(), i.radix()).ok();
                 let min = schema.get("minimum").and_then(Value::as_i64);
-                match (n, min) {
-                    (None, _) => sink.error(
-                        value.span(),
-                        format!("{} is too large", field_name(field)),
-                    ),
-                    (Some(n), Some(min)) if n < min => sink.error(
+                match (n, min, max_of(schema)) {
+                    (None, _, _) => {
+                        sink.error(value.span(), format!("{} is too large", field_name(field)))
+                    }
+                    (Some(n), Some(min), _) if n < min => sink.error(
                         value.span(),
                         format!("{} must be {min} or more, not {n}", field_name(field)),
+                    ),
+                    (Some(n), _, Some(max)) if n > max => sink.error(
+                        value.span(),
+                        format!("{} must be {max} or less, not {n}", field_name(field)),
                     ),
                     _ => {}
                 }
@@ -254,11 +289,21 @@ impl<'s> SchemaCheck<'s> {
             }
         }
         if let Some(required) = schema.get("required").and_then(Value::as_array) {
+            // Name the scene, choice, outcome or trigger when it has an id, so that an author
+            // can tell which of many `[[scenes]]` headers is meant.
+            let id = match table.get("id").map(|v| v.get_ref()) {
+                Some(DeValue::String(id))
+                    if matches!(context, "scene" | "choice" | "outcome" | "trigger") =>
+                {
+                    format!(" '{id}'")
+                }
+                _ => String::new(),
+            };
             for req in required.iter().filter_map(Value::as_str) {
                 if !table.contains_key(req) {
                     sink.error(
                         span.clone(),
-                        format!("{context} is missing the required field '{req}'"),
+                        format!("{context}{id} is missing the required field '{req}'"),
                     );
                 }
             }
@@ -283,6 +328,40 @@ impl<'s> SchemaCheck<'s> {
             _ => "something else".into(),
         }
     }
+}
+
+/// The largest value an integer schema allows: its `maximum`, or the top of the Rust type
+/// schemars names in `format` (it writes a `minimum` for unsigned types but no `maximum`).
+fn max_of(schema: &Value) -> Option<i64> {
+    if let Some(max) = schema.get("maximum").and_then(Value::as_i64) {
+        return Some(max);
+    }
+    match schema.get("format").and_then(Value::as_str)? {
+        "uint8" => Some(u8::MAX.into()),
+        "int8" => Some(i8::MAX.into()),
+        "uint16" => Some(u16::MAX.into()),
+        "int16" => Some(i16::MAX.into()),
+        "uint32" | "uint" => Some(u32::MAX.into()),
+        "int32" => Some(i32::MAX.into()),
+        _ => None,
+    }
+}
+
+/// The accepted strings of an enumeration: an `enum` list, or a `oneOf`/`anyOf` whose every
+/// branch is a string `const`.
+fn enum_names(schema: &Value) -> Option<Vec<&str>> {
+    if let Some(options) = schema.get("enum").and_then(Value::as_array) {
+        return Some(options.iter().filter_map(Value::as_str).collect());
+    }
+    let branches = schema
+        .get("oneOf")
+        .or_else(|| schema.get("anyOf"))
+        .and_then(Value::as_array)?;
+    let names: Vec<&str> = branches
+        .iter()
+        .map(|b| b.get("const").and_then(Value::as_str))
+        .collect::<Option<_>>()?;
+    (!names.is_empty()).then_some(names)
 }
 
 fn is_null_type(schema: &Value) -> bool {

@@ -1,0 +1,145 @@
+//! Compiled scenarios: a validated [`Scenario`] stored as compact bytes, so an app can bundle
+//! scenarios checked at build time without shipping the TOML parser and validator.
+//!
+//! Bytes are `FLC` + one format byte + the postcard encoding of the scenario. Reading them
+//! back checks that every index inside points at something that exists, so even damaged
+//! bytes can never make the simulation index out of range: they are rejected instead.
+
+use std::fmt;
+
+use crate::condition::Cond;
+use crate::scenario::{Effect, FlagIdx, Next, Scenario, SceneKind};
+
+const MAGIC: &[u8; 3] = b"FLC";
+/// Raise when the scenario model changes shape.
+const FORMAT: u8 = 1;
+
+/// Why compiled bytes were rejected.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CompiledError {
+    /// Not compiled scenario bytes, or from another engine format.
+    NotCompiled,
+    /// The bytes do not decode.
+    Corrupt(String),
+    /// The bytes decode but refer to things that do not exist.
+    Inconsistent,
+}
+
+impl fmt::Display for CompiledError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            CompiledError::NotCompiled => f.write_str("not a compiled scenario for this engine"),
+            CompiledError::Corrupt(e) => write!(f, "the compiled scenario is damaged: {e}"),
+            CompiledError::Inconsistent => f.write_str(
+                "the compiled scenario refers to scenes, meters or flags it does not have",
+            ),
+        }
+    }
+}
+
+impl std::error::Error for CompiledError {}
+
+/// Compiles a validated scenario to bytes.
+pub fn compile(scenario: &Scenario) -> Vec<u8> {
+    let mut out = MAGIC.to_vec();
+    out.push(FORMAT);
+    // Serialising plain owned data into a Vec cannot fail.
+    out.extend(postcard::to_allocvec(scenario).unwrap_or_default());
+    out
+}
+
+/// Reads bytes made by [`compile`].
+pub fn read(bytes: &[u8]) -> Result<Scenario, CompiledError> {
+    let body = bytes
+        .strip_prefix(MAGIC.as_slice())
+        .and_then(|rest| rest.strip_prefix(&[FORMAT]))
+        .ok_or(CompiledError::NotCompiled)?;
+    let scenario: Scenario =
+        postcard::from_bytes(body).map_err(|e| CompiledError::Corrupt(e.to_string()))?;
+    if consistent(&scenario) {
+        Ok(scenario)
+    } else {
+        Err(CompiledError::Inconsistent)
+    }
+}
+
+/// Whether every index in the scenario is in range and every choice list is usable.
+fn consistent(s: &Scenario) -> bool {
+    let meters = s.meters.len();
+    let flags = s.flags.len();
+    let scenes = s.scenes.len();
+    let effects_ok = |effects: &[Effect]| effects.iter().all(|e| e.meter.0 < meters);
+    let flags_ok = |list: &[FlagIdx]| list.iter().all(|f| f.0 < flags);
+    fn cond_ok(c: &Cond, meters: usize, flags: usize) -> bool {
+        match c {
+            Cond::Meter { meter, .. } => meter.0 < meters,
+            Cond::Flag(f) => f.0 < flags,
+            Cond::Not(inner) => cond_ok(inner, meters, flags),
+            Cond::And(all) | Cond::Or(all) => all.iter().all(|c| cond_ok(c, meters, flags)),
+        }
+    }
+    s.start.0 < scenes
+        && s.scoring.weights.len() == meters
+        && s.scoring.weights.iter().any(|w| *w > 0)
+        && s.triggers.iter().all(|t| {
+            cond_ok(&t.when, meters, flags)
+                && effects_ok(&t.effects)
+                && flags_ok(&t.set)
+                && flags_ok(&t.clear)
+        })
+        && s.scenes.iter().all(|scene| {
+            scene
+                .variants
+                .iter()
+                .all(|v| cond_ok(&v.when, meters, flags))
+                && match &scene.kind {
+                    SceneKind::Ending(_) => true,
+                    SceneKind::Choices(choices) => {
+                        choices.iter().any(|c| c.when.is_none())
+                            && choices.iter().all(|c| {
+                                effects_ok(&c.effects)
+                                    && flags_ok(&c.set)
+                                    && flags_ok(&c.clear)
+                                    && c.when.as_ref().is_none_or(|w| cond_ok(w, meters, flags))
+                                    && match &c.next {
+                                        Next::Scene(t) => t.0 < scenes,
+                                        Next::Chance(os) => {
+                                            !os.is_empty()
+                                                && os.iter().all(|o| {
+                                                    o.goto.0 < scenes
+                                                        && effects_ok(&o.effects)
+                                                        && flags_ok(&o.set)
+                                                        && flags_ok(&o.clear)
+                                                        && o.odds
+                                                            .iter()
+                                                            .all(|(w, _)| cond_ok(w, meters, flags))
+                                                })
+                                        }
+                                    }
+                            })
+                    }
+                }
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TINY: &str = include_str!("../tests/fixtures/sample.toml");
+
+    #[test]
+    fn round_trip_and_rejection() {
+        let scenario = crate::load("sample.toml", TINY)
+            .expect("fixture loads")
+            .scenario;
+        let bytes = compile(&scenario);
+        let back = read(&bytes).expect("reads back");
+        assert_eq!(compile(&back), bytes);
+        assert_eq!(read(b"nope"), Err(CompiledError::NotCompiled));
+        assert!(matches!(
+            read(&bytes[..bytes.len() / 2]),
+            Err(CompiledError::Corrupt(_))
+        ));
+    }
+}

@@ -1,0 +1,79 @@
+//! A meter such as team morale: label, value, a bar, and the last change with its size.
+//!
+//! The bar's width is set through the CSSOM (a custom property) rather than a `style`
+//! attribute, so the strict Content-Security-Policy needs no `'unsafe-inline'` for styles.
+
+use yew::prelude::*;
+
+/// Props for [`MeterBar`].
+#[derive(Properties, PartialEq, Clone)]
+pub struct MeterBarProps {
+    /// Meter id, used for element ids.
+    pub id: AttrValue,
+    /// Label, e.g. "Team morale".
+    pub label: AttrValue,
+    /// Current value, 0-100.
+    pub value: i32,
+    /// The change from the last decision, if any.
+    #[prop_or_default]
+    pub delta: Option<i32>,
+    /// Whether lower is better (e.g. a backlog).
+    #[prop_or_default]
+    pub low_is_good: bool,
+}
+
+/// One meter.
+#[function_component(MeterBar)]
+pub fn meter_bar(props: &MeterBarProps) -> Html {
+    let fill = use_node_ref();
+    {
+        let fill = fill.clone();
+        use_effect_with(props.value, move |value| {
+            if let Some(el) = fill.cast::<web_sys::HtmlElement>() {
+                let _ = el
+                    .style()
+                    .set_property("--value", &format!("{}%", value.clamp(&0, &100)));
+            }
+        });
+    }
+    let label_id = format!("meter-{}-label", props.id);
+    let delta = props.delta.filter(|d| *d != 0).map(|d| {
+        let good = (d > 0) != props.low_is_good;
+        let class = classes!("meter-delta", if good { "good" } else { "bad" });
+        let text = if d > 0 {
+            format!("+{d}")
+        } else {
+            format!("\u{2212}{}", d.abs())
+        };
+        html! { <span class={class} aria-hidden="true">{ text }</span> }
+    });
+    let level = match props.value {
+        v if v < 30 => "low",
+        v if v < 60 => "mid",
+        _ => "high",
+    };
+    let level = if props.low_is_good {
+        match level {
+            "low" => "high",
+            "high" => "low",
+            other => other,
+        }
+    } else {
+        level
+    };
+    html! {
+        <div class={classes!("meter", format!("meter-{level}"))}>
+            <div class="meter-head">
+                <span class="meter-label" id={label_id.clone()}>{ &props.label }</span>
+                <span class="meter-figures">
+                    { delta }
+                    <span class="meter-value">{ props.value }</span>
+                </span>
+            </div>
+            <div class="meter-track" role="meter" aria-labelledby={label_id}
+                aria-valuemin="0" aria-valuemax="100" aria-valuenow={props.value.to_string()}>
+                <div class="meter-fill" ref={fill}></div>
+            </div>
+        </div>
+    }
+}

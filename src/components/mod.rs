@@ -1,0 +1,6 @@
+//! Reusable UI pieces.
+
+pub mod choices;
+pub mod meter;
+pub mod notice;
+pub mod rich_text;

@@ -1,0 +1,19 @@
+//! Frontline's browser app: a Yew single-page app over `frontline-engine`.
+//!
+//! Layout: [`catalog`] loads the scenarios bundled at build time; [`state`] is the pure play
+//! reducer over an engine session; [`platform`] is the only place that touches browser
+//! storage and other platform services; [`pages`] and [`components`] are the UI. The engine
+//! reports events, the app acts on them.
+
+pub mod app;
+pub mod catalog;
+pub mod components;
+pub mod pages;
+pub mod platform;
+pub mod route;
+pub mod state;
+
+/// Mounts the app on the page body.
+pub fn start() {
+    yew::Renderer::<app::App>::new().render();
+}

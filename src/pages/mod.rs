@@ -1,0 +1,5 @@
+//! Pages, one per route.
+
+pub mod library;
+pub mod not_found;
+pub mod play;

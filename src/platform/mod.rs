@@ -1,0 +1,6 @@
+//! Browser services, in one place: saved sessions, fresh seeds and focus. Nothing here panics:
+//! every failure comes back as a value the UI can show as a notice.
+
+pub mod fetch;
+pub mod saves;
+pub mod seed;

@@ -1,0 +1,91 @@
+//! Saved sessions in the browser's local storage: one session code per scenario, written after
+//! every decision so that reloading resumes exactly where the player was.
+//!
+//! A save is only ever the engine's session code (see `frontline_engine::code`), so a corrupt,
+//! tampered or outdated save is detected by decoding it; the caller discards it and tells the
+//! player why. Storage is reached through `web_sys` with every step checked, because a browser
+//! that blocks storage (private modes, third-party iframes) makes the usual helpers throw.
+
+use std::sync::Arc;
+
+use frontline_engine::{Scenario, Session, code};
+
+const PREFIX: &str = "frontline.v1.save.";
+
+/// The storage key for a scenario's save.
+pub fn key(scenario_id: &str) -> String {
+    format!("{PREFIX}{scenario_id}")
+}
+
+/// Why a save could not be used.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SaveProblem {
+    /// Storage is blocked or full; progress will not survive a reload.
+    Unavailable,
+    /// The save was unreadable or did not fit the scenario; it has been removed.
+    Discarded(String),
+}
+
+impl SaveProblem {
+    /// A sentence for the notice shown to the player.
+    pub fn message(&self) -> String {
+        match self {
+            SaveProblem::Unavailable => {
+                "This browser is not letting Frontline save your progress, so a reload will start the scenario again.".into()
+            }
+            SaveProblem::Discarded(why) => {
+                format!("Your saved progress could not be restored ({why}), so the scenario starts again from the beginning.")
+            }
+        }
+    }
+}
+
+/// Restores the saved session for a scenario. `Ok(None)` when there is no save.
+pub fn restore(scenario: &Arc<Scenario>) -> Result<Option<Session>, SaveProblem> {
+    let key = key(&scenario.meta.id);
+    let Some(raw) = read_raw(&key) else {
+        return Ok(None);
+    };
+    match code::decode(&raw, scenario.clone()) {
+        Ok(session) => Ok(Some(session)),
+        Err(e) => {
+            remove(&key);
+            Err(SaveProblem::Discarded(e.to_string()))
+        }
+    }
+}
+
+/// Saves a session.
+pub fn save(session: &Session) -> Result<(), SaveProblem> {
+    let key = key(&session.scenario().meta.id);
+    storage()
+        .ok_or(SaveProblem::Unavailable)?
+        .set_item(&key, &code::encode(session))
+        .map_err(|_| SaveProblem::Unavailable)
+}
+
+/// Removes a scenario's save.
+pub fn clear(scenario_id: &str) {
+    remove(&key(scenario_id));
+}
+
+/// Whether a scenario has a save in progress (not checked for validity).
+pub fn exists(scenario_id: &str) -> bool {
+    read_raw(&key(scenario_id)).is_some()
+}
+
+/// Local storage, if the browser allows it.
+fn storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok().flatten()
+}
+
+fn read_raw(key: &str) -> Option<String> {
+    storage()?.get_item(key).ok().flatten()
+}
+
+fn remove(key: &str) {
+    if let Some(s) = storage() {
+        // Nothing more can be done if removal fails; the next decode fails the same way.
+        let _ = s.remove_item(key);
+    }
+}
