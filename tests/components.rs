@@ -1,0 +1,144 @@
+//! Component tests in a real browser (headless Chromium through chromedriver):
+//! `cargo test --target wasm32-unknown-unknown --test components`.
+#![cfg(target_arch = "wasm32")]
+
+use std::cell::RefCell;
+use std::rc::Rc;
+use std::time::Duration;
+
+use frontline_web::components::choices::{ChoiceItem, ChoiceList, ChoiceListProps};
+use frontline_web::components::meter::{MeterBar, MeterBarProps};
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+use yew::Callback;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+/// A fresh element attached to the page for one component.
+fn mount_point() -> web_sys::Element {
+    let document = web_sys::window().unwrap().document().unwrap();
+    let div = document.create_element("div").unwrap();
+    document.body().unwrap().append_child(&div).unwrap();
+    div
+}
+
+async fn settle() {
+    yew::platform::time::sleep(Duration::from_millis(20)).await;
+}
+
+#[wasm_bindgen_test]
+async fn meter_shows_value_change_and_bar_width() {
+    let root = mount_point();
+    yew::Renderer::<MeterBar>::with_root_and_props(
+        root.clone(),
+        MeterBarProps {
+            id: "morale".into(),
+            label: "Team morale".into(),
+            value: 54,
+            delta: Some(-8),
+            low_is_good: false,
+        },
+    )
+    .render();
+    settle().await;
+
+    let label = root.query_selector(".meter-label").unwrap().unwrap();
+    assert_eq!(label.text_content().unwrap(), "Team morale");
+    let value = root.query_selector(".meter-value").unwrap().unwrap();
+    assert_eq!(value.text_content().unwrap(), "54");
+    let delta = root.query_selector(".meter-delta").unwrap().unwrap();
+    assert_eq!(delta.text_content().unwrap(), "\u{2212}8");
+    assert!(delta.class_name().split_whitespace().any(|c| c == "bad"));
+    let track = root.query_selector("[role=meter]").unwrap().unwrap();
+    assert_eq!(track.get_attribute("aria-valuenow").as_deref(), Some("54"));
+    assert_eq!(
+        track.get_attribute("aria-labelledby").as_deref(),
+        Some(label.id().as_str())
+    );
+    let fill: web_sys::HtmlElement = root
+        .query_selector(".meter-fill")
+        .unwrap()
+        .unwrap()
+        .dyn_into()
+        .unwrap();
+    assert_eq!(fill.style().get_property_value("--value").unwrap(), "54%");
+}
+
+#[wasm_bindgen_test]
+async fn a_rise_in_a_low_is_good_meter_is_shown_as_bad() {
+    let root = mount_point();
+    yew::Renderer::<MeterBar>::with_root_and_props(
+        root.clone(),
+        MeterBarProps {
+            id: "backlog".into(),
+            label: "Backlog".into(),
+            value: 70,
+            delta: Some(5),
+            low_is_good: true,
+        },
+    )
+    .render();
+    settle().await;
+    let delta = root.query_selector(".meter-delta").unwrap().unwrap();
+    assert_eq!(delta.text_content().unwrap(), "+5");
+    assert!(delta.class_name().split_whitespace().any(|c| c == "bad"));
+}
+
+#[wasm_bindgen_test]
+async fn no_delta_is_shown_without_a_change() {
+    let root = mount_point();
+    yew::Renderer::<MeterBar>::with_root_and_props(
+        root.clone(),
+        MeterBarProps {
+            id: "satisfaction".into(),
+            label: "Customer satisfaction".into(),
+            value: 60,
+            delta: Some(0),
+            low_is_good: false,
+        },
+    )
+    .render();
+    settle().await;
+    assert!(root.query_selector(".meter-delta").unwrap().is_none());
+}
+
+#[wasm_bindgen_test]
+async fn choices_are_lettered_buttons_that_report_their_index() {
+    let root = mount_point();
+    let picked = Rc::new(RefCell::new(Vec::new()));
+    let on_choose = {
+        let picked = picked.clone();
+        Callback::from(move |i: usize| picked.borrow_mut().push(i))
+    };
+    yew::Renderer::<ChoiceList>::with_root_and_props(
+        root.clone(),
+        ChoiceListProps {
+            // Indexes need not be contiguous: unavailable choices are left out.
+            choices: vec![
+                ChoiceItem {
+                    index: 0,
+                    text: "Announce the *target*".into(),
+                },
+                ChoiceItem {
+                    index: 2,
+                    text: "Ask the team first".into(),
+                },
+            ],
+            on_choose,
+            labelled_by: "q".into(),
+        },
+    )
+    .render();
+    settle().await;
+
+    let buttons = root.query_selector_all("button.choice").unwrap();
+    assert_eq!(buttons.length(), 2);
+    let second: web_sys::HtmlElement = buttons.item(1).unwrap().dyn_into().unwrap();
+    assert!(second.text_content().unwrap().starts_with('B'));
+    assert!(root.query_selector("button.choice em").unwrap().is_some());
+    second.click();
+    settle().await;
+    assert_eq!(*picked.borrow(), vec![2]);
+    let list = root.query_selector("ol.choices").unwrap().unwrap();
+    assert_eq!(list.get_attribute("aria-labelledby").as_deref(), Some("q"));
+}

@@ -1,0 +1,56 @@
+// Playwright configuration for Frontline's browser suite. It checks nothing by itself: it
+// serves the built bundle (../../dist, built by `trunk build --release`) with serve.mjs on
+// http://127.0.0.1:8091 and runs every *.spec.js here in Debian's Chromium
+// (/usr/bin/chromium; no browser is ever downloaded). Each test gets a fresh browser context,
+// so localStorage (the saves) starts empty. Screenshots the tests take on purpose are written
+// to ./artifacts; Playwright's own failure artifacts go to ./test-results.
+import { defineConfig } from "@playwright/test";
+
+const PORT = 8091;
+
+export default defineConfig({
+  testDir: ".",
+  testMatch: /.*\.spec\.js$/,
+  outputDir: "./test-results",
+  fullyParallel: true,
+  workers: 2,
+  retries: 0,
+  forbidOnly: !!process.env.CI,
+  reporter: "list",
+  timeout: 60_000,
+  expect: { timeout: 10_000 },
+  use: {
+    baseURL: `http://127.0.0.1:${PORT}/`,
+    screenshot: "only-on-failure",
+    trace: "retain-on-failure",
+  },
+  projects: [
+    {
+      name: "chromium",
+      use: {
+        browserName: "chromium",
+        launchOptions: {
+          executablePath: "/usr/bin/chromium",
+          args: [
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+          ],
+        },
+      },
+    },
+  ],
+  webServer: {
+    command: "node serve.mjs",
+    url: `http://127.0.0.1:${PORT}/index.html`,
+    env: { PORT: String(PORT) },
+    reuseExistingServer: !process.env.CI,
+    timeout: 30_000,
+    stdout: "ignore",
+    stderr: "pipe",
+  },
+});
