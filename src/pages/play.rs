@@ -156,16 +156,20 @@ pub fn player(props: &PlayerProps) -> Html {
     let ended = state.session.is_ended();
 
     // Save after every decision, and move focus to the new scene for keyboard and screen
-    // reader users.
+    // reader users (also after "Play again", whose button disappears with the ending).
+    let mounted = use_mut_ref(|| false);
     {
         let state = state.clone();
         let notice = notice.clone();
         let heading = heading.clone();
         use_effect_with(decisions, move |&decisions| {
+            let was_mounted = std::mem::replace(&mut *mounted.borrow_mut(), true);
             if decisions > 0 {
                 if let Err(problem) = saves::save(&state.session) {
                     notice.set(Some(problem.message()));
                 }
+            }
+            if decisions > 0 || was_mounted {
                 if let Some(el) = heading.cast::<web_sys::HtmlElement>() {
                     let _ = el.focus();
                 }

@@ -6,7 +6,7 @@
 //   meters and history, and the library card then says "Resume";
 // - corrupt and tampered saves are discarded with a dismissable notice and a fresh start;
 // - a keyboard-only playthrough (Tab/Shift+Tab/Enter/Space) with focus on the new scene's
-//   heading after every choice.
+//   heading after every choice and after "Play again".
 import { test, expect } from "@playwright/test";
 import {
   card,
@@ -271,4 +271,8 @@ test("keyboard only: start from the library and reach an ending", async ({ page 
   await expect(page).toHaveURL(new RegExp(`#/play/${ID}$`));
   await waitForScene(page);
   await expect(page.locator("#scene-heading")).toHaveText(/^Decision 1\b/);
+  // The button is gone with the ending: focus moves to the new scene, not to <body>.
+  await expect(page.locator("h2#scene-heading")).toBeFocused();
+  await page.keyboard.press("Tab");
+  expect(await page.evaluate(isChoice, 0), "Tab from the heading reaches choice A").toBe(true);
 });

@@ -119,9 +119,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
             };
             let report = analysis::analyze(&loaded.scenario, options);
             if json {
-                println!("{}", serde_json::to_string_pretty(&report)?);
+                write_out(&(serde_json::to_string_pretty(&report)? + "\n"))?;
             } else {
-                print!("{}", render::analysis_table(&loaded.scenario, &report));
+                write_out(&render::analysis_table(&loaded.scenario, &report))?;
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -129,13 +129,10 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let Some(loaded) = load_or_report(&file)? else {
                 return Ok(ExitCode::FAILURE);
             };
-            print!(
-                "{}",
-                match format {
-                    GraphFormat::Mermaid => graph::mermaid(&loaded.scenario),
-                    GraphFormat::Dot => graph::dot(&loaded.scenario),
-                }
-            );
+            write_out(&match format {
+                GraphFormat::Mermaid => graph::mermaid(&loaded.scenario),
+                GraphFormat::Dot => graph::dot(&loaded.scenario),
+            })?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Play { file, seed } => {
@@ -148,9 +145,18 @@ fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Compile { inputs, out } => compile(&inputs, &out),
         Command::Schema => {
-            println!("{}", serde_json::to_string_pretty(&format::json_schema())?);
+            write_out(&(serde_json::to_string_pretty(&format::json_schema())? + "\n"))?;
             Ok(ExitCode::SUCCESS)
         }
+    }
+}
+
+/// Writes to stdout; a reader that stops early (`| head`) is not an error.
+fn write_out(text: &str) -> Result<()> {
+    use std::io::Write as _;
+    match std::io::stdout().lock().write_all(text.as_bytes()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => Ok(other?),
     }
 }
 

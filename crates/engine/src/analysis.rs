@@ -179,7 +179,7 @@ pub fn explore(scenario: &Scenario, budget: usize) -> Option<Seen> {
                 Next::Scene(_) => 1,
                 Next::Chance(os) => os.len(),
             };
-            let weights = state.weights(choice);
+            let weights = weights_when_drawn(scenario, &state, c);
             for o in 0..n_outcomes {
                 if !weights.is_empty() && weights[o] == 0 && weights.iter().any(|w| *w > 0) {
                     continue;
@@ -199,12 +199,32 @@ pub fn explore(scenario: &Scenario, budget: usize) -> Option<Seen> {
     Some(seen)
 }
 
-/// Chance outcomes a choice can have now, with probabilities.
-fn outcome_probs(state: &State, choice: &Choice) -> Vec<(Option<usize>, f64)> {
+/// The outcome weights of choice `c` at the moment of the draw, which is after the choice's
+/// own effects and flags have applied (as in [`State::step`]). Empty for a choice without
+/// outcomes.
+fn weights_when_drawn(scenario: &Scenario, state: &State, c: usize) -> Vec<u32> {
+    let mut probe = state.clone();
+    let mut seen = Vec::new();
+    let mut events = Vec::new();
+    probe.step(
+        scenario,
+        c,
+        &mut |w| {
+            seen = w.to_vec();
+            (0, 0)
+        },
+        &mut events,
+    );
+    seen
+}
+
+/// Chance outcomes choice `c` can have now, with probabilities.
+fn outcome_probs(scenario: &Scenario, state: &State, c: usize) -> Vec<(Option<usize>, f64)> {
+    let choice = &scenario.scene(state.scene).choices()[c];
     match &choice.next {
         Next::Scene(_) => vec![(None, 1.0)],
         Next::Chance(os) => {
-            let w = state.weights(choice);
+            let w = weights_when_drawn(scenario, state, c);
             let total: u64 = w.iter().map(|&x| u64::from(x)).sum();
             (0..os.len())
                 .filter_map(|i| {
@@ -222,7 +242,8 @@ fn outcome_probs(state: &State, choice: &Choice) -> Vec<(Option<usize>, f64)> {
 
 /// How good a choice's immediate, visible effects look: the sum of goodness changes, with
 /// chance outcomes weighted by their probability.
-fn looks_good(scenario: &Scenario, state: &State, choice: &Choice) -> f64 {
+fn looks_good(scenario: &Scenario, state: &State, c: usize) -> f64 {
+    let choice = &scenario.scene(state.scene).choices()[c];
     let gain = |effects: &[Effect]| -> f64 {
         effects
             .iter()
@@ -235,7 +256,7 @@ fn looks_good(scenario: &Scenario, state: &State, choice: &Choice) -> f64 {
     };
     let mut total = gain(&choice.effects);
     if let Next::Chance(os) = &choice.next {
-        for (o, p) in outcome_probs(state, choice) {
+        for (o, p) in outcome_probs(scenario, state, c) {
             if let Some(o) = o {
                 total += p * gain(&os[o].effects);
             }
@@ -256,11 +277,10 @@ fn policy_choices(scenario: &Scenario, state: &State, policy: Policy) -> Vec<usi
     match policy {
         Policy::Uniform => avail,
         Policy::Greedy => {
-            let choices = scenario.scene(state.scene).choices();
             let best = avail
                 .iter()
                 .copied()
-                .map(|c| (c, looks_good(scenario, state, &choices[c])))
+                .map(|c| (c, looks_good(scenario, state, c)))
                 .fold(None::<(usize, f64)>, |acc, (c, v)| match acc {
                     Some((_, bv)) if bv >= v => acc,
                     _ => Some((c, v)),
@@ -375,8 +395,7 @@ fn enumerate(scenario: &Scenario, policy: Policy, max_paths: u64) -> Option<Tall
         let choices = policy_choices(scenario, &state, policy);
         let pc = 1.0 / choices.len() as f64;
         for c in choices {
-            let choice = &scenario.scene(state.scene).choices()[c];
-            for (o, po) in outcome_probs(&state, choice) {
+            for (o, po) in outcome_probs(scenario, &state, c) {
                 let mut next = state.clone();
                 events.clear();
                 next.step(scenario, c, &mut |_| (o.unwrap_or(0), 0), events);
@@ -569,5 +588,27 @@ pub fn analyze(scenario: &Scenario, options: Options) -> Analysis {
             endings: greedy_endings,
             best_ending_probability,
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Regression: odds were read before the choice's own effects applied, so analysis and
+    /// the "never reached" warnings disagreed with play about outcomes whose odds depend on
+    /// what the choice itself changes.
+    #[test]
+    fn odds_are_read_after_the_choice_applies() {
+        let src = include_str!("../tests/fixtures/odds-after-effects.toml");
+        let loaded = crate::load("odds.toml", src).expect("fixture loads");
+        assert!(loaded.warnings.is_empty(), "{:?}", loaded.warnings);
+        let report = analyze(&loaded.scenario, Options::default());
+        let e1 = report.endings.iter().find(|e| e.id == "e1").expect("e1");
+        assert!((e1.probability - 0.5).abs() < 1e-9, "{}", e1.probability);
+        let mut session =
+            crate::Session::new(std::sync::Arc::new(loaded.scenario), 1);
+        session.choose("up").expect("available");
+        assert_eq!(session.scene().id, "e1");
     }
 }

@@ -81,6 +81,7 @@ pub fn load(file: &str, src: &str) -> Result<Loaded, Vec<Diagnostic>> {
         flag_ids: Vec::new(),
         flags_read: HashSet::new(),
         meters_used: HashSet::new(),
+        never_set: Vec::new(),
     };
     let scenario = builder.build();
     match scenario {
@@ -153,6 +154,9 @@ struct Builder<'a, 's> {
     flag_ids: Vec<String>,
     flags_read: HashSet<usize>,
     meters_used: HashSet<usize>,
+    /// For each flag, whether nothing raises it; worked out once, after the flags are known,
+    /// because every condition needs it.
+    never_set: Vec<bool>,
 }
 
 impl<'a, 's> Builder<'a, 's> {
@@ -172,6 +176,7 @@ impl<'a, 's> Builder<'a, 's> {
         let meters = self.meters();
         self.meter_ids = meters.iter().map(|m| m.id.clone()).collect();
         self.collect_flags();
+        self.never_set = self.never_raised();
         let scene_ids = self.scene_ids();
         let scoring = self.scoring(&meters);
 
@@ -891,8 +896,7 @@ impl<'a, 's> Builder<'a, 's> {
         self.flags_read.extend(used_flags);
         match resolved {
             Ok(cond) => {
-                let never_set = self.never_raised();
-                if !cond.satisfiable(self.meter_ids.len(), &never_set) {
+                if !cond.satisfiable(self.meter_ids.len(), &self.never_set) {
                     self.sink
                         .error(span, format!("the condition '{src}' can never hold"));
                 }

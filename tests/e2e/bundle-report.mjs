@@ -1,0 +1,113 @@
+#!/usr/bin/env node
+// Bundle-size report and budget for the built app in ../../dist (or the folder given as the
+// first argument). Prints raw, gzip (level 9) and brotli (quality 11) sizes of every .wasm,
+// .js and .css file and index.html, then every compiled scenario (scenarios/*.flc), then the
+// first-play transfer: what a first visit downloads to play the largest scenario (index.html,
+// boot.js, the wasm-bindgen .js, the .wasm, the .css, the favicon and the largest .flc), in
+// brotli. Exits 1 if that total is over the budget of 250 KiB (250 * 1024 bytes), 2 if a file
+// of the first play is missing. With --json it prints one JSON object instead of the tables
+// (budget.spec.js uses it to check that the first-play list matches what the browser fetches).
+// Usage: node bundle-report.mjs [--json] [DIST_DIR]
+import { readdirSync, readFileSync, existsSync, statSync } from "node:fs";
+import { join, relative, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { brotliCompressSync, gzipSync, constants } from "node:zlib";
+
+const here = fileURLToPath(new URL(".", import.meta.url));
+const args = process.argv.slice(2);
+const json = args.includes("--json");
+const dist = resolve(args.find((a) => !a.startsWith("--")) ?? join(here, "..", "..", "dist"));
+const BUDGET = 250 * 1024;
+
+if (!existsSync(join(dist, "index.html"))) {
+  console.error(`No build in ${dist}: run \`trunk build --release\` first.`);
+  process.exit(2);
+}
+
+function sizes(file) {
+  const raw = readFileSync(file);
+  return {
+    raw: raw.length,
+    gzip: gzipSync(raw, { level: 9 }).length,
+    brotli: brotliCompressSync(raw, {
+      params: {
+        [constants.BROTLI_PARAM_QUALITY]: 11,
+        [constants.BROTLI_PARAM_SIZE_HINT]: raw.length,
+      },
+    }).length,
+  };
+}
+
+function walk(dir) {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? walk(path) : [path];
+  });
+}
+
+const kb = (n) => `${(n / 1024).toFixed(1)} KiB`;
+const cell = (n) => `${n.toLocaleString("en-US")} B (${kb(n)})`.padStart(22);
+const say = json ? () => {} : (line = "") => console.log(line);
+
+function table(title, rows) {
+  const width = Math.max(title.length, ...rows.map((r) => r.name.length));
+  say(`${title.padEnd(width)}  ${"raw".padStart(22)}  ${"gzip -9".padStart(22)}  ${"brotli q11".padStart(22)}`);
+  say(`${"-".repeat(width)}  ${"-".repeat(22)}  ${"-".repeat(22)}  ${"-".repeat(22)}`);
+  for (const r of rows) {
+    say(`${r.name.padEnd(width)}  ${cell(r.raw)}  ${cell(r.gzip)}  ${cell(r.brotli)}`);
+  }
+  say();
+}
+
+const files = walk(dist).map((path) => ({ path, name: relative(dist, path) }));
+const assets = files
+  .filter((f) => /\.(wasm|js|css)$/.test(f.name) || f.name === "index.html")
+  .map((f) => ({ ...f, ...sizes(f.path) }))
+  .sort((a, b) => b.raw - a.raw);
+const scenarios = files
+  .filter((f) => /^scenarios[\\/].+\.flc$/.test(f.name))
+  .map((f) => ({ ...f, ...sizes(f.path) }))
+  .sort((a, b) => b.raw - a.raw);
+
+say(`Bundle report for ${dist}\n`);
+table("asset", assets);
+table("scenario", scenarios);
+
+// What the first play of the largest scenario downloads.
+const largest = scenarios[0];
+const firstPlayNames = [
+  "index.html",
+  "boot.js",
+  ...assets.filter((a) => /\.js$/.test(a.name) && a.name !== "boot.js").map((a) => a.name),
+  ...assets.filter((a) => /\.wasm$/.test(a.name)).map((a) => a.name),
+  ...assets.filter((a) => /\.css$/.test(a.name)).map((a) => a.name),
+  ...files.filter((f) => /^favicon\./.test(f.name)).map((f) => f.name),
+  ...(largest ? [largest.name] : []),
+];
+const missing = ["index.html", "boot.js", "favicon.svg"].filter((n) => !files.some((f) => f.name === n));
+if (!assets.some((a) => a.name.endsWith(".wasm"))) missing.push("*.wasm");
+if (!largest) missing.push("scenarios/*.flc");
+if (missing.length) {
+  console.error(`Missing from the build: ${missing.join(", ")}`);
+  process.exit(2);
+}
+const firstPlay = [...new Set(firstPlayNames)].map((name) => ({ name, ...sizes(join(dist, name)) }));
+table("first play (largest scenario)", firstPlay);
+const total = firstPlay.reduce((t, r) => ({ raw: t.raw + r.raw, gzip: t.gzip + r.gzip, brotli: t.brotli + r.brotli }), {
+  raw: 0,
+  gzip: 0,
+  brotli: 0,
+});
+say(
+  `first-play transfer: ${kb(total.raw)} raw, ${kb(total.gzip)} gzip, ${kb(total.brotli)} brotli (${total.brotli} bytes)`,
+);
+const ok = total.brotli <= BUDGET;
+if (json) {
+  console.log(JSON.stringify({ dist, assets, scenarios, firstPlay, total, budget: BUDGET, ok }, (k, v) => (k === "path" ? undefined : v)));
+}
+say(
+  `budget: first-play brotli ${total.brotli} bytes (${kb(total.brotli)}) ${ok ? "<=" : ">"} ${BUDGET} bytes (250 KiB): ${
+    ok ? "OK" : "OVER BUDGET"
+  }, ${ok ? `${kb(BUDGET - total.brotli)} to spare` : `${kb(total.brotli - BUDGET)} over`}`,
+);
+process.exit(ok ? 0 : 1);
