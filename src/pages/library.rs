@@ -5,16 +5,18 @@ use yew::prelude::*;
 use yew_router::prelude::*;
 
 use crate::catalog::BUNDLED;
+use crate::platform::page::use_title;
 use crate::platform::saves;
 use crate::route::Route;
 
 /// The library page.
 #[function_component(Library)]
 pub fn library() -> Html {
+    use_title("Scenario library".to_owned());
     let cards: Html = BUNDLED
         .iter()
         .map(|s| {
-            let in_progress = saves::exists(s.id);
+            let in_progress = saves::resumable(s.id, s.version);
             let names: Vec<&str> = s
                 .tags
                 .iter()

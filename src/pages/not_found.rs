@@ -3,11 +3,13 @@
 use yew::prelude::*;
 use yew_router::prelude::*;
 
+use crate::platform::page::use_title;
 use crate::route::Route;
 
 /// Not found.
 #[function_component(NotFound)]
 pub fn not_found() -> Html {
+    use_title("Page not found".to_owned());
     html! {
         <main id="main" class="page narrow" tabindex="-1">
             <h1>{ "Page not found" }</h1>

@@ -16,6 +16,7 @@ use crate::components::choices::{ChoiceItem, ChoiceList};
 use crate::components::meter::MeterBar;
 use crate::components::notice::Notice;
 use crate::components::rich_text::RichText;
+use crate::platform::page::use_title;
 use crate::platform::{fetch, saves, seed};
 use crate::route::Route;
 use crate::state::{LastDecision, PlayAction, PlayState};
@@ -47,6 +48,9 @@ pub fn play_page(props: &PlayPageProps) -> Html {
         move || fetch::cached(&id).map_or(Fetch::Loading, Fetch::Ready)
     });
     let attempt = use_state(|| 0u32);
+    use_title(
+        catalog::find(&id).map_or_else(|| "Scenario not found".to_owned(), |s| s.title.to_owned()),
+    );
     {
         let fetch = fetch.clone();
         use_effect_with((id.clone(), *attempt), move |(id, _)| {
@@ -164,15 +168,15 @@ pub fn player(props: &PlayerProps) -> Html {
         let heading = heading.clone();
         use_effect_with(decisions, move |&decisions| {
             let was_mounted = std::mem::replace(&mut *mounted.borrow_mut(), true);
-            if decisions > 0 {
-                if let Err(problem) = saves::save(&state.session) {
-                    notice.set(Some(problem.message()));
-                }
+            if decisions > 0
+                && let Err(problem) = saves::save(&state.session)
+            {
+                notice.set(Some(problem.message()));
             }
-            if decisions > 0 || was_mounted {
-                if let Some(el) = heading.cast::<web_sys::HtmlElement>() {
-                    let _ = el.focus();
-                }
+            if (decisions > 0 || was_mounted)
+                && let Some(el) = heading.cast::<web_sys::HtmlElement>()
+            {
+                let _ = el.focus();
             }
         });
     }

@@ -2,5 +2,6 @@
 //! every failure comes back as a value the UI can show as a notice.
 
 pub mod fetch;
+pub mod page;
 pub mod saves;
 pub mod seed;

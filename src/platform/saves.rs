@@ -69,9 +69,12 @@ pub fn clear(scenario_id: &str) {
     remove(&key(scenario_id));
 }
 
-/// Whether a scenario has a save in progress (not checked for validity).
-pub fn exists(scenario_id: &str) -> bool {
-    read_raw(&key(scenario_id)).is_some()
+/// Whether a scenario has a save that looks resumable: intact, for this scenario and for its
+/// current version. (Whether its choices still fit is only known when it is replayed.)
+pub fn resumable(scenario_id: &str, version: u32) -> bool {
+    read_raw(&key(scenario_id))
+        .and_then(|raw| code::parts(&raw).ok())
+        .is_some_and(|p| p.scenario == scenario_id && p.version == version)
 }
 
 /// Local storage, if the browser allows it.
