@@ -179,7 +179,11 @@ pub fn explore(scenario: &Scenario, budget: usize) -> Option<Seen> {
                 Next::Scene(_) => 1,
                 Next::Chance(os) => os.len(),
             };
-            let weights = weights_when_drawn(scenario, &state, c);
+            // Only a choice with outcomes draws; working out the weights costs a whole step.
+            let weights = match &choice.next {
+                Next::Scene(_) => Vec::new(),
+                Next::Chance(_) => weights_when_drawn(scenario, &state, c),
+            };
             for o in 0..n_outcomes {
                 if !weights.is_empty() && weights[o] == 0 && weights.iter().any(|w| *w > 0) {
                     continue;
@@ -190,7 +194,9 @@ pub fn explore(scenario: &Scenario, budget: usize) -> Option<Seen> {
                 if visited.len() >= budget {
                     return None;
                 }
-                if visited.insert(next.clone()) {
+                // Most successors have been seen before; copy a state only when it is new.
+                if !visited.contains(&next) {
+                    visited.insert(next.clone());
                     queue.push_back(next);
                 }
             }
@@ -290,6 +296,12 @@ fn policy_choices(scenario: &Scenario, state: &State, policy: Policy) -> Vec<usi
     }
 }
 
+/// A path as (scene, choice, chance outcome) indexes.
+type RawPath = Vec<(usize, usize, Option<usize>)>;
+
+/// A path found with its score and ending scene index.
+type Found = (i32, RawPath, usize);
+
 /// Accumulates results over leaves (complete paths) with their probabilities.
 struct Tally {
     endings: HashMap<usize, f64>,
@@ -298,8 +310,8 @@ struct Tally {
     meter_sum: Vec<f64>,
     score_sum: f64,
     pass: f64,
-    best: Option<(i32, Vec<(usize, usize, Option<usize>)>, usize)>,
-    worst: Option<(i32, Vec<(usize, usize, Option<usize>)>, usize)>,
+    best: Option<Found>,
+    worst: Option<Found>,
     taken: Vec<Vec<bool>>,
     leaves: u64,
 }
@@ -375,6 +387,9 @@ fn enumerate(scenario: &Scenario, policy: Policy, max_paths: u64) -> Option<Tall
     let mut tally = Tally::new(scenario);
     let mut path = Vec::new();
     let mut events = Vec::new();
+    // A recursive helper threading its accumulators; bundling them into a struct would only
+    // move the same eight names one level down.
+    #[allow(clippy::too_many_arguments)]
     fn go(
         scenario: &Scenario,
         policy: Policy,
@@ -457,10 +472,7 @@ fn monte_carlo(scenario: &Scenario, policy: Policy, runs: u32, seed: u64) -> (Ta
     (tally, unfinished)
 }
 
-fn path_report(
-    scenario: &Scenario,
-    found: Option<&(i32, Vec<(usize, usize, Option<usize>)>, usize)>,
-) -> Option<PathReport> {
+fn path_report(scenario: &Scenario, found: Option<&Found>) -> Option<PathReport> {
     let (score, steps, end) = found?;
     let ending = scenario.scenes[*end].ending()?;
     Some(PathReport {
@@ -606,8 +618,7 @@ mod tests {
         let report = analyze(&loaded.scenario, Options::default());
         let e1 = report.endings.iter().find(|e| e.id == "e1").expect("e1");
         assert!((e1.probability - 0.5).abs() < 1e-9, "{}", e1.probability);
-        let mut session =
-            crate::Session::new(std::sync::Arc::new(loaded.scenario), 1);
+        let mut session = crate::Session::new(std::sync::Arc::new(loaded.scenario), 1);
         session.choose("up").expect("available");
         assert_eq!(session.scene().id, "e1");
     }

@@ -154,7 +154,7 @@ impl Cond {
             });
             let flags_ok = flags.iter().all(|&(f, want)| {
                 let never = never_set.get(f).copied().unwrap_or(false);
-                !(want && never) && !flags.contains(&(f, !want))
+                (!want || !never) && !flags.contains(&(f, !want))
             });
             meters_ok && flags_ok
         })

@@ -141,8 +141,7 @@ impl<'a> Sink<'a> {
 
     /// Diagnostics in file order, errors before warnings at the same place.
     pub(crate) fn finish(mut self) -> Vec<Diagnostic> {
-        self.items
-            .sort_by(|a, b| (a.span.start, a.severity).cmp(&(b.span.start, b.severity)));
+        self.items.sort_by_key(|d| (d.span.start, d.severity));
         self.items.dedup();
         self.items
     }

@@ -51,7 +51,7 @@ pub fn load(file: &str, src: &str) -> Result<Loaded, Vec<Diagnostic>> {
 
     let schema = format::schema();
     if let Some(check) = SchemaCheck::new(schema) {
-        check.check_root(&tree.root, schema, &mut sink);
+        check.check_root(&tree.root, &mut sink);
     }
     if sink.has_errors() {
         return Err(sink.finish());
@@ -1196,7 +1196,7 @@ ending = { title = "E", rating = "solid", debrief = "D" }
         assert_eq!(
             messages(&src),
             [
-                "t.toml:40:40: error: 'rating' must be one of exemplary, solid, costly, failing, not 'sold' (did you mean 'solid'?)"
+                "t.toml:40:34: error: 'rating' must be one of exemplary, solid, costly, failing, not 'sold' (did you mean 'solid'?)"
             ]
         );
     }
@@ -1236,7 +1236,7 @@ ending = { title = "E", rating = "solid", debrief = "D" }
         let msgs = messages(&BASE.replace("text = \"Go\"", "text = \"Go"));
         assert_eq!(
             msgs,
-            ["t.toml:24:11: error: invalid TOML: invalid basic string, expected '\"'"]
+            ["t.toml:23:11: error: invalid TOML: invalid basic string, expected '\"'"]
         );
     }
 }

@@ -40,6 +40,8 @@ pub fn parse(src: &str) -> Vec<Block> {
     // Stack of open inline containers; the bottom one is the current block's content.
     let mut stack: Vec<(u8, Vec<Inline>)> = Vec::new();
     let mut list: Option<(bool, Vec<Vec<Inline>>)> = None;
+    // How many lists are open: nested lists are flattened into the outermost one.
+    let mut list_depth = 0usize;
     const ROOT: u8 = 0;
     const EM: u8 = 1;
     const STRONG: u8 = 2;
@@ -95,8 +97,18 @@ pub fn parse(src: &str) -> Vec<Block> {
                 stack.push((STRONG, Vec::new()));
             }
             Event::Start(Tag::List(first)) => {
-                if list.is_none() {
+                list_depth += 1;
+                if list_depth == 1 {
                     list = Some((first.is_some(), Vec::new()));
+                } else {
+                    // The text of the item that holds the nested list becomes an item of
+                    // its own, so that it does not run into the first nested item.
+                    let item = take_root(&mut stack);
+                    if let Some((_, items)) = list.as_mut()
+                        && !item.is_empty()
+                    {
+                        items.push(item);
+                    }
                 }
             }
             Event::End(TagEnd::Item) => {
@@ -108,11 +120,12 @@ pub fn parse(src: &str) -> Vec<Block> {
                 }
             }
             Event::End(TagEnd::List(_)) => {
-                // Nested lists are flattened into the outer one.
-                if let Some((ordered, items)) = list.take() {
-                    if !items.is_empty() {
-                        blocks.push(Block::List { ordered, items });
-                    }
+                list_depth = list_depth.saturating_sub(1);
+                if list_depth == 0
+                    && let Some((ordered, items)) = list.take()
+                    && !items.is_empty()
+                {
+                    blocks.push(Block::List { ordered, items });
                 }
             }
             Event::End(TagEnd::Paragraph | TagEnd::Heading(_)) if list.is_none() => {
@@ -206,5 +219,27 @@ mod tests {
         assert!(all.contains("<script>alert(1)</script>"));
         assert!(all.contains("<img src=x onerror=alert(1)>"));
         assert_eq!(plain("[link](http://x) and `code`"), "link and code");
+    }
+
+    /// Regression: the end of a nested list closed the outer list, so the outer items after
+    /// it were lost, and the outer item's own text ran into the first nested item.
+    #[test]
+    fn nested_lists_flatten_without_losing_items() {
+        let blocks = parse("- one\n  - one a\n  - one b\n- two\n\nEnd");
+        assert_eq!(
+            blocks,
+            vec![
+                Block::List {
+                    ordered: false,
+                    items: vec![
+                        vec![text("one")],
+                        vec![text("one a")],
+                        vec![text("one b")],
+                        vec![text("two")],
+                    ]
+                },
+                Block::Paragraph(vec![text("End")]),
+            ]
+        );
     }
 }

@@ -143,15 +143,18 @@ impl State {
     }
 
     /// Indexes of the choices offered now.
-    pub(crate) fn available<'s>(&self, scenario: &'s Scenario) -> impl Iterator<Item = usize> + 's {
-        let meters = self.meters.clone();
-        let flags = self.flags.clone();
+    pub(crate) fn available<'s>(
+        &'s self,
+        scenario: &'s Scenario,
+    ) -> impl Iterator<Item = usize> + 's {
+        // Borrows the state rather than copying its meters and flags: analysis calls this
+        // for every state it visits.
         scenario
             .scene(self.scene)
             .choices()
             .iter()
             .enumerate()
-            .filter(move |(_, c)| c.available(&meters, &flags))
+            .filter(move |(_, c)| c.available(&self.meters, &self.flags))
             .map(|(i, _)| i)
     }
 

@@ -99,76 +99,265 @@ fn value_to_json(value: &DeValue) -> Value {
     }
 }
 
+/// Index of a node in [`SchemaCheck::nodes`].
+type NodeId = usize;
+
+/// A schema node reduced to what the check needs, so that checking a value costs no lookups
+/// in the JSON Schema's maps. Built once per check from the schema; `$ref`s become the index
+/// of their definition's node.
+#[derive(Debug)]
+struct Node<'s> {
+    kind: Kind<'s>,
+    /// The author-facing name of the definition this node is, if it is one.
+    def_name: Option<&'static str>,
+    /// What the node accepts as one of several alternatives, e.g. "a whole number" or
+    /// "a table (ending)".
+    describe: String,
+    /// What the node's type accepts, without the definition's name: "a table".
+    plain: &'static str,
+}
+
+#[derive(Debug)]
+enum Kind<'s> {
+    /// No type: anything goes.
+    Any,
+    /// One of these strings (an `enum`, or a `oneOf` of string `const`s).
+    Enum(Vec<&'s str>),
+    /// Exactly one live alternative: checked as that node.
+    Delegate(NodeId),
+    /// Several alternatives, at least one of which must match.
+    AnyOf(Vec<NodeId>),
+    Object {
+        /// Known fields, in the schema's order.
+        props: Vec<(&'s str, NodeId)>,
+        required: Vec<&'s str>,
+        extra: Extra,
+    },
+    Array(Option<NodeId>),
+    String,
+    Boolean,
+    Number,
+    Integer {
+        min: Option<i64>,
+        max: Option<i64>,
+    },
+    /// A type no TOML value has (such as `null`).
+    Other,
+}
+
+/// What a table accepts beyond its known fields.
+#[derive(Debug)]
+enum Extra {
+    Allowed,
+    Denied,
+    Schema(NodeId),
+}
+
 /// Checks a value against a schema node, reporting every mismatch.
 pub(crate) struct SchemaCheck<'s> {
+    nodes: Vec<Node<'s>>,
+    root: NodeId,
+}
+
+/// Builds the nodes of a [`SchemaCheck`].
+struct Compiler<'s> {
     defs: &'s Map<String, Value>,
+    nodes: Vec<Node<'s>>,
+    /// Node of each definition compiled so far, by name.
+    def_ids: Vec<(&'s str, NodeId)>,
+}
+
+impl<'s> Compiler<'s> {
+    /// Compiles a schema node, following a `$ref` to its definition as the check always has
+    /// (one level: the definition's own `$ref`, if any, is not followed).
+    fn compile(&mut self, schema: &'s Value) -> NodeId {
+        if let Some(r) = schema.get("$ref").and_then(Value::as_str) {
+            let name = r.rsplit('/').next().unwrap_or(r);
+            if let Some((name, def)) = self.defs.get_key_value(name) {
+                if let Some(&(_, id)) = self.def_ids.iter().find(|(n, _)| *n == name.as_str()) {
+                    return id;
+                }
+                // Reserve the slot first so that recursive definitions point back at it.
+                let id = self.reserve();
+                self.def_ids.push((name.as_str(), id));
+                self.fill(id, def, Some(human_name(name)));
+                return id;
+            }
+        }
+        let id = self.reserve();
+        self.fill(id, schema, None);
+        id
+    }
+
+    fn reserve(&mut self) -> NodeId {
+        self.nodes.push(Node {
+            kind: Kind::Any,
+            def_name: None,
+            describe: String::new(),
+            plain: "",
+        });
+        self.nodes.len() - 1
+    }
+
+    fn fill(&mut self, id: NodeId, schema: &'s Value, def_name: Option<&'static str>) {
+        let ty = schema_type(schema);
+        let kind = if let Some(names) = enum_names(schema) {
+            // Checked before `oneOf`: schemars writes an enum whose variants have doc
+            // comments as a `oneOf` of `const`s, and each of those branches alone accepts
+            // any string.
+            Kind::Enum(names)
+        } else if let Some(branches) = schema
+            .get("anyOf")
+            .or_else(|| schema.get("oneOf"))
+            .and_then(Value::as_array)
+        {
+            let live: Vec<NodeId> = branches
+                .iter()
+                .filter(|b| !is_null_type(b))
+                .map(|b| self.compile(b))
+                .collect();
+            match live.as_slice() {
+                [only] => Kind::Delegate(*only),
+                _ => Kind::AnyOf(live),
+            }
+        } else {
+            match ty {
+                None => Kind::Any,
+                Some("object") => {
+                    let props = schema
+                        .get("properties")
+                        .and_then(Value::as_object)
+                        .into_iter()
+                        .flatten()
+                        .map(|(name, prop)| (name.as_str(), self.compile(prop)))
+                        .collect();
+                    let required = schema
+                        .get("required")
+                        .and_then(Value::as_array)
+                        .into_iter()
+                        .flatten()
+                        .filter_map(Value::as_str)
+                        .collect();
+                    let extra = match schema.get("additionalProperties") {
+                        Some(item @ Value::Object(_)) => Extra::Schema(self.compile(item)),
+                        Some(Value::Bool(false)) => Extra::Denied,
+                        _ => Extra::Allowed,
+                    };
+                    Kind::Object {
+                        props,
+                        required,
+                        extra,
+                    }
+                }
+                Some("array") => Kind::Array(schema.get("items").map(|i| self.compile(i))),
+                Some("string") => Kind::String,
+                Some("boolean") => Kind::Boolean,
+                Some("number") => Kind::Number,
+                Some("integer") => Kind::Integer {
+                    min: schema.get("minimum").and_then(Value::as_i64),
+                    max: max_of(schema),
+                },
+                Some(_) => Kind::Other,
+            }
+        };
+        let plain = match ty {
+            Some("object") => "a table",
+            Some("array") => "a list",
+            Some("string") => "text in quotes",
+            Some("integer") => "a whole number",
+            Some("number") => "a number",
+            Some("boolean") => "true or false",
+            _ => "something else",
+        };
+        let describe = match (def_name, ty) {
+            (Some(def), Some("object")) => format!("a table ({def})"),
+            _ => plain.to_owned(),
+        };
+        self.nodes[id] = Node {
+            kind,
+            def_name,
+            describe,
+            plain,
+        };
+    }
 }
 
 impl<'s> SchemaCheck<'s> {
+    /// Prepares a check against `schema`, the root of a JSON Schema with `$defs`.
     pub(crate) fn new(schema: &'s Value) -> Option<Self> {
-        Some(SchemaCheck {
+        let mut compiler = Compiler {
             defs: schema.get("$defs")?.as_object()?,
+            nodes: Vec::new(),
+            def_ids: Vec::new(),
+        };
+        let root = compiler.compile(schema);
+        Some(SchemaCheck {
+            nodes: compiler.nodes,
+            root,
         })
     }
 
     /// Checks the whole document against the root schema.
-    pub(crate) fn check_root(&self, root: &Spanned<DeTable>, schema: &Value, sink: &mut Sink) {
+    pub(crate) fn check_root(&self, root: &Spanned<DeTable>, sink: &mut Sink) {
         self.check_table(
             root.get_ref(),
             root.span(),
-            schema,
+            self.root,
             "the top level",
-            "",
             sink,
         );
     }
 
-    /// Follows `$ref` to a definition, returning it and its human name.
-    fn resolve<'a>(&'a self, schema: &'a Value) -> (&'a Value, Option<&'static str>)
-    where
-        's: 'a,
-    {
-        if let Some(r) = schema.get("$ref").and_then(Value::as_str) {
-            let name = r.rsplit('/').next().unwrap_or(r);
-            if let Some(def) = self.defs.get(name) {
-                return (def, Some(human_name(name)));
+    /// Whether `value` matches a node without reporting anything (for `anyOf`).
+    fn matches(&self, value: &Spanned<DeValue>, id: NodeId) -> bool {
+        // Plain scalars need no probe.
+        match (&self.nodes[id].kind, value.get_ref()) {
+            (Kind::String, v) => return matches!(v, DeValue::String(_)),
+            (Kind::Boolean, v) => return matches!(v, DeValue::Boolean(_)),
+            (
+                Kind::Integer {
+                    min: None,
+                    max: None,
+                },
+                DeValue::Integer(i),
+            ) => {
+                return i64::from_str_radix(i.as_str(), i.radix()).is_ok();
             }
+            (Kind::Integer { .. }, v) if !matches!(v, DeValue::Integer(_)) => return false,
+            _ => {}
         }
-        (schema, None)
-    }
-
-    /// Whether `value` matches `schema` without reporting anything (for `anyOf`).
-    fn matches(&self, value: &Spanned<DeValue>, schema: &Value) -> bool {
         let mut probe = Sink::new("", "");
-        self.check_value(value, schema, "", "", &mut probe);
+        self.check_value(value, id, "", "", &mut probe);
         !probe.has_errors()
     }
 
     fn check_value(
         &self,
         value: &Spanned<DeValue>,
-        schema: &Value,
+        id: NodeId,
         context: &str,
         field: &str,
         sink: &mut Sink,
     ) {
-        let (schema, def_name) = self.resolve(schema);
-        let context = def_name.unwrap_or(context);
-        // Checked before `oneOf`: schemars writes an enum whose variants have doc comments as
-        // a `oneOf` of `const`s, and each of those branches alone accepts any string.
-        if let Some(names) = enum_names(schema) {
-            match value.get_ref() {
-                DeValue::String(s) if names.contains(&s.as_ref()) => {}
-                DeValue::String(s) => sink.error(
-                    value.span(),
-                    format!(
-                        "{} must be one of {}, not '{s}'{}",
-                        field_name(field),
-                        names.join(", "),
-                        hint(s, names.iter().copied())
-                    ),
-                ),
-                other => sink.error(
+        let node = &self.nodes[id];
+        let context = node.def_name.unwrap_or(context);
+        let ok = match (&node.kind, value.get_ref()) {
+            (Kind::Enum(names), DeValue::String(s)) => {
+                if !names.contains(&s.as_ref()) {
+                    sink.error(
+                        value.span(),
+                        format!(
+                            "{} must be one of {}, not '{s}'{}",
+                            field_name(field),
+                            names.join(", "),
+                            hint(s, names.iter().copied())
+                        ),
+                    );
+                }
+                true
+            }
+            (Kind::Enum(names), other) => {
+                sink.error(
                     value.span(),
                     format!(
                         "{} should be one of {}, not {}",
@@ -176,54 +365,50 @@ impl<'s> SchemaCheck<'s> {
                         names.join(", "),
                         found(other)
                     ),
-                ),
-            }
-            return;
-        }
-        if let Some(branches) = schema
-            .get("anyOf")
-            .or_else(|| schema.get("oneOf"))
-            .and_then(Value::as_array)
-        {
-            let live: Vec<&Value> = branches.iter().filter(|b| !is_null_type(b)).collect();
-            if live.len() == 1 {
-                return self.check_value(value, live[0], context, field, sink);
-            }
-            if !live.iter().any(|b| self.matches(value, b)) {
-                let expected: Vec<String> = live.iter().map(|b| self.describe(b)).collect();
-                sink.error(
-                    value.span(),
-                    format!(
-                        "{} should be {}, not {}",
-                        field_name(field),
-                        expected.join(" or "),
-                        found(value.get_ref())
-                    ),
                 );
-            }
-            return;
-        }
-        let ty = schema_type(schema);
-        let ok = match (ty, value.get_ref()) {
-            (Some("object"), DeValue::Table(t)) => {
-                self.check_table(t, value.span(), schema, context, field, sink);
                 true
             }
-            (Some("array"), DeValue::Array(items)) => {
-                if let Some(item_schema) = schema.get("items") {
-                    for item in items.iter() {
-                        self.check_value(item, item_schema, context, field, sink);
+            (Kind::Delegate(only), _) => {
+                self.check_value(value, *only, context, field, sink);
+                true
+            }
+            (Kind::AnyOf(live), _) => {
+                if !live.iter().any(|&b| self.matches(value, b)) {
+                    let expected: Vec<&str> = live
+                        .iter()
+                        .map(|&b| self.nodes[b].describe.as_str())
+                        .collect();
+                    sink.error(
+                        value.span(),
+                        format!(
+                            "{} should be {}, not {}",
+                            field_name(field),
+                            expected.join(" or "),
+                            found(value.get_ref())
+                        ),
+                    );
+                }
+                true
+            }
+            (Kind::Object { .. }, DeValue::Table(t)) => {
+                self.check_table(t, value.span(), id, context, sink);
+                true
+            }
+            (Kind::Array(items), DeValue::Array(values)) => {
+                if let Some(item) = items {
+                    for v in values.iter() {
+                        self.check_value(v, *item, context, field, sink);
                     }
                 }
                 true
             }
-            (Some("string"), DeValue::String(_)) => true,
-            (Some("boolean"), DeValue::Boolean(_)) => true,
-            (Some("number"), DeValue::Integer(_) | DeValue::Float(_)) => true,
-            (Some("integer"), DeValue::Integer(i)) => {
+            (Kind::Any, _)
+            | (Kind::String, DeValue::String(_))
+            | (Kind::Boolean, DeValue::Boolean(_))
+            | (Kind::Number, DeValue::Integer(_) | DeValue::Float(_)) => true,
+            (Kind::Integer { min, max }, DeValue::Integer(i)) => {
                 let n = i64::from_str_radix(i.as_str(), i.radix()).ok();
-                let min = schema.get("minimum").and_then(Value::as_i64);
-                match (n, min, max_of(schema)) {
+                match (n, *min, *max) {
                     (None, _, _) => {
                         sink.error(value.span(), format!("{} is too large", field_name(field)))
                     }
@@ -239,7 +424,6 @@ impl<'s> SchemaCheck<'s> {
                 }
                 true
             }
-            (None, _) => true,
             _ => false,
         };
         if !ok {
@@ -248,7 +432,7 @@ impl<'s> SchemaCheck<'s> {
                 format!(
                     "{} should be {}, not {}",
                     field_name(field),
-                    self.describe(schema),
+                    node.plain,
                     found(value.get_ref())
                 ),
             );
@@ -259,36 +443,37 @@ impl<'s> SchemaCheck<'s> {
         &self,
         table: &DeTable,
         span: Range<usize>,
-        schema: &Value,
+        id: NodeId,
         context: &str,
-        _field: &str,
         sink: &mut Sink,
     ) {
-        let props = schema.get("properties").and_then(Value::as_object);
-        let extra = schema.get("additionalProperties");
+        let Kind::Object {
+            props,
+            required,
+            extra,
+        } = &self.nodes[id].kind
+        else {
+            return;
+        };
         for (key, value) in table.iter() {
             let name: &str = key.get_ref();
-            if let Some(prop) = props.and_then(|p| p.get(name)) {
+            if let Some(&(_, prop)) = props.iter().find(|(p, _)| *p == name) {
                 self.check_value(value, prop, context, name, sink);
             } else {
                 match extra {
-                    Some(Value::Object(item_schema)) => {
-                        let item_schema = Value::Object(item_schema.clone());
-                        let (_, def) = self.resolve(&item_schema);
-                        self.check_value(value, &item_schema, def.unwrap_or(context), name, sink);
-                    }
-                    Some(Value::Bool(false)) => {
-                        let known = props.into_iter().flat_map(|p| p.keys().map(String::as_str));
+                    Extra::Schema(item) => self.check_value(value, *item, context, name, sink),
+                    Extra::Denied => {
+                        let known = props.iter().map(|(p, _)| *p);
                         sink.error(
                             key.span(),
                             format!("unknown field '{name}' in {context}{}", hint(name, known)),
                         );
                     }
-                    _ => {}
+                    Extra::Allowed => {}
                 }
             }
         }
-        if let Some(required) = schema.get("required").and_then(Value::as_array) {
+        if !required.is_empty() {
             // Name the scene, choice, outcome or trigger when it has an id, so that an author
             // can tell which of many `[[scenes]]` headers is meant.
             let id = match table.get("id").map(|v| v.get_ref()) {
@@ -299,33 +484,14 @@ impl<'s> SchemaCheck<'s> {
                 }
                 _ => String::new(),
             };
-            for req in required.iter().filter_map(Value::as_str) {
-                if !table.contains_key(req) {
+            for req in required {
+                if !table.contains_key(*req) {
                     sink.error(
                         span.clone(),
                         format!("{context}{id} is missing the required field '{req}'"),
                     );
                 }
             }
-        }
-    }
-
-    /// A short description of what a schema accepts, e.g. "a whole number".
-    fn describe(&self, schema: &Value) -> String {
-        let (schema, def) = self.resolve(schema);
-        if let Some(def) = def
-            && schema_type(schema) == Some("object")
-        {
-            return format!("a table ({def})");
-        }
-        match schema_type(schema) {
-            Some("object") => "a table".into(),
-            Some("array") => "a list".into(),
-            Some("string") => "text in quotes".into(),
-            Some("integer") => "a whole number".into(),
-            Some("number") => "a number".into(),
-            Some("boolean") => "true or false".into(),
-            _ => "something else".into(),
         }
     }
 }
