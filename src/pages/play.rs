@@ -362,6 +362,19 @@ fn ending_view(session: &Session, heading: &NodeRef, on_restart: Callback<MouseE
             <div class="debrief"><RichText text={ending.debrief.clone()} /></div>
             <h3>{ "Your decisions" }</h3>
             <ol class="decisions">{ decisions }</ol>
+            if !scenario.credits.is_empty() {
+                <h3>{ "Ideas in this scenario" }</h3>
+                <ul class="credits">
+                    { for scenario.credits.iter().map(|c| html! {
+                        <li>
+                            <strong>{ &c.model }</strong>{ format!(" \u{2014} {}", c.author) }
+                            if let Some(source) = &c.source {
+                                <span class="credit-source">{ format!(", {source}") }</span>
+                            }
+                        </li>
+                    }) }
+                </ul>
+            }
             <div class="actions">
                 <button type="button" class="button" onclick={on_restart}>{ "Play again" }</button>
                 <Link<Route> to={Route::Library} classes="button secondary">{ "Back to the library" }</Link<Route>>
