@@ -5,7 +5,7 @@ use std::rc::Rc;
 use std::sync::Arc;
 
 use frontline_engine::scenario::Next;
-use frontline_engine::{Event, Scenario, Session, markdown};
+use frontline_engine::{Scenario, Session, markdown};
 use yew::Reducible;
 
 /// A meter change to show and announce.
@@ -90,55 +90,45 @@ impl PlayState {
 
     fn choose(&self, idx: usize) -> PlayState {
         let mut session = self.session.clone();
-        let scenario = session.scenario().clone();
-        let scene = scenario.scene(session.scene_idx());
-        let Some(choice) = scene.choices().get(idx) else {
-            return self.with_error(format!("there is no choice {} here", idx + 1));
-        };
-        let events = match session.choose_index(idx) {
-            Ok(events) => events,
-            Err(e) => return self.with_error(e.to_string()),
-        };
-        let mut first: Vec<Option<i32>> = vec![None; scenario.meters.len()];
-        let mut chance = None;
-        let mut consequences = Vec::new();
-        for e in &events {
-            match e {
-                Event::MeterChanged { meter, before, .. } => {
-                    first[meter.0].get_or_insert(*before);
-                }
-                Event::ChanceDrawn { outcome, .. } => {
-                    if let Next::Chance(outcomes) = &choice.next {
-                        chance = outcomes.get(*outcome).map(|o| o.text.clone());
-                    }
-                }
-                Event::TriggerFired { trigger } => {
-                    consequences.push(scenario.triggers[trigger.0].text.clone());
-                }
-                _ => {}
-            }
+        if let Err(e) = session.choose_index(idx) {
+            return self.with_error(e.to_string());
         }
-        let changes = first
+        // The engine's decision record already holds what the panel needs: the choice, the
+        // outcome drawn, the triggers fired and the meters before and after.
+        let scenario = session.scenario().clone();
+        let Some(decision) = session.history().last() else {
+            return self.with_error("the decision was not recorded".into());
+        };
+        let choice = &scenario.scene(decision.scene).choices()[decision.choice];
+        let chance = match (&choice.next, decision.outcome) {
+            (Next::Chance(outcomes), Some(o)) => outcomes.get(o).map(|o| o.text.clone()),
+            _ => None,
+        };
+        let consequences = decision
+            .triggers
             .iter()
-            .enumerate()
-            .filter_map(|(i, before)| {
-                let before = (*before)?;
-                let after = session.meters()[i];
-                (after != before).then(|| MeterChange {
-                    label: scenario.meters[i].label.clone(),
-                    before,
-                    after,
-                })
+            .map(|t| scenario.triggers[t.0].text.clone())
+            .collect();
+        let changes = scenario
+            .meters
+            .iter()
+            .zip(decision.meters_before.iter().zip(&decision.meters_after))
+            .filter(|(_, (before, after))| before != after)
+            .map(|(m, (&before, &after))| MeterChange {
+                label: m.label.clone(),
+                before,
+                after,
             })
             .collect();
+        let last = LastDecision {
+            choice: markdown::plain(&choice.text),
+            feedback: choice.feedback.clone(),
+            chance,
+            consequences,
+            changes,
+        };
         PlayState {
-            last: Some(LastDecision {
-                choice: markdown::plain(&choice.text),
-                feedback: choice.feedback.clone(),
-                chance,
-                consequences,
-                changes,
-            }),
+            last: Some(last),
             session,
             error: None,
         }
@@ -195,11 +185,9 @@ mod tests {
         let state = Rc::new(PlayState::start(first_scenario(), 3));
         let next = state.clone().reduce(PlayAction::Choose(99));
         assert_eq!(next.session.history().len(), 0);
-        assert!(
-            next.error
-                .as_deref()
-                .unwrap_or("")
-                .contains("no choice 100")
+        assert_eq!(
+            next.error.as_deref(),
+            Some("there is no choice '#100' here")
         );
     }
 
