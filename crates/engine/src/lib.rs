@@ -21,6 +21,7 @@ pub mod analysis;
 pub mod code;
 pub mod compiled;
 pub mod condition;
+pub mod debrief;
 pub mod diag;
 pub mod format;
 pub mod load;
