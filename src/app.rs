@@ -3,16 +3,20 @@
 use yew::prelude::*;
 use yew_router::prelude::*;
 
+use crate::pages::intro::IntroPage;
 use crate::pages::library::Library;
 use crate::pages::not_found::NotFound;
 use crate::pages::play::PlayPage;
+use crate::pages::shared::SharedPage;
 use crate::route::Route;
 
 fn switch(route: Route) -> Html {
     match route {
         Route::Library => html! { <Library /> },
+        Route::Intro { id } => html! { <IntroPage id={id} /> },
         Route::Play { id } => html! { <PlayPage id={id} /> },
         Route::Ending { id } => html! { <PlayPage id={id} ending=true /> },
+        Route::Shared { code } => html! { <SharedPage code={code} /> },
         Route::NotFound => html! { <NotFound /> },
     }
 }

@@ -8,6 +8,7 @@
 pub mod app;
 pub mod catalog;
 pub mod components;
+pub mod hooks;
 pub mod pages;
 pub mod platform;
 pub mod route;

@@ -9,6 +9,12 @@ pub enum Route {
     /// The scenario library.
     #[at("/")]
     Library,
+    /// A scenario's briefing: role, team, customers, meters.
+    #[at("/intro/:id")]
+    Intro {
+        /// Scenario id.
+        id: String,
+    },
     /// Playing a scenario.
     #[at("/play/:id")]
     Play {
@@ -20,6 +26,12 @@ pub enum Route {
     Ending {
         /// Scenario id.
         id: String,
+    },
+    /// Someone's playthrough, from a share link.
+    #[at("/shared/:code")]
+    Shared {
+        /// The session code.
+        code: String,
     },
     /// Anything else.
     #[not_found]

@@ -4,8 +4,9 @@
 use std::rc::Rc;
 use std::sync::Arc;
 
+use frontline_engine::debrief::Chance;
 use frontline_engine::scenario::Next;
-use frontline_engine::{Scenario, Session, markdown};
+use frontline_engine::{Event, Scenario, Session, markdown};
 use yew::Reducible;
 
 /// A meter change to show and announce.
@@ -28,6 +29,8 @@ pub struct LastDecision {
     pub feedback: Option<String>,
     /// The chance outcome's text, if the choice had one.
     pub chance: Option<String>,
+    /// The chance outcome's odds when it was drawn, if the choice had one.
+    pub odds: Option<Chance>,
     /// Texts of delayed consequences that fired.
     pub consequences: Vec<String>,
     /// Net meter changes, in meter order.
@@ -71,6 +74,8 @@ pub enum PlayAction {
     Choose(usize),
     /// Start again with a new seed.
     Restart(u64),
+    /// Go back to just before decision `n` (0-based), keeping the seed, to try another way.
+    Rewind(usize),
 }
 
 impl PlayState {
@@ -90,9 +95,23 @@ impl PlayState {
 
     fn choose(&self, idx: usize) -> PlayState {
         let mut session = self.session.clone();
-        if let Err(e) = session.choose_index(idx) {
-            return self.with_error(e.to_string());
-        }
+        let events = match session.choose_index(idx) {
+            Ok(events) => events,
+            Err(e) => return self.with_error(e.to_string()),
+        };
+        let odds = events.iter().find_map(|e| match e {
+            Event::ChanceDrawn {
+                outcome,
+                weight,
+                total,
+                ..
+            } => Some(Chance {
+                outcome: *outcome,
+                weight: *weight,
+                total: *total,
+            }),
+            _ => None,
+        });
         // The engine's decision record already holds what the panel needs: the choice, the
         // outcome drawn, the triggers fired and the meters before and after.
         let scenario = session.scenario().clone();
@@ -124,6 +143,7 @@ impl PlayState {
             choice: markdown::plain(&choice.text),
             feedback: choice.feedback.clone(),
             chance,
+            odds,
             consequences,
             changes,
         };
@@ -149,6 +169,7 @@ impl Reducible for PlayState {
         Rc::new(match action {
             PlayAction::Choose(idx) => self.choose(idx),
             PlayAction::Restart(seed) => PlayState::start(self.session.scenario().clone(), seed),
+            PlayAction::Rewind(n) => PlayState::new(self.session.rewound(n)),
         })
     }
 }
@@ -192,11 +213,39 @@ mod tests {
     }
 
     #[test]
+    fn chance_odds_are_recorded_and_rewind_keeps_the_seed() {
+        // Play first choices until a chance outcome happens; its odds must be recorded.
+        let scenario = first_scenario();
+        let mut state = Rc::new(PlayState::start(scenario, 11));
+        let mut saw_chance = false;
+        while !state.session.is_ended() {
+            let (idx, _) = state.session.available_choices().next().expect("a choice");
+            state = state.clone().reduce(PlayAction::Choose(idx));
+            let last = state.last.as_ref().expect("last decision");
+            assert_eq!(last.chance.is_some(), last.odds.is_some());
+            if let Some(odds) = &last.odds {
+                saw_chance = true;
+                assert!(odds.weight <= odds.total && odds.total > 0);
+            }
+        }
+        assert!(
+            saw_chance,
+            "stretch-target has chance outcomes on its first-choice path"
+        );
+        let seed = state.session.seed();
+        let rewound = state.clone().reduce(PlayAction::Rewind(2));
+        assert_eq!(rewound.session.history().len(), 2);
+        assert_eq!(rewound.session.seed(), seed);
+        assert_eq!(rewound.session.history(), &state.session.history()[..2]);
+    }
+
+    #[test]
     fn announcements_read_naturally() {
         let last = LastDecision {
             choice: "x".into(),
             feedback: None,
             chance: None,
+            odds: None,
             consequences: vec![],
             changes: vec![
                 MeterChange {

@@ -20,19 +20,31 @@ pub struct MeterBarProps {
     /// Whether lower is better (e.g. a backlog).
     #[prop_or_default]
     pub low_is_good: bool,
+    /// How many decisions have been made: a new step replays the change animation even when
+    /// the change is the same size as the last one.
+    #[prop_or_default]
+    pub step: usize,
 }
 
 /// One meter.
 #[function_component(MeterBar)]
 pub fn meter_bar(props: &MeterBarProps) -> Html {
     let fill = use_node_ref();
+    let change = use_node_ref();
     {
         let fill = fill.clone();
-        use_effect_with(props.value, move |value| {
+        let change = change.clone();
+        let before = props.value - props.delta.unwrap_or(0);
+        use_effect_with((props.value, before), move |&(value, before)| {
+            let pct = |v: i32| format!("{}%", v.clamp(0, 100));
             if let Some(el) = fill.cast::<web_sys::HtmlElement>() {
-                let _ = el
-                    .style()
-                    .set_property("--value", &format!("{}%", value.clamp(&0, &100)));
+                let _ = el.style().set_property("--value", &pct(value));
+            }
+            // The stretch of the track that the last decision gained or lost.
+            if let Some(el) = change.cast::<web_sys::HtmlElement>() {
+                let style = el.style();
+                let _ = style.set_property("--from", &pct(value.min(before)));
+                let _ = style.set_property("--to", &pct(value.max(before)));
             }
         });
     }
@@ -45,8 +57,15 @@ pub fn meter_bar(props: &MeterBarProps) -> Html {
         } else {
             format!("\u{2212}{}", d.abs())
         };
-        html! { <span class={class} aria-hidden="true">{ text }</span> }
+        html! { <span key={props.step} class={class} aria-hidden="true">{ text }</span> }
     });
+    let change_class = match props.delta {
+        Some(d) if d != 0 => {
+            let good = (d > 0) != props.low_is_good;
+            classes!("meter-change", if good { "good" } else { "bad" })
+        }
+        _ => classes!("meter-change", "none"),
+    };
     let level = match props.value {
         v if v < 30 => "low",
         v if v < 60 => "mid",
@@ -66,13 +85,14 @@ pub fn meter_bar(props: &MeterBarProps) -> Html {
             <div class="meter-head">
                 <span class="meter-label" id={label_id.clone()}>{ &props.label }</span>
                 <span class="meter-figures">
-                    { delta }
+                    <span class="meter-delta-slot">{ delta }</span>
                     <span class="meter-value">{ props.value }</span>
                 </span>
             </div>
             <div class="meter-track" role="meter" aria-labelledby={label_id}
                 aria-valuemin="0" aria-valuemax="100" aria-valuenow={props.value.to_string()}>
-                <div class="meter-fill" ref={fill}></div>
+                <div key="fill" class="meter-fill" ref={fill}></div>
+                <div key={props.step} class={change_class} ref={change}></div>
             </div>
         </div>
     }

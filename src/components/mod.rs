@@ -1,6 +1,9 @@
 //! Reusable UI pieces.
 
 pub mod choices;
+pub mod fetch_status;
+pub mod line_chart;
 pub mod meter;
 pub mod notice;
+pub mod profile_chart;
 pub mod rich_text;

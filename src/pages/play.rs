@@ -6,18 +6,23 @@
 
 use std::sync::Arc;
 
+use frontline_engine::debrief::Chance;
 use frontline_engine::scenario::GoodDirection;
-use frontline_engine::{Scenario, Session, principles};
+use frontline_engine::{Scenario, Session, markdown};
 use yew::prelude::*;
 use yew_router::prelude::*;
 
 use crate::catalog;
 use crate::components::choices::{ChoiceItem, ChoiceList};
+use crate::components::fetch_status::fetch_status_view;
 use crate::components::meter::MeterBar;
 use crate::components::notice::Notice;
 use crate::components::rich_text::RichText;
+use crate::hooks::use_scenario::{ScenarioFetch, use_scenario};
+use crate::pages::debrief::{Debrief, SessionRef};
 use crate::platform::page::use_title;
-use crate::platform::{fetch, saves, seed};
+use crate::platform::settings::{self, FeedbackTiming};
+use crate::platform::{saves, seed};
 use crate::route::Route;
 use crate::state::{LastDecision, PlayAction, PlayState};
 
@@ -31,78 +36,21 @@ pub struct PlayPageProps {
     pub ending: bool,
 }
 
-/// Where fetching the scenario stands.
-#[derive(Clone)]
-enum Fetch {
-    Loading,
-    Ready(Arc<Scenario>),
-    Failed(String),
-}
-
 /// The play page: finds and fetches the scenario, then hands over to [`Player`].
 #[function_component(PlayPage)]
 pub fn play_page(props: &PlayPageProps) -> Html {
     let id = props.id.to_string();
-    let fetch = use_state({
-        let id = id.clone();
-        move || fetch::cached(&id).map_or(Fetch::Loading, Fetch::Ready)
-    });
-    let attempt = use_state(|| 0u32);
-    use_title(
-        catalog::find(&id).map_or_else(|| "Scenario not found".to_owned(), |s| s.title.to_owned()),
-    );
-    {
-        let fetch = fetch.clone();
-        use_effect_with((id.clone(), *attempt), move |(id, _)| {
-            if catalog::find(id).is_some()
-                && !matches!(*fetch, Fetch::Ready(ref s) if s.meta.id == *id)
-            {
-                let id = id.clone();
-                fetch.set(Fetch::Loading);
-                wasm_bindgen_futures::spawn_local(async move {
-                    fetch.set(match fetch::scenario(&id).await {
-                        Ok(s) => Fetch::Ready(s),
-                        Err(message) => Fetch::Failed(message),
-                    });
-                });
-            }
-        });
+    let fetched = use_scenario(&id);
+    let title = catalog::find(&id).map_or("Scenario not found", |s| s.title);
+    use_title(title.to_owned());
+    if let Some(status) = fetch_status_view(title, &id, &fetched.state, fetched.retry) {
+        return status;
     }
-    let Some(summary) = catalog::find(&id) else {
-        return html! {
-            <main id="main" class="page narrow" tabindex="-1">
-                <h1>{ "Scenario not found" }</h1>
-                <p>{ format!("There is no scenario called \u{201c}{id}\u{201d} in this library.") }</p>
-                <p><Link<Route> to={Route::Library} classes="button">{ "Go to the scenario library" }</Link<Route>></p>
-            </main>
-        };
-    };
-    match (*fetch).clone() {
-        Fetch::Ready(scenario) if scenario.meta.id == id => html! {
+    match fetched.state {
+        ScenarioFetch::Ready(scenario) => html! {
             <Player key={id} scenario={ScenarioRef(scenario)} ending_route={props.ending} />
         },
-        Fetch::Failed(message) => {
-            let retry = {
-                let attempt = attempt.clone();
-                Callback::from(move |_: MouseEvent| attempt.set(*attempt + 1))
-            };
-            html! {
-                <main id="main" class="page narrow" tabindex="-1">
-                    <h1>{ summary.title }</h1>
-                    <p class="error" role="alert">{ message }</p>
-                    <div class="actions">
-                        <button type="button" class="button" onclick={retry}>{ "Try again" }</button>
-                        <Link<Route> to={Route::Library} classes="button secondary">{ "Back to the library" }</Link<Route>>
-                    </div>
-                </main>
-            }
-        }
-        _ => html! {
-            <main id="main" class="page narrow" tabindex="-1" aria-busy="true">
-                <h1>{ summary.title }</h1>
-                <p class="loading" role="status">{ "Loading the scenario\u{2026}" }</p>
-            </main>
-        },
+        _ => html! {},
     }
 }
 
@@ -125,10 +73,16 @@ pub struct PlayerProps {
     pub ending_route: bool,
 }
 
-/// Restores the save or starts fresh; returns the session and a notice for the player.
-fn initial_session(scenario: &Arc<Scenario>) -> (Session, Option<String>) {
+/// Restores the save or starts fresh; returns the session and a notice for the player. A
+/// finished save is shown again on the ending route (a reload of the debrief) but not on the
+/// play route, where the player asked to play: that starts a new session.
+fn initial_session(scenario: &Arc<Scenario>, ending_route: bool) -> (Session, Option<String>) {
     match saves::restore(scenario) {
-        Ok(Some(session)) => (session, None),
+        Ok(Some(session)) if !session.is_ended() || ending_route => (session, None),
+        Ok(Some(_)) => {
+            saves::clear(&scenario.meta.id);
+            (Session::new(scenario.clone(), seed::fresh_seed()), None)
+        }
         Ok(None) => (Session::new(scenario.clone(), seed::fresh_seed()), None),
         Err(problem) => (
             Session::new(scenario.clone(), seed::fresh_seed()),
@@ -143,7 +97,8 @@ pub fn player(props: &PlayerProps) -> Html {
     let scenario = props.scenario.0.clone();
     let initial = use_memo((), {
         let scenario = scenario.clone();
-        move |_| initial_session(&scenario)
+        let ending_route = props.ending_route;
+        move |_| initial_session(&scenario, ending_route)
     });
     let state = use_reducer({
         let initial = initial.clone();
@@ -168,10 +123,13 @@ pub fn player(props: &PlayerProps) -> Html {
         let heading = heading.clone();
         use_effect_with(decisions, move |&decisions| {
             let was_mounted = std::mem::replace(&mut *mounted.borrow_mut(), true);
-            if decisions > 0
-                && let Err(problem) = saves::save(&state.session)
-            {
-                notice.set(Some(problem.message()));
+            if decisions > 0 {
+                if let Err(problem) = saves::save(&state.session) {
+                    notice.set(Some(problem.message()));
+                }
+            } else if was_mounted {
+                // Replayed from the first decision: nothing is left to resume.
+                saves::clear(&state.session.scenario().meta.id);
             }
             if (decisions > 0 || was_mounted)
                 && let Some(el) = heading.cast::<web_sys::HtmlElement>()
@@ -207,6 +165,10 @@ pub fn player(props: &PlayerProps) -> Html {
             state.dispatch(PlayAction::Restart(seed::fresh_seed()));
         })
     };
+    let on_replay_from = {
+        let state = state.clone();
+        Callback::from(move |n: usize| state.dispatch(PlayAction::Rewind(n)))
+    };
     let on_dismiss = {
         let notice = notice.clone();
         Callback::from(move |()| notice.set(None))
@@ -231,7 +193,7 @@ pub fn player(props: &PlayerProps) -> Html {
         .map(|(i, m)| {
             html! {
                 <MeterBar key={m.id.clone()} id={m.id.clone()} label={m.label.clone()}
-                    value={state.session.meters()[i]} delta={deltas[i]}
+                    value={state.session.meters()[i]} delta={deltas[i]} step={decisions}
                     low_is_good={m.good == GoodDirection::Low} />
             }
         })
@@ -242,8 +204,12 @@ pub fn player(props: &PlayerProps) -> Html {
         .map(LastDecision::announcement)
         .unwrap_or_default();
 
+    let feedback_timing = settings::feedback();
     let body = if ended {
-        ending_view(&state.session, &heading, on_restart)
+        html! {
+            <Debrief session={SessionRef(state.session.clone())} heading={heading.clone()}
+                on_play_again={on_restart} on_replay_from={on_replay_from} />
+        }
     } else {
         scene_view(&state.session, &heading, on_choose)
     };
@@ -253,6 +219,7 @@ pub fn player(props: &PlayerProps) -> Html {
             <header class="play-bar">
                 <Link<Route> to={Route::Library} classes="back-link">{ "\u{2190} Library" }</Link<Route>>
                 <h1 class="play-title">{ &scenario.meta.title }</h1>
+                <Link<Route> to={Route::Intro { id: scenario.meta.id.clone() }} classes="back-link briefing-link">{ "Briefing" }</Link<Route>>
             </header>
             if let Some(message) = (*notice).clone() {
                 <Notice message={message} on_dismiss={on_dismiss} />
@@ -264,28 +231,77 @@ pub fn player(props: &PlayerProps) -> Html {
                     <p class="error" role="alert">{ error }</p>
                 }
                 if let Some(last) = &state.last {
-                    { last_decision_view(last) }
+                    { last_decision_view(last, feedback_timing) }
                 }
                 { body }
+                if !ended && decisions > 0 {
+                    { history_view(&state.session) }
+                }
             </div>
         </main>
     }
 }
 
-fn last_decision_view(last: &LastDecision) -> Html {
+/// Says honestly how likely a chance outcome was.
+fn odds_sentence(odds: &Chance) -> String {
+    if odds.could_have_gone_otherwise() {
+        format!(
+            "This was a matter of chance: it had a {}% chance, and it could have gone the other way.",
+            odds.percent()
+        )
+    } else {
+        "Given how things stood, this outcome was certain.".to_owned()
+    }
+}
+
+fn last_decision_view(last: &LastDecision, timing: FeedbackTiming) -> Html {
     html! {
         <aside class="feedback" aria-label="What your last decision did">
             <p class="feedback-choice"><span class="feedback-kicker">{ "You chose: " }</span>{ &last.choice }</p>
             if let Some(chance) = &last.chance {
                 <div class="feedback-chance"><RichText text={chance.clone()} /></div>
             }
+            if let Some(odds) = &last.odds {
+                <p class="feedback-odds">{ odds_sentence(odds) }</p>
+            }
             if let Some(feedback) = &last.feedback {
-                <div class="feedback-text"><RichText text={feedback.clone()} /></div>
+                if timing == FeedbackTiming::AtOnce {
+                    <div class="feedback-text"><RichText text={feedback.clone()} /></div>
+                } else {
+                    <p class="feedback-saved">{ "Feedback on this choice is saved for the debrief." }</p>
+                }
             }
             { for last.consequences.iter().map(|c| html! {
                 <div class="feedback-consequence"><span class="feedback-kicker">{ "Meanwhile: " }</span><RichText text={c.clone()} /></div>
             }) }
         </aside>
+    }
+}
+
+/// The decisions so far, for a player who wants to look back during play.
+fn history_view(session: &Session) -> Html {
+    let scenario = session.scenario();
+    html! {
+        <details class="history">
+            <summary>{ format!("Your decisions so far ({})", session.history().len()) }</summary>
+            <ol class="history-list">
+                { for session.history().iter().map(|d| {
+                    let scene = scenario.scene(d.scene);
+                    let choice = &scene.choices()[d.choice];
+                    html! {
+                        <li>
+                            if let Some(speaker) = &scene.speaker {
+                                <span class="history-speaker">{ format!("{speaker}: ") }</span>
+                            }
+                            { markdown::plain(&choice.text) }
+                            if d.outcome.is_some() {
+                                <span class="history-chance">{ " (chance played a part)" }</span>
+                            }
+                        </li>
+                    }
+                }) }
+            </ol>
+        </details>
     }
 }
 
@@ -311,83 +327,5 @@ fn scene_view(session: &Session, heading: &NodeRef, on_choose: Callback<usize>) 
             <h3 id="choose-heading" class="choose-heading">{ "What do you do?" }</h3>
             <ChoiceList choices={choices} on_choose={on_choose} labelled_by="choose-heading" />
         </article>
-    }
-}
-
-fn ending_view(session: &Session, heading: &NodeRef, on_restart: Callback<MouseEvent>) -> Html {
-    let scenario = session.scenario();
-    let Some(ending) = session.ending() else {
-        return html! {};
-    };
-    let score = session.score();
-    let passed = scenario.passes(score);
-    let rating = ending.rating.as_str();
-    let decisions: Html = session
-        .history()
-        .iter()
-        .map(|d| {
-            let scene = scenario.scene(d.scene);
-            let choice = &scene.choices()[d.choice];
-            let tags = |list: &[String]| -> Vec<String> {
-                list.iter()
-                    .filter_map(|t| principles::lookup(t))
-                    .map(|p| format!("{} ({})", p.name, p.author))
-                    .collect()
-            };
-            let applied = tags(&choice.applies);
-            let violated = tags(&choice.violates);
-            html! {
-                <li>
-                    <p class="decision-choice"><RichText text={choice.text.clone()} /></p>
-                    if !applied.is_empty() {
-                        <p class="decision-tags applied">{ format!("Applied: {}", applied.join("; ")) }</p>
-                    }
-                    if !violated.is_empty() {
-                        <p class="decision-tags violated">{ format!("Went against: {}", violated.join("; ")) }</p>
-                    }
-                </li>
-            }
-        })
-        .collect();
-    html! {
-        <article class="ending" aria-labelledby="scene-heading">
-            <p class={classes!("rating", format!("rating-{rating}"))}>{ rating_label(rating) }</p>
-            <h2 id="scene-heading" class="scene-heading" tabindex="-1" ref={heading.clone()}>{ &ending.title }</h2>
-            <div class="scene-text"><RichText text={session.scene_text().to_owned()} /></div>
-            <p class={classes!("score", if passed { "passed" } else { "failed" })}>
-                <strong>{ format!("Score {score} / 100") }</strong>
-                { format!(" \u{2014} {} (pass mark {})", if passed { "passed" } else { "not passed" }, scenario.scoring.pass) }
-            </p>
-            <h3>{ "What this ending teaches" }</h3>
-            <div class="debrief"><RichText text={ending.debrief.clone()} /></div>
-            <h3>{ "Your decisions" }</h3>
-            <ol class="decisions">{ decisions }</ol>
-            if !scenario.credits.is_empty() {
-                <h3>{ "Ideas in this scenario" }</h3>
-                <ul class="credits">
-                    { for scenario.credits.iter().map(|c| html! {
-                        <li>
-                            <strong>{ &c.model }</strong>{ format!(" \u{2014} {}", c.author) }
-                            if let Some(source) = &c.source {
-                                <span class="credit-source">{ format!(", {source}") }</span>
-                            }
-                        </li>
-                    }) }
-                </ul>
-            }
-            <div class="actions">
-                <button type="button" class="button" onclick={on_restart}>{ "Play again" }</button>
-                <Link<Route> to={Route::Library} classes="button secondary">{ "Back to the library" }</Link<Route>>
-            </div>
-        </article>
-    }
-}
-
-fn rating_label(rating: &str) -> &'static str {
-    match rating {
-        "exemplary" => "Exemplary",
-        "solid" => "Solid",
-        "costly" => "Costly",
-        _ => "Failing",
     }
 }

@@ -3,5 +3,8 @@
 
 pub mod fetch;
 pub mod page;
+pub mod results;
 pub mod saves;
 pub mod seed;
+pub mod settings;
+pub mod share;

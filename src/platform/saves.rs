@@ -77,16 +77,21 @@ pub fn resumable(scenario_id: &str, version: u32) -> bool {
         .is_some_and(|p| p.scenario == scenario_id && p.version == version)
 }
 
+/// The saved session code for a scenario, unchecked, if there is one.
+pub fn raw(scenario_id: &str) -> Option<String> {
+    read_raw(&key(scenario_id))
+}
+
 /// Local storage, if the browser allows it.
-fn storage() -> Option<web_sys::Storage> {
+pub(crate) fn storage() -> Option<web_sys::Storage> {
     web_sys::window()?.local_storage().ok().flatten()
 }
 
-fn read_raw(key: &str) -> Option<String> {
+pub(crate) fn read_raw(key: &str) -> Option<String> {
     storage()?.get_item(key).ok().flatten()
 }
 
-fn remove(key: &str) {
+pub(crate) fn remove(key: &str) {
     if let Some(s) = storage() {
         // Nothing more can be done if removal fails; the next decode fails the same way.
         let _ = s.remove_item(key);

@@ -6,7 +6,7 @@
 import { test, expect } from "@playwright/test";
 import { execFileSync } from "node:child_process";
 import { join } from "node:path";
-import { HERE, card, openLibrary, waitForScene } from "./helpers.js";
+import { HERE, openLibrary, startFromLibrary } from "./helpers.js";
 
 function report() {
   // Throws (failing the test) if the script exits non-zero, i.e. over budget.
@@ -32,8 +32,7 @@ test("the report's first-play files are exactly what the browser fetches", async
     }
   });
   await openLibrary(page);
-  await card(page, largest).getByRole("link").click();
-  await waitForScene(page);
+  await startFromLibrary(page, largest);
   // The favicon is requested lazily; wait for it rather than race it.
   await expect.poll(() => fetched.has("favicon.svg"), { timeout: 10_000 }).toBe(true);
 

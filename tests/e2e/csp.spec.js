@@ -5,7 +5,7 @@
 // CSP, zero uncaught page errors and no failed or 4xx/5xx requests. A second test proves the
 // probe works: an injected inline script is blocked and reported.
 import { test, expect } from "@playwright/test";
-import { card, choose, expectEnding, open, openLibrary, waitForScene, MAX_DECISIONS } from "./helpers.js";
+import { card, choose, startFromLibrary, expectEnding, open, openLibrary, waitForScene, MAX_DECISIONS } from "./helpers.js";
 
 const ID = "stretch-target";
 
@@ -45,8 +45,7 @@ test("a full playthrough causes no CSP violation and no console error", async ({
   expect(csp).toContain("style-src 'self'");
   expect(csp).not.toContain("unsafe-inline");
 
-  await card(page, ID).getByRole("link").click();
-  await waitForScene(page);
+  await startFromLibrary(page, ID);
   const made = [];
   for (let i = 0; i < MAX_DECISIONS; i++) {
     const { text, ended } = await choose(page, "first");

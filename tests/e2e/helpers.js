@@ -32,17 +32,29 @@ export async function openLibrary(page) {
 
 /** The library card (li.card) for a scenario id. */
 export function card(page, id) {
-  return page.locator(".card", { has: page.locator(`a[href="#/play/${id}"]`) });
+  return page.locator(".card", { has: page.locator(`h3#card-${id}`) });
 }
 
-/** Scenario ids in library order, read from the cards' links. */
+/** Scenario ids in library order, read from the cards' links (briefing, or play to resume). */
 export async function libraryIds(page) {
   const hrefs = await page.locator(".card a.button").evaluateAll((as) => as.map((a) => a.getAttribute("href")));
   return hrefs.map((h) => {
-    const m = /^#\/play\/([\w-]+)$/.exec(h ?? "");
+    const m = /^#\/(?:intro|play)\/([\w-]+)$/.exec(h ?? "");
     if (!m) throw new Error(`unexpected card link ${h}`);
     return m[1];
   });
+}
+
+/**
+ * Starts scenario `id` from its library card: the card opens the briefing, whose "Begin"
+ * opens the first scene. Waits for the scene.
+ */
+export async function startFromLibrary(page, id) {
+  await card(page, id).locator("a.button").click();
+  await expect(page).toHaveURL(new RegExp(`#/intro/${id}$`));
+  await page.getByRole("link", { name: "Begin" }).click();
+  await expect(page).toHaveURL(new RegExp(`#/play/${id}$`));
+  await waitForScene(page);
 }
 
 /** Waits until the play screen shows a scene with choices. */
@@ -145,11 +157,11 @@ export async function expectEnding(page, id, made) {
     /^Score \d{1,3} \/ 100 — (passed|not passed) \(pass mark \d+\)$/,
   );
   await expect(page.locator(".ending .debrief")).not.toBeEmpty();
-  await expect(page.getByRole("heading", { name: "Your decisions" })).toBeVisible();
-  const listed = page.locator(".ending ol.decisions > li");
+  await expect(page.getByRole("heading", { name: "Your path" })).toBeVisible();
+  const listed = page.locator(".ending ol.timeline > li");
   await expect(listed).toHaveCount(made.length);
   const texts = (await listed.locator(".decision-choice").allTextContents()).map(squash);
-  expect(texts).toEqual(made);
+  expect(texts).toEqual(made.map((m) => `You chose: ${m}`));
   await expect(page.getByRole("button", { name: "Play again" })).toBeVisible();
   await expect(page.locator("button.choice")).toHaveCount(0);
 }

@@ -10,6 +10,7 @@
 import { test, expect } from "@playwright/test";
 import {
   card,
+  startFromLibrary,
   choose,
   decisionNumber,
   expectEnding,
@@ -33,6 +34,15 @@ test("play stretch-target from the library to an ending by clicking", async ({ p
   const start = stretch.getByRole("link", { name: /^Start A stretch target$/ });
   await expect(start).toBeVisible();
   await start.click();
+
+  // The briefing: role, team, customers and what each meter means, then Begin.
+  await expect(page).toHaveURL(new RegExp(`#/intro/${ID}$`));
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("A stretch target");
+  await expect(page.getByRole("heading", { name: "Your role" })).toBeVisible();
+  await expect(page.getByRole("heading", { name: "What the meters mean" })).toBeVisible();
+  await expect(page.locator(".meter-guide dt").first()).toHaveText("Team morale");
+  await expect(page.locator(".cast li").first()).not.toBeEmpty();
+  await page.getByRole("link", { name: "Begin" }).click();
 
   await expect(page).toHaveURL(new RegExp(`#/play/${ID}$`));
   await expect(page.locator("header.play-bar h1")).toHaveText("A stretch target");
@@ -99,8 +109,7 @@ test("play stretch-target from the library to an ending by clicking", async ({ p
 test("reload after 3 decisions resumes at Decision 4 with the same meters and history", async ({ page }) => {
   await openLibrary(page);
   await expect(card(page, ID).getByRole("link")).toHaveText(/^Start\b/);
-  await card(page, ID).getByRole("link").click();
-  await waitForScene(page);
+  await startFromLibrary(page, ID);
 
   const made = [];
   for (let i = 0; i < 3; i++) {
@@ -226,8 +235,12 @@ test("keyboard only: start from the library and reach an ending", async ({ page 
   await expect(skip).toBeFocused();
   await expect(skip).toBeInViewport();
 
-  await tabTo("Tab", isHref, `#/play/${ID}`);
+  await tabTo("Tab", isHref, `#/intro/${ID}`);
   await expect(card(page, ID).getByRole("link")).toBeFocused();
+  await page.keyboard.press("Enter");
+  await expect(page).toHaveURL(new RegExp(`#/intro/${ID}$`));
+  // On the briefing, Tab through the feedback setting to "Begin".
+  await tabTo("Tab", isHref, `#/play/${ID}`);
   await page.keyboard.press("Enter");
   await expect(page).toHaveURL(new RegExp(`#/play/${ID}$`));
   await waitForScene(page);
@@ -262,7 +275,7 @@ test("keyboard only: start from the library and reach an ending", async ({ page 
 
   await expect(page).toHaveURL(new RegExp(`#/ending/${ID}$`));
   await expect(page.locator(".ending .rating")).toBeVisible();
-  await expect(page.locator(".ending ol.decisions > li")).toHaveCount(made);
+  await expect(page.locator(".ending ol.timeline > li")).toHaveCount(made);
   await expect(page.locator("h2#scene-heading")).toBeFocused();
 
   // "Play again" works from the keyboard too.

@@ -7,7 +7,7 @@
 import { test, expect } from "@playwright/test";
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
-import { DIST, card, expectEnding, libraryIds, open, openLibrary, playToEnding } from "./helpers.js";
+import { DIST, card, expectEnding, libraryIds, openLibrary, playToEnding, startFromLibrary } from "./helpers.js";
 
 const BUNDLED = readdirSync(join(DIST, "scenarios"))
   .filter((f) => f.endsWith(".flc"))
@@ -28,8 +28,7 @@ test("the library lists every bundled scenario", async ({ page }) => {
 for (const id of BUNDLED) {
   test(`${id}: always taking the last choice reaches an ending`, async ({ page }) => {
     await openLibrary(page);
-    await card(page, id).getByRole("link").click();
-    await expect(page).toHaveURL(new RegExp(`#/play/${id}$`));
+    await startFromLibrary(page, id);
     await expect(page.locator("main .error")).toHaveCount(0);
     const made = await playToEnding(page, "last");
     await expectEnding(page, id, made);

@@ -495,7 +495,10 @@ mod tests {
                     .expect("a choice");
                 s.choose_index(worst).expect("available");
             }
-            assert!(what_ifs(&s).iter().any(WhatIf::alternative_is_better), "seed {seed}");
+            assert!(
+                what_ifs(&s).iter().any(WhatIf::alternative_is_better),
+                "seed {seed}"
+            );
         }
     }
 }

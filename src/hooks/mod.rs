@@ -1,0 +1,3 @@
+//! Hooks shared by pages.
+
+pub mod use_scenario;

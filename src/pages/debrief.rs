@@ -1,0 +1,453 @@
+//! The debrief at an ending: the rating and score, what the ending teaches, the path as a
+//! timeline (with the odds of every chance outcome, the principles each choice applied or went
+//! against, credited, and the best alternative at each point), the meters across the
+//! decisions, the principle profile, reflection questions, past results, and the ways on:
+//! play again, replay from a decision, share, print.
+//!
+//! The what-ifs are searched by the engine (`frontline_engine::debrief::what_ifs`) after the
+//! debrief is on screen, so the ending appears at once even for long scenarios.
+
+use std::rc::Rc;
+use std::sync::Arc;
+
+use frontline_engine::debrief::{self, Outcome, Step, WhatIf};
+use frontline_engine::scenario::Rating;
+use frontline_engine::{Scenario, Session, code, markdown, principles};
+use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::Closure;
+use yew::prelude::*;
+use yew_router::prelude::*;
+
+use crate::components::line_chart::{LineChart, Series};
+use crate::components::profile_chart::{ProfileChart, ProfileRow};
+use crate::components::rich_text::RichText;
+use crate::platform::{results, share};
+use crate::route::Route;
+
+/// A session compared by its playthrough, for props.
+#[derive(Clone)]
+pub struct SessionRef(pub Session);
+
+impl PartialEq for SessionRef {
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(self.0.scenario(), other.0.scenario())
+            && self.0.seed() == other.0.seed()
+            && self.0.history() == other.0.history()
+    }
+}
+
+/// Props for [`Debrief`].
+#[derive(Properties, PartialEq)]
+pub struct DebriefProps {
+    /// The finished session.
+    pub session: SessionRef,
+    /// The ending heading, focused when the debrief appears.
+    pub heading: NodeRef,
+    /// Whether this is someone's shared playthrough rather than the player's own.
+    #[prop_or_default]
+    pub shared: bool,
+    /// Starts a new playthrough (own debrief only).
+    #[prop_or_default]
+    pub on_play_again: Option<Callback<MouseEvent>>,
+    /// Goes back to just before decision `n` (own debrief only).
+    #[prop_or_default]
+    pub on_replay_from: Option<Callback<usize>>,
+}
+
+/// A rating's name.
+pub fn rating_label(rating: Rating) -> &'static str {
+    match rating {
+        Rating::Exemplary => "Exemplary",
+        Rating::Solid => "Solid",
+        Rating::Costly => "Costly",
+        Rating::Failing => "Failing",
+    }
+}
+
+fn rating_class(rating: Rating) -> String {
+    format!("rating-{}", rating_label(rating).to_lowercase())
+}
+
+/// Runs `f` on a later task, so the page paints first.
+fn after_paint(f: impl FnOnce() + 'static) {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let callback = Closure::once_into_js(f);
+    // If the timer cannot be set, the what-ifs stay "being worked out"; nothing else breaks.
+    let _ =
+        window.set_timeout_with_callback_and_timeout_and_arguments_0(callback.unchecked_ref(), 30);
+}
+
+/// The debrief.
+#[function_component(Debrief)]
+pub fn debrief_view(props: &DebriefProps) -> Html {
+    let session = &props.session.0;
+    let scenario = session.scenario().clone();
+    let what_ifs = use_state(|| None::<Rc<Vec<WhatIf>>>);
+    {
+        let what_ifs = what_ifs.clone();
+        use_effect_with(props.session.clone(), move |session| {
+            what_ifs.set(None);
+            let session = session.0.clone();
+            after_paint(move || what_ifs.set(Some(Rc::new(debrief::what_ifs(&session)))));
+        });
+    }
+    let Some(ending) = session.ending() else {
+        return html! {};
+    };
+    let score = session.score();
+    let passed = scenario.passes(score);
+    let steps = debrief::timeline(session);
+    let timeline: Html = steps
+        .iter()
+        .enumerate()
+        .map(|(n, step)| {
+            let what_if = (*what_ifs).as_ref().and_then(|w| w.get(n).cloned());
+            step_view(&scenario, n, step, what_if, props.on_replay_from.clone())
+        })
+        .collect();
+    let series: Vec<Series> = scenario
+        .meters
+        .iter()
+        .zip(debrief::meter_series(session))
+        .map(|(m, values)| Series {
+            label: m.label.clone(),
+            values,
+        })
+        .collect();
+    let profile: Vec<ProfileRow> = debrief::principle_profile(session)
+        .into_iter()
+        .filter_map(|p| {
+            let idea = principles::lookup(&p.tag)?;
+            Some(ProfileRow {
+                name: idea.name.to_owned(),
+                author: idea.author.to_owned(),
+                applied: p.applied,
+                violated: p.violated,
+            })
+        })
+        .collect();
+    let mut questions: Vec<&str> = session
+        .history()
+        .iter()
+        .filter_map(|d| scenario.scene(d.scene).discussion.as_deref())
+        .collect();
+    questions.dedup();
+    let code = code::encode(session);
+
+    html! {
+        <article class="ending debrief-page" aria-labelledby="scene-heading">
+            <p class={classes!("rating", rating_class(ending.rating))}>{ rating_label(ending.rating) }</p>
+            <h2 id="scene-heading" class="scene-heading" tabindex="-1" ref={props.heading.clone()}>{ &ending.title }</h2>
+            if props.shared {
+                <p class="shared-note">{ "This is a shared playthrough: someone else's decisions, replayed exactly in your browser." }</p>
+            }
+            <div class="scene-text"><RichText text={session.scene_text().to_owned()} /></div>
+            <p class={classes!("score", if passed { "passed" } else { "failed" })}>
+                <strong>{ format!("Score {score} / 100") }</strong>
+                { format!(" \u{2014} {} (pass mark {})", if passed { "passed" } else { "not passed" }, scenario.scoring.pass) }
+            </p>
+            <section aria-labelledby="teaches-heading">
+                <h3 id="teaches-heading">{ "What this ending teaches" }</h3>
+                <div class="debrief"><RichText text={ending.debrief.clone()} /></div>
+            </section>
+            <section aria-labelledby="path-heading">
+                <h3 id="path-heading">{ "Your path" }</h3>
+                if what_ifs.is_none() {
+                    <p class="loading" role="status">{ "Working out the alternatives at each decision\u{2026}" }</p>
+                }
+                <ol class="timeline">{ timeline }</ol>
+            </section>
+            <section aria-labelledby="chart-heading">
+                <h3 id="chart-heading">{ "The meters across your decisions" }</h3>
+                <LineChart id="meter-chart" title="Meters at the start and after each decision" series={series} />
+            </section>
+            if !profile.is_empty() {
+                <section aria-labelledby="profile-heading">
+                    <h3 id="profile-heading">{ "Your leadership profile" }</h3>
+                    <ProfileChart id="profile-chart" rows={profile} />
+                </section>
+            }
+            if !questions.is_empty() {
+                <section aria-labelledby="reflect-heading">
+                    <h3 id="reflect-heading">{ "Questions to reflect on" }</h3>
+                    <ul class="questions">
+                        { for questions.iter().map(|q| html! { <li><RichText text={(*q).to_owned()} /></li> }) }
+                    </ul>
+                </section>
+            }
+            if !scenario.credits.is_empty() {
+                <section aria-labelledby="credits-heading">
+                    <h3 id="credits-heading">{ "Ideas in this scenario" }</h3>
+                    <ul class="credits">
+                        { for scenario.credits.iter().map(|c| html! {
+                            <li>
+                                <strong>{ &c.model }</strong>{ format!(" \u{2014} {}", c.author) }
+                                if let Some(source) = &c.source {
+                                    <span class="credit-source">{ format!(", {source}") }</span>
+                                }
+                            </li>
+                        }) }
+                    </ul>
+                </section>
+            }
+            <ShareBox code={code.clone()} />
+            if !props.shared {
+                <PastResults session={props.session.clone()} />
+            }
+            <div class="actions">
+                if let Some(on_play_again) = &props.on_play_again {
+                    <button type="button" class="button" onclick={on_play_again.clone()}>{ "Play again" }</button>
+                } else {
+                    <Link<Route> to={Route::Intro { id: scenario.meta.id.clone() }} classes="button">{ "Play this scenario yourself" }</Link<Route>>
+                }
+                <button type="button" class="button secondary" onclick={Callback::from(|_: MouseEvent| print())}>{ "Print the debrief" }</button>
+                <Link<Route> to={Route::Library} classes="button secondary">{ "Back to the library" }</Link<Route>>
+            </div>
+        </article>
+    }
+}
+
+fn print() {
+    if let Some(w) = web_sys::window() {
+        // A browser that refuses to print (some embedded views) leaves the page as it is.
+        let _ = w.print();
+    }
+}
+
+fn tag_names(tags: &[String]) -> Vec<String> {
+    tags.iter()
+        .filter_map(|t| principles::lookup(t))
+        .map(|p| format!("{} ({})", p.name, p.author))
+        .collect()
+}
+
+/// A choice's text to quote inside a sentence: without its closing full stop.
+fn quotable(text: &str) -> String {
+    text.trim_end().trim_end_matches('.').to_owned()
+}
+
+fn outcome_phrase(scenario: &Scenario, o: &Outcome) -> String {
+    let title = scenario
+        .scene(o.ending)
+        .ending()
+        .map_or("an ending", |e| e.title.as_str());
+    format!(
+        "\u{201c}{title}\u{201d} ({}, score {})",
+        rating_label(o.rating).to_lowercase(),
+        o.score
+    )
+}
+
+fn step_view(
+    scenario: &Scenario,
+    n: usize,
+    step: &Step,
+    what_if: Option<WhatIf>,
+    on_replay_from: Option<Callback<usize>>,
+) -> Html {
+    let scene = scenario.scene(step.scene);
+    let choice = &scene.choices()[step.choice];
+    let applied = tag_names(&choice.applies);
+    let violated = tag_names(&choice.violates);
+    let changes: Vec<String> = scenario
+        .meters
+        .iter()
+        .zip(step.meters_before.iter().zip(&step.meters_after))
+        .filter(|(_, (b, a))| b != a)
+        .map(|(m, (b, a))| {
+            let d = a - b;
+            let sign = if d > 0 { "+" } else { "\u{2212}" };
+            format!("{} {sign}{} to {a}", m.label, d.abs())
+        })
+        .collect();
+    let chance = step.chance.as_ref().and_then(|c| {
+        let outcomes = match &choice.next {
+            frontline_engine::scenario::Next::Chance(o) => o,
+            frontline_engine::scenario::Next::Scene(_) => return None,
+        };
+        let text = markdown::plain(&outcomes.get(c.outcome)?.text);
+        let odds = if c.could_have_gone_otherwise() {
+            format!(
+                "Chance: this had a {}% chance, so it could have gone another way.",
+                c.percent()
+            )
+        } else {
+            "Chance: with things as they stood, this was certain.".to_owned()
+        };
+        Some((text, odds))
+    });
+    let what_if_view = match what_if {
+        Some(w) => {
+            let alt_text = w
+                .alternative
+                .and_then(|i| scene.choices().get(i))
+                .map(|c| quotable(&markdown::plain(&c.text)));
+            match (alt_text, w.alternative_leads_to) {
+                (Some(alt), Some(leads)) if w.alternative_is_better() => html! {
+                    <p class="what-if better">
+                        <span class="feedback-kicker">{ "What if: " }</span>
+                        { format!("the strongest alternative was \u{201c}{alt}\u{201d}. With good decisions after it, it leads to {}; your choice at best leads to {}.", outcome_phrase(scenario, &leads), outcome_phrase(scenario, &w.chosen_at_best)) }
+                    </p>
+                },
+                (Some(alt), Some(leads)) => html! {
+                    <p class="what-if">
+                        <span class="feedback-kicker">{ "What if: " }</span>
+                        { format!("your choice was as strong as any here. With good decisions after it, it leads to {}; the best alternative, \u{201c}{alt}\u{201d}, leads to {}.", outcome_phrase(scenario, &w.chosen_at_best), outcome_phrase(scenario, &leads)) }
+                    </p>
+                },
+                _ => html! {
+                    <p class="what-if">
+                        <span class="feedback-kicker">{ "What if: " }</span>
+                        { "there was no other choice on offer here." }
+                    </p>
+                },
+            }
+        }
+        None => html! {},
+    };
+    html! {
+        <li class="timeline-step">
+            <h4 class="timeline-heading">
+                { format!("Decision {}", n + 1) }
+                if let Some(speaker) = &scene.speaker {
+                    <span class="scene-speaker">{ format!(" \u{2014} {speaker}") }</span>
+                }
+            </h4>
+            <p class="decision-choice"><span class="feedback-kicker">{ "You chose: " }</span>{ markdown::plain(&choice.text) }</p>
+            if let Some((text, odds)) = chance {
+                <p class="timeline-chance">{ text }<span class="chance-odds">{ format!(" {odds}") }</span></p>
+            }
+            if !changes.is_empty() {
+                <p class="timeline-changes">{ changes.join("; ") }</p>
+            }
+            { for step.triggers.iter().map(|t| html! {
+                <div class="feedback-consequence"><span class="feedback-kicker">{ "Later: " }</span><RichText text={scenario.triggers[t.0].text.clone()} /></div>
+            }) }
+            if let Some(feedback) = &choice.feedback {
+                <div class="timeline-feedback"><RichText text={feedback.clone()} /></div>
+            }
+            if !applied.is_empty() {
+                <p class="decision-tags applied">{ format!("Applied: {}", applied.join("; ")) }</p>
+            }
+            if !violated.is_empty() {
+                <p class="decision-tags violated">{ format!("Went against: {}", violated.join("; ")) }</p>
+            }
+            { what_if_view }
+            if let Some(on_replay_from) = on_replay_from {
+                <button type="button" class="button small secondary"
+                    onclick={Callback::from(move |_: MouseEvent| on_replay_from.emit(n))}>
+                    { format!("Replay from decision {}", n + 1) }
+                </button>
+            }
+        </li>
+    }
+}
+
+/// Props for [`ShareBox`].
+#[derive(Properties, PartialEq)]
+struct ShareBoxProps {
+    code: String,
+}
+
+/// The share link with a copy button; the link stays selectable when copying is refused.
+#[function_component(ShareBox)]
+fn share_box(props: &ShareBoxProps) -> Html {
+    let status = use_state(|| None::<&'static str>);
+    let link = share::link(&props.code);
+    let on_copy = {
+        let status = status.clone();
+        let link = link.clone();
+        Callback::from(move |_: MouseEvent| {
+            let status = status.clone();
+            let link = link.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                status.set(Some(if share::copy(&link).await {
+                    "Link copied."
+                } else {
+                    "This browser did not allow copying: select the link and copy it yourself."
+                }));
+            });
+        })
+    };
+    html! {
+        <section class="share" aria-labelledby="share-heading">
+            <h3 id="share-heading">{ "Share this playthrough" }</h3>
+            <p>{ "Anyone who opens this link sees this same debrief, replayed from your decisions. Nothing is uploaded: the link itself carries them." }</p>
+            <div class="share-row">
+                <label class="visually-hidden" for="share-link">{ "Share link" }</label>
+                <input id="share-link" class="share-link" type="text" readonly=true value={link} />
+                <button type="button" class="button secondary" onclick={on_copy}>{ "Copy link" }</button>
+            </div>
+            <p class="share-status" role="status">{ status.unwrap_or_default() }</p>
+        </section>
+    }
+}
+
+/// Props for [`PastResults`].
+#[derive(Properties, PartialEq)]
+struct PastResultsProps {
+    /// The player's own finished session, recorded here.
+    session: SessionRef,
+}
+
+fn format_date(ms: f64) -> String {
+    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms));
+    String::from(date.to_locale_date_string("en-GB", &wasm_bindgen::JsValue::UNDEFINED))
+}
+
+/// The player's endings in this scenario, this one included (it is recorded here, once), with
+/// a way to clear them.
+#[function_component(PastResults)]
+fn past_results(props: &PastResultsProps) -> Html {
+    let id = props.session.0.scenario().meta.id.clone();
+    let current = code::encode(&props.session.0);
+    let refused = use_state(|| false);
+    let records = use_state(Vec::new);
+    {
+        let records = records.clone();
+        let refused = refused.clone();
+        let id = id.clone();
+        use_effect_with(props.session.clone(), move |session| {
+            refused.set(!results::record(&session.0));
+            records.set(results::list(&id));
+        });
+    }
+    let on_clear = {
+        let records = records.clone();
+        Callback::from(move |_: MouseEvent| {
+            results::clear(&id);
+            records.set(results::list(&id));
+        })
+    };
+    if *refused {
+        return html! {
+            <p class="setting-note" role="status">{ "This browser is not letting Frontline keep your results, so this one will not appear in your history." }</p>
+        };
+    }
+    if records.is_empty() {
+        return html! {};
+    }
+    html! {
+        <section class="past-results" aria-labelledby="past-heading">
+            <h3 id="past-heading">{ "Your results in this scenario" }</h3>
+            <ol class="results-list" reversed=true>
+                { for records.iter().rev().map(|r| html! {
+                    <li>
+                        <span class={classes!("rating-chip", rating_class(r.rating))}>{ rating_label(r.rating) }</span>
+                        { format!(" {} \u{2014} score {}", r.ending, r.score) }
+                        <span class="result-date">{ format!(", {}", format_date(r.at)) }</span>
+                        if r.code == current {
+                            <span class="result-current">{ " (this playthrough)" }</span>
+                        } else {
+                            { " " }
+                            <Link<Route> to={Route::Shared { code: r.code.clone() }}>{ "View debrief" }</Link<Route>>
+                        }
+                    </li>
+                }) }
+            </ol>
+            <button type="button" class="button small secondary" onclick={on_clear}>{ "Clear my results for this scenario" }</button>
+        </section>
+    }
+}
