@@ -6,7 +6,9 @@ use std::sync::Arc;
 
 use frontline_engine::debrief::Chance;
 use frontline_engine::scenario::Next;
-use frontline_engine::{Event, Scenario, Session, markdown};
+use frontline_engine::{Event, Scenario, Session};
+
+use crate::components::rich_text;
 use yew::Reducible;
 
 /// A meter change to show and announce.
@@ -140,7 +142,7 @@ impl PlayState {
             })
             .collect();
         let last = LastDecision {
-            choice: markdown::plain(&choice.text),
+            choice: rich_text::plain(&choice.text),
             feedback: choice.feedback.clone(),
             chance,
             odds,

@@ -12,7 +12,7 @@ use std::sync::Arc;
 
 use frontline_engine::debrief::{self, Outcome, Step, WhatIf};
 use frontline_engine::scenario::Rating;
-use frontline_engine::{Scenario, Session, code, markdown, principles};
+use frontline_engine::{Scenario, Session, code, principles};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::Closure;
 use yew::prelude::*;
@@ -20,7 +20,7 @@ use yew_router::prelude::*;
 
 use crate::components::line_chart::{LineChart, Series};
 use crate::components::profile_chart::{ProfileChart, ProfileRow};
-use crate::components::rich_text::RichText;
+use crate::components::rich_text::{self, RichText};
 use crate::platform::{results, share};
 use crate::route::Route;
 
@@ -65,7 +65,7 @@ pub fn rating_label(rating: Rating) -> &'static str {
 }
 
 fn rating_class(rating: Rating) -> String {
-    format!("rating-{}", rating_label(rating).to_lowercase())
+    format!("rating-{}", rating_label(rating).to_ascii_lowercase())
 }
 
 /// Runs `f` on a later task, so the page paints first.
@@ -235,7 +235,7 @@ fn outcome_phrase(scenario: &Scenario, o: &Outcome) -> String {
         .map_or("an ending", |e| e.title.as_str());
     format!(
         "\u{201c}{title}\u{201d} ({}, score {})",
-        rating_label(o.rating).to_lowercase(),
+        rating_label(o.rating).to_ascii_lowercase(),
         o.score
     )
 }
@@ -267,7 +267,7 @@ fn step_view(
             frontline_engine::scenario::Next::Chance(o) => o,
             frontline_engine::scenario::Next::Scene(_) => return None,
         };
-        let text = markdown::plain(&outcomes.get(c.outcome)?.text);
+        let text = rich_text::plain(&outcomes.get(c.outcome)?.text);
         let odds = if c.could_have_gone_otherwise() {
             format!(
                 "Chance: this had a {}% chance, so it could have gone another way.",
@@ -283,7 +283,7 @@ fn step_view(
             let alt_text = w
                 .alternative
                 .and_then(|i| scene.choices().get(i))
-                .map(|c| quotable(&markdown::plain(&c.text)));
+                .map(|c| quotable(&rich_text::plain(&c.text)));
             match (alt_text, w.alternative_leads_to) {
                 (Some(alt), Some(leads)) if w.alternative_is_better() => html! {
                     <p class="what-if better">
@@ -315,7 +315,7 @@ fn step_view(
                     <span class="scene-speaker">{ format!(" \u{2014} {speaker}") }</span>
                 }
             </h4>
-            <p class="decision-choice"><span class="feedback-kicker">{ "You chose: " }</span>{ markdown::plain(&choice.text) }</p>
+            <p class="decision-choice"><span class="feedback-kicker">{ "You chose: " }</span>{ rich_text::plain(&choice.text) }</p>
             if let Some((text, odds)) = chance {
                 <p class="timeline-chance">{ text }<span class="chance-odds">{ format!(" {odds}") }</span></p>
             }

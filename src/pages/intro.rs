@@ -22,7 +22,7 @@ pub struct IntroPageProps {
 
 /// Whether a cast member is a customer rather than someone at work.
 fn is_customer(role: &str) -> bool {
-    role.to_lowercase().starts_with("customer")
+    role.to_ascii_lowercase().starts_with("customer")
 }
 
 /// The briefing page.

@@ -15,8 +15,9 @@ use crate::route::Route;
 
 /// Whether a scenario matches the search text (in its title) and the chosen idea.
 pub fn matches(summary: &Summary, query: &str, tag: &str) -> bool {
-    let query = query.trim().to_lowercase();
-    (query.is_empty() || summary.title.to_lowercase().contains(&query))
+    // ASCII case folding: it keeps Unicode case tables out of the bundle, and titles are English.
+    let query = query.trim().to_ascii_lowercase();
+    (query.is_empty() || summary.title.to_ascii_lowercase().contains(&query))
         && (tag.is_empty() || summary.tags.contains(&tag))
 }
 

@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use frontline_engine::debrief::Chance;
 use frontline_engine::scenario::GoodDirection;
-use frontline_engine::{Scenario, Session, markdown};
+use frontline_engine::{Scenario, Session};
 use yew::prelude::*;
 use yew_router::prelude::*;
 
@@ -17,7 +17,7 @@ use crate::components::choices::{ChoiceItem, ChoiceList};
 use crate::components::fetch_status::fetch_status_view;
 use crate::components::meter::MeterBar;
 use crate::components::notice::Notice;
-use crate::components::rich_text::RichText;
+use crate::components::rich_text::{self, RichText};
 use crate::hooks::use_scenario::{ScenarioFetch, use_scenario};
 use crate::pages::debrief::{Debrief, SessionRef};
 use crate::platform::page::use_title;
@@ -293,7 +293,7 @@ fn history_view(session: &Session) -> Html {
                             if let Some(speaker) = &scene.speaker {
                                 <span class="history-speaker">{ format!("{speaker}: ") }</span>
                             }
-                            { markdown::plain(&choice.text) }
+                            { rich_text::plain(&choice.text) }
                             if d.outcome.is_some() {
                                 <span class="history-chance">{ " (chance played a part)" }</span>
                             }

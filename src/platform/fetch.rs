@@ -7,6 +7,8 @@ use std::sync::Arc;
 
 use frontline_engine::{Scenario, compiled};
 use wasm_bindgen::JsCast;
+
+use crate::components::rich_text;
 use wasm_bindgen_futures::JsFuture;
 
 thread_local! {
@@ -24,12 +26,13 @@ pub async fn scenario(id: &str) -> Result<Arc<Scenario>, String> {
         return Ok(s);
     }
     let bytes = download(&format!("scenarios/{id}.flc")).await?;
-    let scenario = Arc::new(
-        compiled::read(&bytes).map_err(|e| format!("The scenario file is unusable: {e}."))?,
-    );
+    let (scenario, texts) = compiled::read_with_texts(&bytes)
+        .map_err(|e| format!("The scenario file is unusable: {e}."))?;
+    let scenario = Arc::new(scenario);
     if scenario.meta.id != id {
         return Err("The scenario file belongs to another scenario.".into());
     }
+    rich_text::register(texts);
     CACHE.with(|c| c.borrow_mut().insert(id.to_owned(), scenario.clone()));
     Ok(scenario)
 }

@@ -1,18 +1,55 @@
 //! Compiled scenarios: a validated [`Scenario`] stored as compact bytes, so an app can bundle
 //! scenarios checked at build time without shipping the TOML parser and validator.
 //!
-//! Bytes are `FLC` + one format byte + the postcard encoding of the scenario. Reading them
-//! back checks that every index inside points at something that exists, so even damaged
-//! bytes can never make the simulation index out of range: they are rejected instead.
+//! Bytes are `FLC` + one format byte + the postcard encoding of the scenario and of its
+//! [`RichTexts`]: every piece of Markdown in it, already parsed into [`Block`]s, so an app can
+//! show the text without linking the Markdown parser. Reading them back checks that every
+//! index inside points at something that exists, so even damaged bytes can never make the
+//! simulation index out of range: they are rejected instead.
 
 use std::fmt;
 
 use crate::condition::Cond;
+use crate::markdown::{self, Block};
 use crate::scenario::{Effect, FlagIdx, Next, Scenario, SceneKind};
 
 const MAGIC: &[u8; 3] = b"FLC";
 /// Raise when the scenario model changes shape.
-const FORMAT: u8 = 1;
+const FORMAT: u8 = 2;
+
+/// Each distinct Markdown text of a scenario with its parsed blocks.
+pub type RichTexts = Vec<(String, Vec<Block>)>;
+
+/// Every Markdown text in a scenario (scene and variant texts, notes and questions, choices,
+/// feedback, chance outcomes, delayed consequences, endings' debriefs), each once, parsed.
+pub fn rich_texts(s: &Scenario) -> RichTexts {
+    let mut texts: Vec<&str> = Vec::new();
+    for scene in &s.scenes {
+        texts.push(&scene.text);
+        texts.extend(scene.variants.iter().map(|v| v.text.as_str()));
+        texts.extend(scene.facilitator_note.as_deref());
+        texts.extend(scene.discussion.as_deref());
+        match &scene.kind {
+            SceneKind::Ending(e) => texts.push(&e.debrief),
+            SceneKind::Choices(choices) => {
+                for c in choices {
+                    texts.push(&c.text);
+                    texts.extend(c.feedback.as_deref());
+                    if let Next::Chance(outcomes) = &c.next {
+                        texts.extend(outcomes.iter().map(|o| o.text.as_str()));
+                    }
+                }
+            }
+        }
+    }
+    texts.extend(s.triggers.iter().map(|t| t.text.as_str()));
+    texts.sort_unstable();
+    texts.dedup();
+    texts
+        .into_iter()
+        .map(|t| (t.to_owned(), markdown::parse(t)))
+        .collect()
+}
 
 /// Why compiled bytes were rejected.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -44,20 +81,25 @@ pub fn compile(scenario: &Scenario) -> Vec<u8> {
     let mut out = MAGIC.to_vec();
     out.push(FORMAT);
     // Serialising plain owned data into a Vec cannot fail.
-    out.extend(postcard::to_allocvec(scenario).unwrap_or_default());
+    out.extend(postcard::to_allocvec(&(scenario, rich_texts(scenario))).unwrap_or_default());
     out
 }
 
 /// Reads bytes made by [`compile`].
 pub fn read(bytes: &[u8]) -> Result<Scenario, CompiledError> {
+    read_with_texts(bytes).map(|(scenario, _)| scenario)
+}
+
+/// Reads bytes made by [`compile`], with the scenario's parsed Markdown texts.
+pub fn read_with_texts(bytes: &[u8]) -> Result<(Scenario, RichTexts), CompiledError> {
     let body = bytes
         .strip_prefix(MAGIC.as_slice())
         .and_then(|rest| rest.strip_prefix(&[FORMAT]))
         .ok_or(CompiledError::NotCompiled)?;
-    let scenario: Scenario =
+    let (scenario, texts): (Scenario, RichTexts) =
         postcard::from_bytes(body).map_err(|e| CompiledError::Corrupt(e.to_string()))?;
     if consistent(&scenario) {
-        Ok(scenario)
+        Ok((scenario, texts))
     } else {
         Err(CompiledError::Inconsistent)
     }
@@ -136,6 +178,15 @@ mod tests {
         let bytes = compile(&scenario);
         let back = read(&bytes).expect("reads back");
         assert_eq!(compile(&back), bytes);
+        let (_, texts) = read_with_texts(&bytes).expect("reads back");
+        assert!(
+            texts
+                .iter()
+                .any(|(t, _)| *t == back.scenes[back.start.0].text)
+        );
+        for (text, blocks) in &texts {
+            assert_eq!(*blocks, markdown::parse(text));
+        }
         assert!(matches!(read(b"nope"), Err(CompiledError::NotCompiled)));
         assert!(matches!(
             read(&bytes[..bytes.len() / 2]),

@@ -7,10 +7,10 @@
 //! only their words. Headings become strong paragraphs and code becomes plain text.
 
 use pulldown_cmark::{Event, Parser, Tag, TagEnd};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// A block of text.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Block {
     /// A paragraph.
     Paragraph(Vec<Inline>),
@@ -24,7 +24,7 @@ pub enum Block {
 }
 
 /// Inline text.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Inline {
     /// Plain text.
     Text(String),
@@ -150,6 +150,11 @@ pub fn parse(src: &str) -> Vec<Block> {
 
 /// The text without any markup, e.g. for screen-reader announcements and plain exports.
 pub fn plain(src: &str) -> String {
+    plain_blocks(&parse(src))
+}
+
+/// Blocks as text without any markup (what [`plain`] gives for their source).
+pub fn plain_blocks(blocks: &[Block]) -> String {
     fn flatten(items: &[Inline], out: &mut String) {
         for i in items {
             match i {
@@ -159,12 +164,12 @@ pub fn plain(src: &str) -> String {
         }
     }
     let mut out = String::new();
-    for block in parse(src) {
+    for block in blocks {
         if !out.is_empty() {
             out.push('\n');
         }
         match block {
-            Block::Paragraph(items) => flatten(&items, &mut out),
+            Block::Paragraph(items) => flatten(items, &mut out),
             Block::List { items, .. } => {
                 for (n, item) in items.iter().enumerate() {
                     if n > 0 {
