@@ -5,6 +5,7 @@ use yew_router::prelude::*;
 
 use crate::pages::library::Library;
 use crate::pages::not_found::NotFound;
+use crate::pages::open::OpenPage;
 use crate::pages::play::PlayPage;
 use crate::route::Route;
 
@@ -13,6 +14,7 @@ fn switch(route: Route) -> Html {
         Route::Library => html! { <Library /> },
         Route::Play { id } => html! { <PlayPage id={id} /> },
         Route::Ending { id } => html! { <PlayPage id={id} ending=true /> },
+        Route::Open => html! { <OpenPage /> },
         Route::NotFound => html! { <NotFound /> },
     }
 }

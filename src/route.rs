@@ -21,6 +21,9 @@ pub enum Route {
         /// Scenario id.
         id: String,
     },
+    /// Opening a scenario file or link.
+    #[at("/open")]
+    Open,
     /// Anything else.
     #[not_found]
     #[at("/404")]

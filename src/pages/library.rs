@@ -52,6 +52,10 @@ pub fn library() -> Html {
             </header>
             <h2 class="visually-hidden">{ "Scenarios" }</h2>
             <ul class="cards">{ cards }</ul>
+            <p class="library-open">
+                { "Have a scenario file of your own? " }
+                <Link<Route> to={Route::Open}>{ "Open a scenario file or link" }</Link<Route>>
+            </p>
         </main>
     }
 }

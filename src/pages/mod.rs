@@ -2,4 +2,5 @@
 
 pub mod library;
 pub mod not_found;
+pub mod open;
 pub mod play;

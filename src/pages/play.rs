@@ -17,7 +17,7 @@ use crate::components::meter::MeterBar;
 use crate::components::notice::Notice;
 use crate::components::rich_text::RichText;
 use crate::platform::page::use_title;
-use crate::platform::{fetch, saves, seed};
+use crate::platform::{fetch, opened, saves, seed};
 use crate::route::Route;
 use crate::state::{LastDecision, PlayAction, PlayState};
 
@@ -48,9 +48,11 @@ pub fn play_page(props: &PlayPageProps) -> Html {
         move || fetch::cached(&id).map_or(Fetch::Loading, Fetch::Ready)
     });
     let attempt = use_state(|| 0u32);
-    use_title(
-        catalog::find(&id).map_or_else(|| "Scenario not found".to_owned(), |s| s.title.to_owned()),
-    );
+    // p5b: a bundled scenario, or one opened from a file or link (`opened-ID`, see #/open).
+    let title = catalog::find(&id)
+        .map(|s| s.title.to_owned())
+        .or_else(|| opened::scenario(&id).map(|s| s.meta.title.clone()));
+    use_title(title.clone().unwrap_or_else(|| "Scenario not found".to_owned()));
     {
         let fetch = fetch.clone();
         use_effect_with((id.clone(), *attempt), move |(id, _)| {
@@ -68,7 +70,16 @@ pub fn play_page(props: &PlayPageProps) -> Html {
             }
         });
     }
-    let Some(summary) = catalog::find(&id) else {
+    let Some(title) = title else {
+        if opened::is_opened(&id) {
+            return html! {
+                <main id="main" class="page narrow" tabindex="-1">
+                    <h1>{ "Scenario not found" }</h1>
+                    <p>{ "This scenario was opened from a file or a link, and this browser no longer has a copy of it. Open it again to play." }</p>
+                    <p><Link<Route> to={Route::Open} classes="button">{ "Open a scenario" }</Link<Route>></p>
+                </main>
+            };
+        }
         return html! {
             <main id="main" class="page narrow" tabindex="-1">
                 <h1>{ "Scenario not found" }</h1>
@@ -88,7 +99,7 @@ pub fn play_page(props: &PlayPageProps) -> Html {
             };
             html! {
                 <main id="main" class="page narrow" tabindex="-1">
-                    <h1>{ summary.title }</h1>
+                    <h1>{ title }</h1>
                     <p class="error" role="alert">{ message }</p>
                     <div class="actions">
                         <button type="button" class="button" onclick={retry}>{ "Try again" }</button>
@@ -99,7 +110,7 @@ pub fn play_page(props: &PlayPageProps) -> Html {
         }
         _ => html! {
             <main id="main" class="page narrow" tabindex="-1" aria-busy="true">
-                <h1>{ summary.title }</h1>
+                <h1>{ title }</h1>
                 <p class="loading" role="status">{ "Loading the scenario\u{2026}" }</p>
             </main>
         },

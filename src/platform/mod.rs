@@ -2,6 +2,9 @@
 //! every failure comes back as a value the UI can show as a notice.
 
 pub mod fetch;
+pub mod loader;
+pub mod opened;
 pub mod page;
+pub mod remote;
 pub mod saves;
 pub mod seed;
