@@ -28,7 +28,13 @@ if (!existsSync(join(dist, "index.html"))) {
   process.exit(2);
 }
 
+const measured = new Map();
 function sizes(file) {
+  if (!measured.has(file)) measured.set(file, measure(file));
+  return measured.get(file);
+}
+
+function measure(file) {
   const raw = readFileSync(file);
   return {
     raw: raw.length,
