@@ -2,6 +2,21 @@
 // scripts; 'wasm-unsafe-eval' lets the browser compile the WebAssembly.
 import init from "./frontline-web.js";
 
+// The bundled scenario ids, written by scripts/precache.mjs after each build.
+const BUNDLED = [];
+
+// Opening a play route directly: fetch its scenario while the wasm downloads and compiles,
+// instead of after the app has started (src/platform/fetch.rs makes the same request).
+const route = /^#\/(?:play|ending)\/([a-z0-9-]+)$/.exec(location.hash);
+if (route && BUNDLED.includes(route[1])) {
+  const link = document.createElement("link");
+  link.rel = "preload";
+  link.as = "fetch";
+  link.crossOrigin = "anonymous";
+  link.href = `scenarios/${route[1]}.flc`;
+  document.head.append(link);
+}
+
 init({ module_or_path: new URL("./frontline-web_bg.wasm", import.meta.url) })
   .then(registerServiceWorker)
   .catch((error) => {

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// Writes the service worker's precache list and version into sw.js after a Trunk build (a
+// Writes the service worker's precache list and version into sw.js, and the bundled scenario
+// ids into boot.js (which preloads a play route's scenario), after a Trunk build (a
 // post_build hook in Trunk.toml; Trunk passes the build folder as TRUNK_STAGING_DIR, or give
 // it as the first argument). The version is a hash of every built file's name and contents,
 // so any change to the build gives the service worker a new cache and the browser replaces
@@ -27,6 +28,18 @@ const files = walk(dir)
   .map((path) => relative(dir, path).split(sep).join("/"))
   .filter((name) => name !== SW)
   .sort();
+
+// boot.js preloads the scenario of a play route if it is one of these.
+const BOOT = join(dir, "boot.js");
+const BUNDLED = /^const BUNDLED = .*;$/m;
+const boot = readFileSync(BOOT, "utf8");
+if (!BUNDLED.test(boot)) {
+  console.error(`${BOOT}: no "const BUNDLED = ...;" line to replace`);
+  process.exit(1);
+}
+const ids = files.map((f) => /^scenarios\/([a-z0-9-]+)\.flc$/.exec(f)?.[1]).filter(Boolean);
+writeFileSync(BOOT, boot.replace(BUNDLED, `const BUNDLED = ${JSON.stringify(ids)};`));
+
 const hash = createHash("sha256");
 for (const name of files) {
   hash.update(name).update("\0").update(createHash("sha256").update(readFileSync(join(dir, name))).digest()).update("\0");

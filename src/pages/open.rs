@@ -258,9 +258,7 @@ pub fn open_page() -> Html {
                 let n = opener.begin(String::new());
                 opener.finish(
                     n,
-                    Stage::Failed(
-                        "Type or paste the web address of a scenario file first.".into(),
-                    ),
+                    Stage::Failed("Type or paste the web address of a scenario file first.".into()),
                 );
             } else {
                 opener.open_link(link);
@@ -395,7 +393,10 @@ fn reports_view(reports: &[Report]) -> Html {
 /// Splits an excerpt around the column a report points at: text before, the marked part (to
 /// the next space, or one blank past the end of the line) and the rest.
 fn mark(excerpt: &str, col: u32) -> (String, String, String) {
-    let chars: Vec<char> = excerpt.chars().map(|c| if c == '\t' { ' ' } else { c }).collect();
+    let chars: Vec<char> = excerpt
+        .chars()
+        .map(|c| if c == '\t' { ' ' } else { c })
+        .collect();
     let start = (col.max(1) as usize - 1).min(chars.len());
     let end = chars[start..]
         .iter()

@@ -52,7 +52,11 @@ pub fn play_page(props: &PlayPageProps) -> Html {
     let title = catalog::find(&id)
         .map(|s| s.title.to_owned())
         .or_else(|| opened::scenario(&id).map(|s| s.meta.title.clone()));
-    use_title(title.clone().unwrap_or_else(|| "Scenario not found".to_owned()));
+    use_title(
+        title
+            .clone()
+            .unwrap_or_else(|| "Scenario not found".to_owned()),
+    );
     {
         let fetch = fetch.clone();
         use_effect_with((id.clone(), *attempt), move |(id, _)| {

@@ -250,7 +250,9 @@ async fn unreachable_reason(
             .await
             .is_ok()
         {
-            return format!("The site {host} does not allow other sites to read this file (its answer has no CORS header that allows it). Ask the site\u{2019}s owner to allow it, or download the file and open it here with \u{201c}Choose a file\u{201d}.");
+            return format!(
+                "The site {host} does not allow other sites to read this file (its answer has no CORS header that allows it). Ask the site\u{2019}s owner to allow it, or download the file and open it here with \u{201c}Choose a file\u{201d}."
+            );
         }
     }
     format!(
