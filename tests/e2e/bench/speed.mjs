@@ -17,7 +17,8 @@
 // Targets (issue 5): (a) at most 150 ms unthrottled, within 1.3x of the counter at 4x;
 // (b) p95 at most one frame (16.7 ms) at 1x and 4x; (c) at most 250 KiB brotli.
 // Usage: node tests/e2e/bench/speed.mjs   (env: BENCH_RUNS navigations per case, default 7;
-// BENCH_CLICKS clicks per rate, default 40; BENCH_PORT first of two ports, default 8196)
+// BENCH_CLICKS clicks per rate, default 40; BENCH_PORT first of two ports, default 8196;
+// BENCH_DIST another build of the app to measure instead of dist/)
 import { chromium } from "@playwright/test";
 import { spawn, execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
@@ -27,7 +28,7 @@ import { fileURLToPath } from "node:url";
 const HERE = fileURLToPath(new URL(".", import.meta.url));
 const E2E = join(HERE, "..");
 const ROOT = join(E2E, "..", "..");
-const APP_DIST = join(ROOT, "dist");
+const APP_DIST = process.env.BENCH_DIST ?? join(ROOT, "dist");
 const COUNTER_DIST = join(ROOT, "target", "bench-counter");
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);
 const CLICKS = Number(process.env.BENCH_CLICKS ?? 40);
