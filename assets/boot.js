@@ -2,10 +2,45 @@
 // scripts; 'wasm-unsafe-eval' lets the browser compile the WebAssembly.
 import init from "./frontline-web.js";
 
-init({ module_or_path: new URL("./frontline-web_bg.wasm", import.meta.url) }).catch((error) => {
-  const box = document.getElementById("boot-error");
-  if (box) {
-    box.hidden = false;
+// The bundled scenario ids, written by scripts/precache.mjs after each build.
+const BUNDLED = [];
+
+// Opening a play route directly: fetch its scenario while the wasm downloads and compiles,
+// instead of after the app has started (src/platform/fetch.rs makes the same request).
+const route = /^#\/(?:play|ending)\/([a-z0-9-]+)$/.exec(location.hash);
+if (route && BUNDLED.includes(route[1])) {
+  const link = document.createElement("link");
+  link.rel = "preload";
+  link.as = "fetch";
+  link.crossOrigin = "anonymous";
+  link.href = `scenarios/${route[1]}.flc`;
+  document.head.append(link);
+}
+
+init({ module_or_path: new URL("./frontline-web_bg.wasm", import.meta.url) })
+  .then(registerServiceWorker)
+  .catch((error) => {
+    const box = document.getElementById("boot-error");
+    if (box) {
+      box.hidden = false;
+    }
+    console.error("Frontline could not start:", error);
+  });
+
+// The service worker (sw.js) keeps the app and the bundled scenarios for offline use. It is
+// registered once the page has loaded, so its downloads never compete with the first play.
+// Where it is not available (an insecure address, a browser setting) the app works online only.
+function registerServiceWorker() {
+  if (!("serviceWorker" in navigator)) {
+    return;
   }
-  console.error("Frontline could not start:", error);
-});
+  const register = () =>
+    navigator.serviceWorker
+      .register(new URL("./sw.js", import.meta.url), { scope: new URL("./", import.meta.url).href, updateViaCache: "none" })
+      .catch((error) => console.info("Frontline will not work offline in this browser:", error.message));
+  if (document.readyState === "complete") {
+    register();
+  } else {
+    window.addEventListener("load", register, { once: true });
+  }
+}

@@ -69,6 +69,11 @@ ensure_browser() {
 
 ensure_e2e_tools() {
   ensure_node
+  # open.spec.js makes a throwaway certificate for its "other https site".
+  if ! command -v openssl >/dev/null 2>&1; then
+    step "OpenSSL (from Debian)"
+    apt_install openssl
+  fi
   step "Playwright (npm, from tests/e2e/package-lock.json)"
   if [ ! -d "$ROOT/tests/e2e/node_modules/@playwright/test" ]; then
     (cd "$ROOT/tests/e2e" && npm ci --no-audit --no-fund)

@@ -6,6 +6,7 @@ use yew_router::prelude::*;
 use crate::pages::intro::IntroPage;
 use crate::pages::library::Library;
 use crate::pages::not_found::NotFound;
+use crate::pages::open::OpenPage;
 use crate::pages::play::PlayPage;
 use crate::pages::shared::SharedPage;
 use crate::route::Route;
@@ -17,6 +18,7 @@ fn switch(route: Route) -> Html {
         Route::Play { id } => html! { <PlayPage id={id} /> },
         Route::Ending { id } => html! { <PlayPage id={id} ending=true /> },
         Route::Shared { code } => html! { <SharedPage code={code} /> },
+        Route::Open => html! { <OpenPage /> },
         Route::NotFound => html! { <NotFound /> },
     }
 }

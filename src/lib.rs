@@ -16,5 +16,6 @@ pub mod state;
 
 /// Mounts the app on the page body.
 pub fn start() {
+    platform::remote::route_scenario_link();
     yew::Renderer::<app::App>::new().render();
 }

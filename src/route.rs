@@ -33,6 +33,9 @@ pub enum Route {
         /// The session code.
         code: String,
     },
+    /// Opening a scenario file or link.
+    #[at("/open")]
+    Open,
     /// Anything else.
     #[not_found]
     #[at("/404")]

@@ -5,6 +5,7 @@ use yew::prelude::*;
 use yew_router::prelude::*;
 
 use crate::hooks::use_scenario::ScenarioFetch;
+use crate::platform::opened;
 use crate::route::Route;
 
 /// Props for [`FetchStatus`].
@@ -27,6 +28,15 @@ pub struct FetchStatusProps {
 /// Loading, failed or unknown scenario.
 #[function_component(FetchStatus)]
 pub fn fetch_status(props: &FetchStatusProps) -> Html {
+    if props.unknown && opened::is_opened(&props.id) {
+        return html! {
+            <main id="main" class="page narrow" tabindex="-1">
+                <h1>{ "Scenario not found" }</h1>
+                <p>{ "This scenario was opened from a file or a link, and this browser no longer has a copy of it. Open it again to play." }</p>
+                <p><Link<Route> to={Route::Open} classes="button">{ "Open a scenario" }</Link<Route>></p>
+            </main>
+        };
+    }
     if props.unknown {
         return html! {
             <main id="main" class="page narrow" tabindex="-1">

@@ -1,4 +1,5 @@
-//! Fetching a bundled scenario for a page: loading, ready, or failed with a retry.
+//! Fetching a scenario for a page: loading, ready, or failed with a retry. Bundled scenarios
+//! are downloaded; scenarios opened from a file or link are found in the browser's copy.
 
 use std::sync::Arc;
 
@@ -60,7 +61,10 @@ pub fn use_scenario(id: &str) -> UseScenario {
         Callback::from(move |_: MouseEvent| attempt.set(*attempt + 1))
     };
     let current = match &*state {
-        _ if catalog::find(&id).is_none() => ScenarioFetch::Unknown,
+        // Opened scenarios (from a file or link) are already in the cache, or gone.
+        _ if catalog::find(&id).is_none() => {
+            fetch::cached(&id).map_or(ScenarioFetch::Unknown, ScenarioFetch::Ready)
+        }
         ScenarioFetch::Ready(s) if s.meta.id != id => ScenarioFetch::Loading,
         other => other.clone(),
     };

@@ -21,7 +21,7 @@ use yew_router::prelude::*;
 use crate::components::line_chart::{LineChart, Series};
 use crate::components::profile_chart::{ProfileChart, ProfileRow};
 use crate::components::rich_text::{self, RichText};
-use crate::platform::{results, share};
+use crate::platform::{opened, results, share};
 use crate::route::Route;
 
 /// A session compared by its playthrough, for props.
@@ -375,6 +375,9 @@ fn share_box(props: &ShareBoxProps) -> Html {
         <section class="share" aria-labelledby="share-heading">
             <h3 id="share-heading">{ "Share this playthrough" }</h3>
             <p>{ "Anyone who opens this link sees this same debrief, replayed from your decisions. Nothing is uploaded: the link itself carries them." }</p>
+            if opened::is_opened(code::scenario_id(&props.code).unwrap_or_default()) {
+                <p class="setting-note">{ "This scenario was opened from your own file, so the link works only in a browser that has opened the same file." }</p>
+            }
             <div class="share-row">
                 <label class="visually-hidden" for="share-link">{ "Share link" }</label>
                 <input id="share-link" class="share-link" type="text" readonly=true value={link} />

@@ -9,8 +9,8 @@ use crate::catalog;
 use crate::components::fetch_status::fetch_status_view;
 use crate::hooks::use_scenario::{ScenarioFetch, use_scenario};
 use crate::platform::page::use_title;
-use crate::platform::saves;
 use crate::platform::settings::{self, FeedbackTiming};
+use crate::platform::{fetch, saves};
 use crate::route::Route;
 
 /// Props for [`IntroPage`].
@@ -30,15 +30,18 @@ fn is_customer(role: &str) -> bool {
 pub fn intro_page(props: &IntroPageProps) -> Html {
     let id = props.id.to_string();
     let summary = catalog::find(&id);
-    use_title(summary.map_or_else(
+    let known_title = summary
+        .map(|s| s.title.to_owned())
+        .or_else(|| fetch::cached(&id).map(|s| s.meta.title.clone()));
+    use_title(known_title.as_ref().map_or_else(
         || "Scenario not found".to_owned(),
-        |s| format!("Briefing: {}", s.title),
+        |t| format!("Briefing: {t}"),
     ));
     let fetched = use_scenario(&id);
     let feedback = use_state(settings::feedback);
     let setting_note = use_state(|| None::<&'static str>);
-    let title = summary.map_or("Scenario not found", |s| s.title);
-    if let Some(status) = fetch_status_view(title, &id, &fetched.state, fetched.retry) {
+    let title = known_title.unwrap_or_else(|| "Scenario not found".to_owned());
+    if let Some(status) = fetch_status_view(&title, &id, &fetched.state, fetched.retry) {
         return status;
     }
     let ScenarioFetch::Ready(scenario) = fetched.state else {

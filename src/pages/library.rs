@@ -174,6 +174,10 @@ pub fn library() -> Html {
             </form>
             <p class="library-count" role="status">{ count }</p>
             <ul class="cards">{ for shown.iter().map(|s| card(s, *generation)) }</ul>
+            <p class="library-open">
+                { "Have a scenario file of your own? " }
+                <Link<Route> to={Route::Open}>{ "Open a scenario file or link" }</Link<Route>>
+            </p>
             if any_results {
                 <section class="library-history" aria-labelledby="history-heading">
                     <h2 id="history-heading">{ "Your results" }</h2>

@@ -4,5 +4,6 @@ pub mod debrief;
 pub mod intro;
 pub mod library;
 pub mod not_found;
+pub mod open;
 pub mod play;
 pub mod shared;

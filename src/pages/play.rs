@@ -22,7 +22,7 @@ use crate::hooks::use_scenario::{ScenarioFetch, use_scenario};
 use crate::pages::debrief::{Debrief, SessionRef};
 use crate::platform::page::use_title;
 use crate::platform::settings::{self, FeedbackTiming};
-use crate::platform::{saves, seed};
+use crate::platform::{opened, saves, seed};
 use crate::route::Route;
 use crate::state::{LastDecision, PlayAction, PlayState};
 
@@ -41,9 +41,13 @@ pub struct PlayPageProps {
 pub fn play_page(props: &PlayPageProps) -> Html {
     let id = props.id.to_string();
     let fetched = use_scenario(&id);
-    let title = catalog::find(&id).map_or("Scenario not found", |s| s.title);
-    use_title(title.to_owned());
-    if let Some(status) = fetch_status_view(title, &id, &fetched.state, fetched.retry) {
+    // A bundled scenario, or one opened from a file or link (`opened-ID`, see #/open).
+    let title = catalog::find(&id)
+        .map(|s| s.title.to_owned())
+        .or_else(|| opened::scenario(&id).map(|s| s.meta.title.clone()))
+        .unwrap_or_else(|| "Scenario not found".to_owned());
+    use_title(title.clone());
+    if let Some(status) = fetch_status_view(&title, &id, &fetched.state, fetched.retry) {
         return status;
     }
     match fetched.state {

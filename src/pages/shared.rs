@@ -11,6 +11,7 @@ use crate::components::fetch_status::fetch_status_view;
 use crate::hooks::use_scenario::{ScenarioFetch, use_scenario};
 use crate::pages::debrief::{Debrief, SessionRef};
 use crate::platform::page::use_title;
+use crate::platform::{fetch, opened};
 use crate::route::Route;
 
 /// Props for [`SharedPage`].
@@ -58,10 +59,15 @@ pub fn shared_page(props: &SharedPageProps) -> Html {
             </main>
         }
     };
-    let Some(summary) = summary else {
+    // A scenario opened from a file in this browser can be replayed here too.
+    let opened_title = fetch::cached(&id).map(|s| s.meta.title.clone());
+    let title = summary.map(|s| s.title.to_owned()).or(opened_title);
+    let Some(title) = title else {
         return problem(
             if id.is_empty() {
                 "The link does not hold a Frontline playthrough: it may have been cut off or changed when it was copied.".to_owned()
+            } else if opened::is_opened(&id) {
+                "The link is for a scenario that was opened from a file or a link of its own, not one in this library, so it can only be replayed in the browser that opened it.".to_owned()
             } else {
                 format!(
                     "The link is for a scenario called \u{201c}{id}\u{201d}, which is not in this library."
@@ -70,7 +76,7 @@ pub fn shared_page(props: &SharedPageProps) -> Html {
             false,
         );
     };
-    if let Some(status) = fetch_status_view(summary.title, &id, &fetched.state, fetched.retry) {
+    if let Some(status) = fetch_status_view(&title, &id, &fetched.state, fetched.retry) {
         return status;
     }
     let ScenarioFetch::Ready(scenario) = fetched.state else {
@@ -81,7 +87,7 @@ pub fn shared_page(props: &SharedPageProps) -> Html {
             <main id="main" class="play shared" tabindex="-1">
                 <header class="play-bar">
                     <Link<Route> to={Route::Library} classes="back-link">{ "\u{2190} Library" }</Link<Route>>
-                    <h1 class="play-title">{ summary.title }</h1>
+                    <h1 class="play-title">{ title }</h1>
                 </header>
                 <div class="play-body">
                     <Debrief session={SessionRef(session)} heading={heading} shared=true />

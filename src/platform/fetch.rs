@@ -15,9 +15,12 @@ thread_local! {
     static CACHE: RefCell<HashMap<String, Arc<Scenario>>> = RefCell::new(HashMap::new());
 }
 
-/// The scenario if it was fetched earlier in this visit.
+/// The scenario if it was fetched earlier in this visit, or was opened from a file or link
+/// (see [`crate::platform::opened`]).
 pub fn cached(id: &str) -> Option<Arc<Scenario>> {
-    CACHE.with(|c| c.borrow().get(id).cloned())
+    CACHE
+        .with(|c| c.borrow().get(id).cloned())
+        .or_else(|| crate::platform::opened::scenario(id))
 }
 
 /// Fetches and reads a scenario. Errors are sentences for the player.

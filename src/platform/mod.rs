@@ -2,7 +2,10 @@
 //! every failure comes back as a value the UI can show as a notice.
 
 pub mod fetch;
+pub mod loader;
+pub mod opened;
 pub mod page;
+pub mod remote;
 pub mod results;
 pub mod saves;
 pub mod seed;

@@ -7,6 +7,10 @@
 // brotli. Exits 1 if that total is over the budget of 250 KiB (250 * 1024 bytes), 2 if a file
 // of the first play is missing. With --json it prints one JSON object instead of the tables
 // (budget.spec.js uses it to check that the first-play list matches what the browser fetches).
+// Files a first play never downloads are reported apart: the scenario loader that checks an
+// opened file (its worker script and wasm, fetched only on #/open) and the service worker
+// (sw.js, registered after the page has loaded; its precache then fetches the whole build in
+// the background, for offline use).
 // Usage: node bundle-report.mjs [--json] [DIST_DIR]
 import { readdirSync, readFileSync, existsSync, statSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
@@ -24,7 +28,13 @@ if (!existsSync(join(dist, "index.html"))) {
   process.exit(2);
 }
 
+const measured = new Map();
 function sizes(file) {
+  if (!measured.has(file)) measured.set(file, measure(file));
+  return measured.get(file);
+}
+
+function measure(file) {
   const raw = readFileSync(file);
   return {
     raw: raw.length,
@@ -73,14 +83,19 @@ say(`Bundle report for ${dist}\n`);
 table("asset", assets);
 table("scenario", scenarios);
 
+// Downloaded only when a scenario file is opened (#/open), or by the service worker.
+const ON_DEMAND = /^(frontline-loader(_bg\.wasm|\.js)|open-worker\.js)$/;
+const SERVICE_WORKER = "sw.js";
+const eager = assets.filter((a) => !ON_DEMAND.test(a.name) && a.name !== SERVICE_WORKER);
+
 // What the first play of the largest scenario downloads.
 const largest = scenarios[0];
 const firstPlayNames = [
   "index.html",
   "boot.js",
-  ...assets.filter((a) => /\.js$/.test(a.name) && a.name !== "boot.js").map((a) => a.name),
-  ...assets.filter((a) => /\.wasm$/.test(a.name)).map((a) => a.name),
-  ...assets.filter((a) => /\.css$/.test(a.name)).map((a) => a.name),
+  ...eager.filter((a) => /\.js$/.test(a.name) && a.name !== "boot.js").map((a) => a.name),
+  ...eager.filter((a) => /\.wasm$/.test(a.name)).map((a) => a.name),
+  ...eager.filter((a) => /\.css$/.test(a.name)).map((a) => a.name),
   ...files.filter((f) => /^favicon\./.test(f.name)).map((f) => f.name),
   ...(largest ? [largest.name] : []),
 ];
@@ -101,9 +116,23 @@ const total = firstPlay.reduce((t, r) => ({ raw: t.raw + r.raw, gzip: t.gzip + r
 say(
   `first-play transfer: ${kb(total.raw)} raw, ${kb(total.gzip)} gzip, ${kb(total.brotli)} brotli (${total.brotli} bytes)`,
 );
+const sum = (rows) => rows.reduce((t, r) => ({ raw: t.raw + r.raw, gzip: t.gzip + r.gzip, brotli: t.brotli + r.brotli }), { raw: 0, gzip: 0, brotli: 0 });
+const onDemand = assets.filter((a) => ON_DEMAND.test(a.name));
+const loader = sum(onDemand);
+if (onDemand.length) {
+  say(
+    `opening a scenario file (loaded on demand, not in the first play): ${onDemand.map((a) => a.name).join(", ")}: ${kb(loader.raw)} raw, ${kb(loader.brotli)} brotli`,
+  );
+}
+const precache = sum(files.filter((f) => f.name !== SERVICE_WORKER).map((f) => sizes(f.path)));
+if (files.some((f) => f.name === SERVICE_WORKER)) {
+  say(`offline precache (the service worker fetches it in the background after the first visit): ${files.length - 1} files, ${kb(precache.raw)} raw, ${kb(precache.brotli)} brotli`);
+}
 const ok = total.brotli <= BUDGET;
 if (json) {
-  console.log(JSON.stringify({ dist, assets, scenarios, firstPlay, total, budget: BUDGET, ok }, (k, v) => (k === "path" ? undefined : v)));
+  console.log(
+    JSON.stringify({ dist, assets, scenarios, firstPlay, total, loader, precache, budget: BUDGET, ok }, (k, v) => (k === "path" ? undefined : v)),
+  );
 }
 say(
   `budget: first-play brotli ${total.brotli} bytes (${kb(total.brotli)}) ${ok ? "<=" : ">"} ${BUDGET} bytes (250 KiB): ${

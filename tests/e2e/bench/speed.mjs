@@ -1,0 +1,233 @@
+#!/usr/bin/env node
+// Speed benchmark: prints figures, asserts nothing (scripts/test runs it as a non-failing
+// stage). Uses Debian's Chromium through Playwright and the Chrome DevTools Protocol:
+//
+// (a) navigation to the first scene text visible: a cold start (fresh browser context, HTTP
+//     cache cleared and disabled, service workers blocked) of #/play/stretch-target, timed
+//     from navigation start to the first animation frame after the scene text is in the
+//     page (a MutationObserver, then requestAnimationFrame plus a message, which runs once
+//     that frame is produced). The same for a minimal Yew counter app (benches/counter,
+//     built into target/bench-counter) as the yardstick, and the ratio of the two.
+// (b) choice click to the next painted frame: real mouse clicks on the first choice through
+//     a whole scenario and again ("Play again" between rounds), timed from the click event's
+//     timestamp to the DOM update (the new heading) and to the next frame after it; p50/p95.
+// Both at CPU throttling 1x and 4x (Emulation.setCPUThrottlingRate).
+// (c) first-play transfer, from bundle-report.mjs.
+//
+// Targets (issue 5): (a) at most 150 ms unthrottled, within 1.3x of the counter at 4x;
+// (b) p95 at most one frame (16.7 ms) at 1x and 4x; (c) at most 250 KiB brotli.
+// Usage: node tests/e2e/bench/speed.mjs   (env: BENCH_RUNS navigations per case, default 5;
+// BENCH_CLICKS clicks per rate, default 30; BENCH_PORT first of two ports, default 8196;
+// BENCH_DIST another build of the app to measure instead of dist/)
+import { chromium } from "@playwright/test";
+import { spawn, execFileSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const HERE = fileURLToPath(new URL(".", import.meta.url));
+const E2E = join(HERE, "..");
+const ROOT = join(E2E, "..", "..");
+const APP_DIST = process.env.BENCH_DIST ?? join(ROOT, "dist");
+const COUNTER_DIST = join(ROOT, "target", "bench-counter");
+const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+const CLICKS = Number(process.env.BENCH_CLICKS ?? 30);
+const PORT = Number(process.env.BENCH_PORT ?? 8196);
+const RATES = [1, 4];
+const SCENARIO = "stretch-target";
+
+const ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--no-first-run",
+];
+
+function serve(dir, port) {
+  const child = spawn(process.execPath, [join(E2E, "serve.mjs")], {
+    env: { ...process.env, PORT: String(port), DIST_DIR: dir },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  return new Promise((resolve, reject) => {
+    child.once("error", reject);
+    child.stdout.once("data", () => resolve(child));
+  });
+}
+
+// In every page: note when `selector` first appears, then the frame after.
+const WATCH = ({ selector }) => {
+  const done = () => {
+    const appeared = performance.now();
+    requestAnimationFrame(() => {
+      const channel = new MessageChannel();
+      channel.port1.onmessage = () => {
+        window.__bench = { appeared, painted: performance.now() };
+      };
+      channel.port2.postMessage(0);
+    });
+  };
+  const observer = new MutationObserver(() => {
+    if (document.querySelector(selector)) {
+      observer.disconnect();
+      done();
+    }
+  });
+  observer.observe(document, { childList: true, subtree: true, characterData: true });
+};
+
+// In the play page: time each click on a choice to the DOM update and the next frame.
+const CLICK_WATCH = () => {
+  window.__clicks = [];
+  document.addEventListener(
+    "click",
+    (event) => {
+      const button = event.target instanceof Element ? event.target.closest("button.choice") : null;
+      if (!button) return;
+      const start = event.timeStamp;
+      const before = document.querySelector("#scene-heading")?.textContent;
+      const record = { updated: null, painted: null };
+      const observer = new MutationObserver(() => {
+        const heading = document.querySelector("#scene-heading");
+        if (record.updated === null && heading && heading.textContent !== before) {
+          record.updated = performance.now() - start;
+          observer.disconnect();
+          requestAnimationFrame(() => {
+            const channel = new MessageChannel();
+            channel.port1.onmessage = () => {
+              record.painted = performance.now() - start;
+              window.__clicks.push(record);
+            };
+            channel.port2.postMessage(0);
+          });
+        }
+      });
+      observer.observe(document.body, { childList: true, subtree: true, characterData: true });
+    },
+    true,
+  );
+};
+
+async function coldNavigation(browser, url, selector, rate) {
+  const context = await browser.newContext({ serviceWorkers: "block" });
+  const page = await context.newPage();
+  const cdp = await context.newCDPSession(page);
+  await cdp.send("Network.enable");
+  await cdp.send("Network.clearBrowserCache");
+  await cdp.send("Network.setCacheDisabled", { cacheDisabled: true });
+  await cdp.send("Emulation.setCPUThrottlingRate", { rate });
+  await page.addInitScript(WATCH, { selector });
+  await page.goto(url);
+  await page.waitForFunction(() => window.__bench, null, { timeout: 60_000 });
+  const result = await page.evaluate(() => window.__bench);
+  await context.close();
+  return result.painted;
+}
+
+async function clicks(browser, base, rate, count) {
+  const context = await browser.newContext({ serviceWorkers: "block" });
+  const page = await context.newPage();
+  const cdp = await context.newCDPSession(page);
+  await page.addInitScript(CLICK_WATCH);
+  await page.goto(`${base}#/play/${SCENARIO}`);
+  await page.locator("button.choice").first().waitFor();
+  await cdp.send("Emulation.setCPUThrottlingRate", { rate });
+  let done = 0;
+  while (done < count) {
+    if (await page.locator(".ending").count()) {
+      await page.getByRole("button", { name: "Play again" }).click();
+      await page.locator("button.choice").first().waitFor();
+      continue;
+    }
+    const choice = page.locator("button.choice").first();
+    await choice.scrollIntoViewIfNeeded();
+    // Let the page settle (meter animations, focus) so each click starts from rest.
+    await page.waitForTimeout(120);
+    const box = await choice.boundingBox();
+    await page.mouse.click(box.x + box.width / 2, box.y + Math.min(box.height / 2, 20));
+    done += 1;
+    await page.waitForFunction((n) => window.__clicks.length >= n, done, { timeout: 30_000 });
+  }
+  const records = await page.evaluate(() => window.__clicks);
+  await context.close();
+  return records;
+}
+
+const percentile = (values, p) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+};
+const median = (values) => percentile(values, 50);
+const ms = (v) => (v === undefined ? "n/a" : `${v.toFixed(1)} ms`);
+const mark = (ok) => (ok ? "meets target" : "MISSES target");
+
+async function main() {
+  if (!existsSync(join(APP_DIST, "index.html"))) {
+    throw new Error("no app build in dist/: run `trunk build --release` first");
+  }
+  const haveCounter = existsSync(join(COUNTER_DIST, "index.html"));
+  const servers = [await serve(APP_DIST, PORT)];
+  if (haveCounter) servers.push(await serve(COUNTER_DIST, PORT + 1));
+  const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ARGS });
+  const app = `http://127.0.0.1:${PORT}/`;
+  const counter = `http://127.0.0.1:${PORT + 1}/`;
+  const results = {};
+  try {
+    for (const rate of RATES) {
+      const appRuns = [];
+      const counterRuns = [];
+      // One warm-up of each, not counted (the first launch of a process is slower).
+      await coldNavigation(browser, `${app}#/play/${SCENARIO}`, ".scene-text p", rate);
+      if (haveCounter) await coldNavigation(browser, counter, "#count", rate);
+      for (let i = 0; i < RUNS; i++) {
+        appRuns.push(await coldNavigation(browser, `${app}#/play/${SCENARIO}`, ".scene-text p", rate));
+        if (haveCounter) counterRuns.push(await coldNavigation(browser, counter, "#count", rate));
+      }
+      const clickRuns = await clicks(browser, app, rate, CLICKS);
+      results[rate] = { appRuns, counterRuns, clickRuns };
+    }
+  } finally {
+    await browser.close();
+    for (const s of servers) s.kill();
+  }
+
+  console.log(`Speed benchmark (Debian Chromium, headless; ${RUNS} cold navigations per case, ${CLICKS} clicks per rate)\n`);
+  console.log("(a) navigation to the first scene text visible (cold cache), median [min-max]");
+  for (const rate of RATES) {
+    const { appRuns, counterRuns } = results[rate];
+    const a = median(appRuns);
+    const line = [`  CPU ${rate}x: Frontline ${ms(a)} [${ms(Math.min(...appRuns))}-${ms(Math.max(...appRuns))}]`];
+    if (counterRuns.length) {
+      const c = median(counterRuns);
+      line.push(`Yew counter ${ms(c)} [${ms(Math.min(...counterRuns))}-${ms(Math.max(...counterRuns))}]`);
+      line.push(`ratio ${(a / c).toFixed(2)}x`);
+      if (rate === 4) line.push(`(target within 1.3x: ${mark(a / c <= 1.3)})`);
+    }
+    if (rate === 1) line.push(`(target 150 ms: ${mark(a <= 150)})`);
+    console.log(line.join(", "));
+  }
+  if (!haveCounter) {
+    console.log("  (no counter build in target/bench-counter: run `trunk build --release` in benches/counter for the yardstick)");
+  }
+  console.log("\n(b) choice click to the DOM update and to the next frame, p50 / p95");
+  for (const rate of RATES) {
+    const recs = results[rate].clickRuns;
+    const upd = recs.map((r) => r.updated);
+    const frame = recs.map((r) => r.painted);
+    console.log(
+      `  CPU ${rate}x: update ${ms(median(upd))} / ${ms(percentile(upd, 95))}; next frame ${ms(median(frame))} / ${ms(percentile(frame, 95))} (target p95 16.7 ms: ${mark(percentile(frame, 95) <= 16.7)})`,
+    );
+  }
+  const report = JSON.parse(execFileSync(process.execPath, [join(E2E, "bundle-report.mjs"), "--json"], { encoding: "utf8" }));
+  const kib = (n) => `${(n / 1024).toFixed(1)} KiB`;
+  console.log("\n(c) transfer");
+  console.log(`  first play: ${kib(report.total.brotli)} brotli (target 250 KiB: ${mark(report.ok)})`);
+  if (report.loader) console.log(`  scenario loader, on demand when a file is opened: ${kib(report.loader.brotli)} brotli`);
+}
+
+main().catch((error) => {
+  console.error(`speed benchmark failed: ${error.stack ?? error}`);
+  process.exit(1);
+});
