@@ -52,6 +52,13 @@ pub fn library() -> Html {
             </header>
             <h2 class="visually-hidden">{ "Scenarios" }</h2>
             <ul class="cards">{ cards }</ul>
+            <p class="workshop-link">
+                { "Running a session with a group? " }
+                <Link<Route> to={Route::Workshop}>{ "Workshop mode" }</Link<Route>>
+                { " gives you a presenter console and a projector view. Teams join at " }
+                <Link<Route> to={Route::TeamJoin}>{ "Join a workshop" }</Link<Route>>
+                { "." }
+            </p>
         </main>
     }
 }
