@@ -6,7 +6,6 @@ use yew_router::prelude::*;
 use crate::pages::library::Library;
 use crate::pages::not_found::NotFound;
 use crate::pages::play::PlayPage;
-use crate::pages::workshop::{self, WorkshopView};
 use crate::route::Route;
 
 fn switch(route: Route) -> Html {
@@ -14,21 +13,13 @@ fn switch(route: Route) -> Html {
         Route::Library => html! { <Library /> },
         Route::Play { id } => html! { <PlayPage id={id} /> },
         Route::Ending { id } => html! { <PlayPage id={id} ending=true /> },
-        Route::Workshop => html! { <workshop::setup::Setup /> },
-        Route::WorkshopConsole => html! { <workshop::WorkshopPage view={WorkshopView::Console} /> },
-        Route::WorkshopProjector => {
-            html! { <workshop::WorkshopPage view={WorkshopView::Projector} /> }
-        }
-        Route::WorkshopDebrief => html! { <workshop::WorkshopPage view={WorkshopView::Debrief} /> },
-        Route::TeamJoin => html! { <workshop::team::TeamJoin /> },
-        Route::Team { id, code } => html! { <workshop::team::TeamPage id={id} code={code} /> },
         Route::NotFound => html! { <NotFound /> },
     }
 }
 
 /// Moves focus to the page's main region. The link cannot simply jump to `#main`: with hash
 /// routes that would navigate away.
-fn skip_to_main(e: MouseEvent) {
+pub fn skip_to_main(e: MouseEvent) {
     e.prevent_default();
     if let Some(main) = web_sys::window()
         .and_then(|w| w.document())

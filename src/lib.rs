@@ -17,3 +17,8 @@ pub mod state;
 pub fn start() {
     yew::Renderer::<app::App>::new().render();
 }
+
+/// Mounts workshop mode (workshop.html) on the page body.
+pub fn start_workshop() {
+    yew::Renderer::<pages::workshop::app::WorkshopApp>::new().render();
+}

@@ -21,29 +21,6 @@ pub enum Route {
         /// Scenario id.
         id: String,
     },
-    /// Workshop mode: setting up, continuing or ending a workshop.
-    #[at("/workshop")]
-    Workshop,
-    /// The facilitator's console.
-    #[at("/workshop/console")]
-    WorkshopConsole,
-    /// The projector view.
-    #[at("/workshop/projector")]
-    WorkshopProjector,
-    /// The workshop debrief comparing teams.
-    #[at("/workshop/debrief")]
-    WorkshopDebrief,
-    /// A team joining a workshop with its session code.
-    #[at("/team")]
-    TeamJoin,
-    /// A team playing a workshop's scenario with the workshop's seed.
-    #[at("/team/:id/:code")]
-    Team {
-        /// Scenario id.
-        id: String,
-        /// The workshop's session (seed) code.
-        code: String,
-    },
     /// Anything else.
     #[not_found]
     #[at("/404")]

@@ -54,9 +54,9 @@ pub fn library() -> Html {
             <ul class="cards">{ cards }</ul>
             <p class="workshop-link">
                 { "Running a session with a group? " }
-                <Link<Route> to={Route::Workshop}>{ "Workshop mode" }</Link<Route>>
-                { " gives you a presenter console and a projector view. Teams join at " }
-                <Link<Route> to={Route::TeamJoin}>{ "Join a workshop" }</Link<Route>>
+                <a href="workshop.html#/workshop">{ "Workshop mode" }</a>
+                { " gives you a presenter console and a projector view. Teams in a workshop " }
+                <a href="workshop.html#/team">{ "join here" }</a>
                 { "." }
             </p>
         </main>

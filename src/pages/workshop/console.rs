@@ -13,9 +13,9 @@ use yew_router::prelude::*;
 
 use super::{ViewProps, shortcut, use_act};
 use crate::components::rich_text::RichText;
+use crate::pages::workshop::app::WorkshopRoute;
 use crate::platform::clock::{format_duration, now_ms, use_now, use_shortcuts};
 use crate::platform::files;
-use crate::route::Route;
 
 const TIMER_CHOICES: [u32; 7] = [60, 120, 180, 300, 480, 600, 900];
 
@@ -285,7 +285,7 @@ pub fn console(props: &ViewProps) -> Html {
                 <h3>{ "What this ending teaches" }</h3>
                 <RichText text={ending.debrief.clone()} />
                 <p>
-                    <Link<Route> to={Route::WorkshopDebrief} classes="button">{ "Open the debrief" }</Link<Route>>
+                    <Link<WorkshopRoute> to={WorkshopRoute::Debrief} classes="button">{ "Open the debrief" }</Link<WorkshopRoute>>
                 </p>
             </section>
         }
@@ -327,8 +327,8 @@ pub fn console(props: &ViewProps) -> Html {
                 </dl>
                 <nav class="console-nav" aria-label="Workshop">
                     <button type="button" class="button secondary small" onclick={open_projector}>{ "Open projector window" }</button>
-                    <Link<Route> to={Route::WorkshopDebrief} classes="button secondary small">{ "Debrief" }</Link<Route>>
-                    <Link<Route> to={Route::Workshop} classes="button secondary small">{ "Setup" }</Link<Route>>
+                    <Link<WorkshopRoute> to={WorkshopRoute::Debrief} classes="button secondary small">{ "Debrief" }</Link<WorkshopRoute>>
+                    <Link<WorkshopRoute> to={WorkshopRoute::Setup} classes="button secondary small">{ "Setup" }</Link<WorkshopRoute>>
                 </nav>
             </header>
             <div class="visually-hidden" aria-live="assertive" aria-atomic="true">

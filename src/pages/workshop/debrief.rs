@@ -12,8 +12,8 @@ use yew::prelude::*;
 use yew_router::prelude::*;
 
 use super::{ViewProps, use_act};
+use crate::pages::workshop::app::WorkshopRoute;
 use crate::platform::files;
-use crate::route::Route;
 
 /// What the room is called among the teams.
 pub const ROOM: &str = "The room (projector)";
@@ -259,7 +259,7 @@ pub fn debrief(props: &ViewProps) -> Html {
                 <h1>{ &scenario.meta.title }</h1>
                 <p class="muted">{ format!("Session {} \u{b7} {} team{}", workshop::seed_code(w.seed), w.teams.len(), if w.teams.len() == 1 { "" } else { "s" }) }</p>
                 <nav class="actions no-print" aria-label="Workshop">
-                    <Link<Route> to={Route::WorkshopConsole} classes="button secondary small">{ "Console" }</Link<Route>>
+                    <Link<WorkshopRoute> to={WorkshopRoute::Console} classes="button secondary small">{ "Console" }</Link<WorkshopRoute>>
                     <button type="button" class="button secondary small" onclick={on_csv}>{ "Download CSV" }</button>
                     <button type="button" class="button secondary small" onclick={Callback::from(|_: MouseEvent| files::print())}>{ "Print report" }</button>
                     <button type="button" class="button secondary small" onclick={on_export}>{ "Export workshop file" }</button>

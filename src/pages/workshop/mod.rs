@@ -6,6 +6,7 @@
 //! `frontline_engine::workshop`; these pages only show it and turn clicks and keys into its
 //! actions.
 
+pub mod app;
 pub mod console;
 pub mod debrief;
 pub mod projector;
@@ -21,10 +22,10 @@ use yew::prelude::*;
 use yew_router::prelude::*;
 
 use crate::pages::play::ScenarioRef;
+use crate::pages::workshop::app::WorkshopRoute;
 use crate::platform::fetch;
 use crate::platform::page::use_title;
 use crate::platform::workshop::use_workshop;
-use crate::route::Route;
 
 /// Where fetching a scenario stands.
 #[derive(Clone)]
@@ -115,7 +116,7 @@ pub fn workshop_page(props: &WorkshopPageProps) -> Html {
             <main id="main" class="page narrow" tabindex="-1">
                 <h1>{ title }</h1>
                 <p class="error" role="alert">{ message }</p>
-                <p><Link<Route> to={Route::Workshop} classes="button">{ "Go to workshop setup" }</Link<Route>></p>
+                <p><Link<WorkshopRoute> to={WorkshopRoute::Setup} classes="button">{ "Go to workshop setup" }</Link<WorkshopRoute>></p>
             </main>
         }
     };
@@ -167,8 +168,8 @@ pub fn workshop_page(props: &WorkshopPageProps) -> Html {
 }
 
 /// The public address a team opens, e.g. `#/team/stretch-target/0K7Q2M`.
-pub fn team_route(scenario: &str, seed: u64) -> Route {
-    Route::Team {
+pub fn team_route(scenario: &str, seed: u64) -> WorkshopRoute {
+    WorkshopRoute::Team {
         id: scenario.to_owned(),
         code: frontline_engine::workshop::seed_code(seed),
     }

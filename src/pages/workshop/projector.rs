@@ -15,6 +15,7 @@ use super::{ViewProps, shortcut, use_act};
 use crate::components::meter::MeterBar;
 use crate::components::rich_text::RichText;
 use crate::platform::clock::{format_duration, use_now, use_shortcuts};
+use crate::platform::files;
 use crate::state::{LastDecision, PlayAction, PlayState};
 
 /// What the room's last decision did, from the same reducer the player uses.
@@ -187,7 +188,7 @@ pub fn projector(props: &ViewProps) -> Html {
                 <h1>{ &scenario.meta.title }</h1>
                 { timer }
                 <p class="projector-join">
-                    { "Teams: open " }<strong>{ "#/team" }</strong>{ " and enter code " }
+                    { "Teams join at " }<strong class="team-url">{ files::app_url("/team") }</strong>{ " with code " }
                     <strong class="seed-code">{ workshop::seed_code(w.seed) }</strong>
                 </p>
             </header>

@@ -8,12 +8,12 @@ use yew_router::prelude::*;
 
 use super::team_route;
 use crate::catalog::{self, BUNDLED};
+use crate::pages::workshop::app::WorkshopRoute;
 use crate::platform::page::use_title;
 use crate::platform::workshop::use_workshop;
 use crate::platform::{fetch, files, seed};
-use crate::route::Route;
 
-fn route_path(route: &Route) -> String {
+fn route_path(route: &WorkshopRoute) -> String {
     use yew_router::Routable;
     route.to_path()
 }
@@ -55,7 +55,7 @@ pub fn setup() -> Html {
                         let seed = workshop_seed(seed::fresh_seed());
                         handle.commit(Workshop::new(&scenario, seed));
                         if let Some(nav) = navigator {
-                            nav.push(&Route::WorkshopConsole);
+                            nav.push(&WorkshopRoute::Console);
                         }
                     }
                     Err(e) => message.set(Some(e)),
@@ -153,9 +153,9 @@ pub fn setup() -> Html {
                     <p>{ "Team session code: " }<strong class="seed-code">{ seed_code(w.seed) }</strong></p>
                     <p class="muted">{ "Teams playing on their own devices open " }<code class="team-url">{ team_url }</code></p>
                     <div class="actions">
-                        <Link<Route> to={Route::WorkshopConsole} classes="button">{ "Open the console" }</Link<Route>>
+                        <Link<WorkshopRoute> to={WorkshopRoute::Console} classes="button">{ "Open the console" }</Link<WorkshopRoute>>
                         <button type="button" class="button secondary" onclick={open_projector}>{ "Open projector window" }</button>
-                        <Link<Route> to={Route::WorkshopDebrief} classes="button secondary">{ "Debrief" }</Link<Route>>
+                        <Link<WorkshopRoute> to={WorkshopRoute::Debrief} classes="button secondary">{ "Debrief" }</Link<WorkshopRoute>>
                         <button type="button" class="button secondary" onclick={export}>{ "Export workshop file" }</button>
                     </div>
                     if *confirm_end {
@@ -179,7 +179,7 @@ pub fn setup() -> Html {
 
     html! {
         <main id="main" class="page workshop-setup" tabindex="-1">
-            <p><Link<Route> to={Route::Library} classes="back-link">{ "\u{2190} Library" }</Link<Route>></p>
+            <p><a href={super::app::LIBRARY_HREF} class="back-link">{ "\u{2190} Library" }</a></p>
             <h1>{ "Workshop mode" }</h1>
             <p class="tagline">{ "Run a scenario with a room: a console for you, a projector view for everyone, votes by show of hands, and a debrief that compares teams. Everything stays on this computer." }</p>
             if let Some(p) = &handle.problem {

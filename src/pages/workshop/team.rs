@@ -20,9 +20,9 @@ use crate::components::meter::MeterBar;
 use crate::components::qr::QrImage;
 use crate::components::rich_text::RichText;
 use crate::pages::play::ScenarioRef;
+use crate::pages::workshop::app::WorkshopRoute;
 use crate::platform::page::use_title;
 use crate::platform::workshop::{TeamSave, team_forget, team_load, team_store};
-use crate::route::Route;
 use crate::state::{PlayAction, PlayState};
 
 /// The join form: scenario and session code.
@@ -98,7 +98,7 @@ pub fn team_page(props: &TeamPageProps) -> Html {
             <main id="main" class="page narrow" tabindex="-1">
                 <h1>{ "Join a workshop" }</h1>
                 <p class="error" role="alert">{ message }</p>
-                <p><Link<Route> to={Route::TeamJoin} classes="button">{ "Enter the code again" }</Link<Route>></p>
+                <p><Link<WorkshopRoute> to={WorkshopRoute::TeamJoin} classes="button">{ "Enter the code again" }</Link<WorkshopRoute>></p>
             </main>
         }
     };
