@@ -67,3 +67,13 @@ pub fn app_url(hash_route: &str) -> String {
         .unwrap_or_default();
     format!("{base}#{hash_route}")
 }
+
+/// Copies text to the clipboard; false if the browser refused.
+pub async fn copy_text(text: &str) -> bool {
+    let Some(window) = web_sys::window() else {
+        return false;
+    };
+    JsFuture::from(window.navigator().clipboard().write_text(text))
+        .await
+        .is_ok()
+}

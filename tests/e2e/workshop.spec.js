@@ -93,7 +93,7 @@ test("console and projector stay in step through votes, override, tie, rewind an
   await shortcut(console_, "r");
   await expect(projector.locator(".vote-result")).toHaveCount(n1);
   await expect(projector.locator(".projector-choice").nth(1).locator(".vote-figure")).toHaveText(
-    `9 votes · ${Math.floor((900) / total)}%`,
+    `9 votes · ${Math.round(900 / total)}%`,
   );
   await expect(projector.locator(".projector-choice.vote-top")).toHaveCount(1);
   await expect(projector.locator(".projector-vote-summary")).toHaveText(`The room's choice: B (${total} votes in all)`);
@@ -159,9 +159,14 @@ test("console and projector stay in step through votes, override, tie, rewind an
   await expect(projector.locator("#projector-heading")).toHaveText(endingTitle);
 });
 
+async function pathRowsCount(page) {
+  return page.locator(".paths-table tbody tr").count();
+}
+
 /** A team plays on its own device (a fresh context); returns its result code. */
-async function teamPlays(browser, baseURL, { id = ID, code, name, pick, reloadAt = null }) {
+async function teamPlays(browser, baseURL, { id = ID, code, name, pick, reloadAt = null, copy = false }) {
   const context = await browser.newContext({ baseURL });
+  if (copy) await context.grantPermissions(["clipboard-read", "clipboard-write"]);
   const page = await context.newPage();
   await page.goto("./workshop.html#/team");
   await page.getByLabel("Scenario").selectOption(id);
@@ -186,6 +191,11 @@ async function teamPlays(browser, baseURL, { id = ID, code, name, pick, reloadAt
   await expect(page.locator(".result-code code")).toBeVisible();
   await expect(page.getByRole("img", { name: `QR code of the result code for ${name}` })).toBeVisible();
   const result = squash(await page.locator(".result-code code").textContent());
+  if (copy) {
+    await page.getByRole("button", { name: "Copy the code" }).click();
+    await expect(page.locator(".copy-status")).toHaveText("Copied.");
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(result);
+  }
   return { context, page, result };
 }
 
@@ -199,7 +209,7 @@ test("three teams' result codes in the debrief show where they diverged; bad cod
   await startWorkshop(facilitator);
   const code = squash(await facilitator.locator(".console-facts .seed-code").textContent());
 
-  const red = await teamPlays(browser, baseURL, { code, name: "Red table", pick: () => 0, reloadAt: 3 });
+  const red = await teamPlays(browser, baseURL, { code, name: "Red table", pick: () => 0, reloadAt: 3, copy: true });
   const blue = await teamPlays(browser, baseURL, { code, name: "Blue table", pick: (n, c) => (n < 4 ? 0 : c - 1) });
   const green = await teamPlays(browser, baseURL, { code, name: "Green table", pick: (n, c) => c - 1 });
   await snap(red.page, "workshop-team-result-desktop");
@@ -224,11 +234,17 @@ test("three teams' result codes in the debrief show where they diverged; bad cod
   await expect(rows.locator("th")).toHaveText(["Red table", "Blue table", "Green table"]);
   // Red and Blue agree for three decisions, Green differs from the first.
   await expect(facilitator.locator(".split-summary")).toHaveText(/^The paths first split at decision 1\. Teams chose differently at \d+ decisions? in all\.$/);
-  const diverged = facilitator.locator("#diverge-heading ~ .distributions > li.diverged");
-  expect(await diverged.count()).toBeGreaterThanOrEqual(2);
-  await expect(diverged.first()).toContainText("Decision 1");
-  await expect(diverged.first()).toContainText("Teams diverged here");
-  await expect(diverged.first().locator(".distribution-teams")).toHaveText(["Red table, Blue table", "Green table"]);
+  const firstSplit = facilitator.locator("#diverge-heading ~ .distributions > li.diverged");
+  await expect(firstSplit).toHaveCount(1);
+  await expect(firstSplit).toContainText("Decision 1");
+  await expect(firstSplit).toContainText("Teams diverged here");
+  await expect(firstSplit.locator(".distribution-teams")).toHaveText(["Red table, Blue table", "Green table"]);
+  await expect(facilitator.locator("#diverge-heading ~ p").last()).toHaveText(/^They also chose differently at decisions? [\d, and]+; see the choices at each decision below\.$/);
+  // Every decision any team met, with who chose what; Red and Blue agree at decisions 2 and 3.
+  const all = facilitator.locator("#dist-heading ~ .distributions > li");
+  expect(await all.count()).toBeGreaterThanOrEqual(await pathRowsCount(facilitator));
+  await expect(all.nth(1).locator(".distribution-teams").first()).toHaveText("Red table, Blue table");
+  expect(await facilitator.locator("#dist-heading ~ .distributions > li.diverged").count()).toBeGreaterThanOrEqual(2);
   // Side by side: Blue departs from Red at decision 4, Green from decision 1.
   const pathRows = facilitator.locator(".paths-table tbody tr");
   await expect(pathRows.nth(0).locator("td.differs")).toHaveCount(1);
@@ -277,6 +293,8 @@ test("three teams' result codes in the debrief show where they diverged; bad cod
   expect(csv.filter((r) => r.startsWith("Green table,")).length).toBe(Number(decisions[2]));
 
   await snap(facilitator, "workshop-debrief");
+  await facilitator.locator("#diverge-heading").scrollIntoViewIfNeeded();
+  await facilitator.screenshot({ path: join(ARTIFACTS, "workshop-debrief-divergence.png") });
   await expectNoViolations(facilitator, "the debrief");
 
   // The whole workshop as a file, imported on another computer (a fresh context).

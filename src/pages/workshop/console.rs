@@ -340,10 +340,10 @@ pub fn console(props: &ViewProps) -> Html {
             <div class="console-grid">
                 { scene_panel }
                 <div class="console-controls">
-                    <section class="panel" aria-labelledby="timer-heading">
+                    <section class="panel timer-panel" aria-labelledby="timer-heading">
                         <h2 id="timer-heading">{ "Discussion timer" }</h2>
                         <p class={timer_class} role="timer" aria-live="off">{ format_duration(remaining, true) }</p>
-                        <div class="actions">
+                        <div class="actions timer-actions">
                             <button type="button" class="button small" onclick={toggle_timer} aria-keyshortcuts="T">
                                 { if w.timer.is_running() { "Pause (T)" } else { "Start (T)" } }
                             </button>
@@ -363,6 +363,16 @@ pub fn console(props: &ViewProps) -> Html {
                     if !ended {
                         <section class="panel" aria-labelledby="vote-heading">
                             <h2 id="vote-heading">{ "Room vote" }</h2>
+                            <p class="vote-summary" role="status">{ majority_text }</p>
+                            <div class="actions">
+                                <button type="button" class="button secondary" onclick={reveal} aria-pressed={w.revealed.to_string()} aria-keyshortcuts="R">
+                                    { if w.revealed { "Hide votes (R)" } else { "Reveal votes (R)" } }
+                                </button>
+                                <button type="button" class="button" onclick={advance} aria-keyshortcuts="N">
+                                    { "Play majority and advance (N)" }
+                                </button>
+                                <button type="button" class="link-button" onclick={clear}>{ "Clear votes" }</button>
+                            </div>
                             <table class="vote-table">
                                 <caption class="visually-hidden">{ "Choices, where they lead, and the room's votes" }</caption>
                                 <thead>
@@ -375,16 +385,6 @@ pub fn console(props: &ViewProps) -> Html {
                                 </thead>
                                 <tbody>{ vote_rows }</tbody>
                             </table>
-                            <p class="vote-summary" role="status">{ majority_text }</p>
-                            <div class="actions">
-                                <button type="button" class="button secondary" onclick={reveal} aria-pressed={w.revealed.to_string()} aria-keyshortcuts="R">
-                                    { if w.revealed { "Hide votes (R)" } else { "Reveal votes (R)" } }
-                                </button>
-                                <button type="button" class="button" onclick={advance} aria-keyshortcuts="N">
-                                    { "Play majority and advance (N)" }
-                                </button>
-                                <button type="button" class="link-button" onclick={clear}>{ "Clear votes" }</button>
-                            </div>
                         </section>
                     }
                     <section class="panel" aria-labelledby="history-heading">

@@ -122,6 +122,16 @@ fn distribution_view(scenario: &Scenario, paths: &[TeamPath], d: &SceneDistribut
     }
 }
 
+/// "2, 5 and 7".
+fn join_numbers(list: &[usize]) -> String {
+    let words: Vec<String> = list.iter().map(usize::to_string).collect();
+    match words.as_slice() {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
 /// The debrief.
 #[function_component(Debrief)]
 pub fn debrief(props: &ViewProps) -> Html {
@@ -307,10 +317,13 @@ pub fn debrief(props: &ViewProps) -> Html {
             <section aria-labelledby="diverge-heading">
                 <h2 id="diverge-heading">{ "Where the teams diverged" }</h2>
                 <p class="split-summary">{ split_text }</p>
-                if !diverged.is_empty() {
-                    <ol class="distributions">
-                        { for diverged.iter().map(|d| distribution_view(&scenario, &paths, d)) }
-                    </ol>
+                if let Some(first) = diverged.first() {
+                    <ol class="distributions">{ distribution_view(&scenario, &paths, first) }</ol>
+                    if diverged.len() > 1 {
+                        <p>{ format!("They also chose differently at decision{} {}; see the choices at each decision below.",
+                            if diverged.len() == 2 { "" } else { "s" },
+                            join_numbers(&diverged[1..].iter().map(|d| d.step).collect::<Vec<_>>())) }</p>
+                    }
                 }
             </section>
             if !paths.is_empty() {

@@ -127,7 +127,8 @@ pub fn projector(props: &ViewProps) -> Html {
             .enumerate()
             .map(|(pos, &i)| {
                 let votes = w.votes.get(i).copied().unwrap_or(0);
-                let pct = (votes * 100).checked_div(total).unwrap_or(0);
+                // Rounded to the nearest per cent.
+                let pct = (votes * 200 + total).checked_div(total * 2).unwrap_or(0);
                 let top = matches!(&maj, Majority::Winner(m) if *m == i);
                 html! {
                     <li class={classes!("projector-choice", (w.revealed && top).then_some("vote-top"))}>
@@ -195,10 +196,10 @@ pub fn projector(props: &ViewProps) -> Html {
             if let Some(message) = &*error {
                 <p class="error projector-error" role="alert">{ message }</p>
             }
-            <section class="meters projector-meters" aria-label="Meters">{ meters }</section>
-            <div class="projector-body">
+            <div class="projector-body">{ body }</div>
+            <div class="projector-side">
+                <section class="meters projector-meters" aria-label="Meters">{ meters }</section>
                 { last }
-                { body }
             </div>
         </main>
     }

@@ -21,6 +21,7 @@ use crate::components::qr::QrImage;
 use crate::components::rich_text::RichText;
 use crate::pages::play::ScenarioRef;
 use crate::pages::workshop::app::WorkshopRoute;
+use crate::platform::files;
 use crate::platform::page::use_title;
 use crate::platform::workshop::{TeamSave, team_forget, team_load, team_store};
 use crate::state::{PlayAction, PlayState};
@@ -222,8 +223,10 @@ pub fn team_player(props: &TeamPlayerProps) -> Html {
 
     let header = html! {
         <header class="play-bar">
-            <p class="team-kicker">{ format!("Team play \u{b7} session {code_text}") }</p>
-            <h1 class="play-title">{ &scenario.meta.title }</h1>
+            <div>
+                <p class="team-kicker">{ format!("Team play \u{b7} session {code_text}") }</p>
+                <h1 class="play-title">{ &scenario.meta.title }</h1>
+            </div>
         </header>
     };
     let Some(team) = (*name).clone() else {
@@ -277,6 +280,7 @@ pub fn team_player(props: &TeamPlayerProps) -> Html {
                     <h3 id="result-heading">{ format!("Result code for {team}") }</h3>
                     <p>{ "Read this code to your facilitator or show them the QR code." }</p>
                     <p class="result-code"><code>{ result.clone() }</code></p>
+                    <CopyButton text={result.clone()} />
                     <QrImage text={result} label={format!("QR code of the result code for {team}")} />
                 </section>
                 <div class="actions">
@@ -334,5 +338,36 @@ pub fn team_player(props: &TeamPlayerProps) -> Html {
                 { body }
             </div>
         </main>
+    }
+}
+
+/// Props for [`CopyButton`].
+#[derive(Properties, PartialEq)]
+struct CopyButtonProps {
+    text: AttrValue,
+}
+
+/// Copies the result code, so a team can send it to the facilitator in a message.
+#[function_component(CopyButton)]
+fn copy_button(props: &CopyButtonProps) -> Html {
+    let status = use_state(|| None::<&'static str>);
+    let onclick = {
+        let (text, status) = (props.text.to_string(), status.clone());
+        Callback::from(move |_: MouseEvent| {
+            let (text, status) = (text.clone(), status.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                status.set(Some(if files::copy_text(&text).await {
+                    "Copied."
+                } else {
+                    "This browser did not allow copying; select the code instead."
+                }));
+            });
+        })
+    };
+    html! {
+        <p>
+            <button type="button" class="button secondary small" onclick={onclick}>{ "Copy the code" }</button>
+            <span class="copy-status" role="status">{ status.unwrap_or_default() }</span>
+        </p>
     }
 }
