@@ -68,10 +68,26 @@ async function expectNoViolations(page, what) {
   expect(results.passes.length, `axe ran rules on ${what}`).toBeGreaterThan(5);
 }
 
+/** Records CSP violations, page errors, console errors and failed requests of a page. */
+function watch(page) {
+  const problems = [];
+  page.on("console", (m) => {
+    if (m.type() === "error" || /Content.Security.Policy/i.test(m.text())) problems.push(`${m.type()}: ${m.text()}`);
+  });
+  page.on("pageerror", (e) => problems.push(`page error: ${e}`));
+  page.on("requestfailed", (r) => problems.push(`failed: ${r.url()}`));
+  page.on("response", (r) => {
+    if (r.status() >= 400) problems.push(`${r.status()}: ${r.url()}`);
+  });
+  return problems;
+}
+
 test("console and projector stay in step through votes, override, tie, rewind and reloads", async ({ context }) => {
   const console_ = await context.newPage();
+  const consoleProblems = watch(console_);
   await startWorkshop(console_);
   const projector = await openProjector(context);
+  const projectorProblems = watch(projector);
   await expect(projector.locator("#projector-heading")).toHaveText(/^Decision 1\b/);
   // Same scene on both; nothing private on the projector.
   const sceneText = squash(await console_.locator(".console-scene .scene-text").textContent());
@@ -157,6 +173,9 @@ test("console and projector stay in step through votes, override, tie, rewind an
   await expect(projector.locator(".projector-score")).toHaveText(/^Score \d+ \/ 100$/);
   const endingTitle = squash(await console_.locator("#console-scene-heading").textContent()).replace(/^Ending: /, "");
   await expect(projector.locator("#projector-heading")).toHaveText(endingTitle);
+  // No CSP violation, console error or failed request in either window all along.
+  expect(consoleProblems).toEqual([]);
+  expect(projectorProblems).toEqual([]);
 });
 
 async function pathRowsCount(page) {
