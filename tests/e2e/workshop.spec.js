@@ -223,7 +223,7 @@ test("three teams' result codes in the debrief show where they diverged; bad cod
   baseURL,
   context,
 }) => {
-  test.setTimeout(120_000);
+  test.setTimeout(240_000);
   const facilitator = await context.newPage();
   await startWorkshop(facilitator);
   const code = squash(await facilitator.locator(".console-facts .seed-code").textContent());
@@ -311,6 +311,14 @@ test("three teams' result codes in the debrief show where they diverged; bad cod
   expect(csv.length).toBe(1 + decisions.map(Number).reduce((a, b) => a + b, 0));
   expect(csv.filter((r) => r.startsWith("Green table,")).length).toBe(Number(decisions[2]));
 
+  // The printed report: the comparison without the controls.
+  await facilitator.emulateMedia({ media: "print" });
+  await expect(facilitator.locator(".add-team")).toBeHidden();
+  await expect(facilitator.getByRole("button", { name: "Download CSV" })).toBeHidden();
+  await expect(facilitator.locator(".paths-table")).toBeVisible();
+  await expect(facilitator.locator(".meter-chart").first()).toBeVisible();
+  await facilitator.pdf({ path: join(ARTIFACTS, "workshop-debrief-report.pdf") });
+  await facilitator.emulateMedia({ media: "screen" });
   await snap(facilitator, "workshop-debrief");
   await facilitator.locator("#diverge-heading").scrollIntoViewIfNeeded();
   await facilitator.screenshot({ path: join(ARTIFACTS, "workshop-debrief-divergence.png") });
