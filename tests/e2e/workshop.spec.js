@@ -6,7 +6,10 @@
 // - three teams play on their own devices (separate contexts) with the session code; their
 //   result codes go into the debrief, which shows where the paths diverged; a corrupted code,
 //   a code from another session and a code from another scenario give clear errors and leave
-//   the workshop as it was; the CSV download and the workshop file round-trip;
+//   the workshop as it was; the CSV download, the printed report and the workshop file
+//   round-trip (a broken file is refused);
+// - a corrupt saved workshop gives a clear message and a fresh start; unknown addresses in
+//   workshop mode show a not-found page;
 // - axe-core finds nothing on the setup, console, projector, debrief and team screens, in
 //   the light and the dark scheme;
 // - screenshots: projector at 1920x1080, console at 1280x800, debrief, a team's result on a
@@ -375,3 +378,20 @@ for (const scheme of ["light", "dark"]) {
     await projector.screenshot({ path: join(ARTIFACTS, `workshop-projector-1920x1080-${scheme}.png`) });
   });
 }
+
+test("a corrupt saved workshop gives a clear message and a way to start again", async ({ page }) => {
+  await page.goto("./workshop.html#/workshop");
+  await page.evaluate(() => localStorage.setItem("frontline.v1.workshop", '{"format": 1, "scenario": '));
+  await page.goto("./workshop.html#/workshop/console");
+  await page.reload();
+  await expect(page.getByRole("alert")).toHaveText(/^The saved workshop could not be read \(this is not a Frontline workshop file/);
+  await page.getByRole("link", { name: "Go to workshop setup" }).click();
+  await expect(page.getByRole("alert")).toHaveText(/Start a new workshop or import a workshop file to replace it\.$/);
+  await page.getByLabel("Scenario").selectOption(ID);
+  await page.getByRole("button", { name: "Start the workshop" }).click();
+  await expect(page.locator("#console-scene-heading")).toHaveText(/^Decision 1\b/);
+  // An unknown address in workshop mode is a page, not a blank screen.
+  await page.goto("./workshop.html#/nowhere");
+  await expect(page.getByRole("heading", { name: "Page not found" })).toBeVisible();
+  await expect(page.getByRole("link", { name: "Go to the scenario library" })).toHaveAttribute("href", "index.html#/");
+});
