@@ -6,13 +6,13 @@ use wasm_bindgen::prelude::Closure;
 use yew::prelude::*;
 
 /// Milliseconds since the Unix epoch.
-pub fn now_ms() -> f64 {
-    js_sys::Date::now()
+pub fn now_ms() -> u64 {
+    js_sys::Date::now() as u64
 }
 
 /// The current time in ms, updated every `every_ms` while the component is shown.
 #[hook]
-pub fn use_now(every_ms: i32) -> f64 {
+pub fn use_now(every_ms: i32) -> u64 {
     let now = use_state(now_ms);
     {
         let now = now.clone();
@@ -38,13 +38,12 @@ pub fn use_now(every_ms: i32) -> f64 {
 }
 
 /// `m:ss` (or `h:mm:ss`) for a duration in ms, rounded up to the second for countdowns.
-pub fn format_duration(ms: f64, round_up: bool) -> String {
+pub fn format_duration(ms: u64, round_up: bool) -> String {
     let secs = if round_up {
-        (ms / 1000.0).ceil()
+        ms.div_ceil(1000)
     } else {
-        (ms / 1000.0).floor()
-    }
-    .max(0.0) as u64;
+        ms / 1000
+    };
     let (h, m, s) = (secs / 3600, secs / 60 % 60, secs % 60);
     if h > 0 {
         format!("{h}:{m:02}:{s:02}")

@@ -77,9 +77,9 @@ pub struct Timer {
     /// Length in seconds.
     pub duration_s: u32,
     /// When it was last started (ms), if it is running.
-    pub running_since: Option<f64>,
+    pub running_since: Option<u64>,
     /// Time used before the last start, in ms.
-    pub used_ms: f64,
+    pub used_ms: u64,
 }
 
 impl Timer {
@@ -88,14 +88,16 @@ impl Timer {
         Timer {
             duration_s,
             running_since: None,
-            used_ms: 0.0,
+            used_ms: 0,
         }
     }
 
     /// Milliseconds left at `now` (never below zero).
-    pub fn remaining_ms(&self, now: f64) -> f64 {
-        let running = self.running_since.map_or(0.0, |t| (now - t).max(0.0));
-        (f64::from(self.duration_s) * 1000.0 - self.used_ms - running).max(0.0)
+    pub fn remaining_ms(&self, now: u64) -> u64 {
+        let running = self.running_since.map_or(0, |t| now.saturating_sub(t));
+        (u64::from(self.duration_s) * 1000)
+            .saturating_sub(self.used_ms)
+            .saturating_sub(running)
     }
 
     /// Whether it is counting down.
@@ -133,7 +135,7 @@ pub struct Workshop {
     /// The discussion timer.
     pub timer: Timer,
     /// When the session was started (ms), for the running clock.
-    pub started_at: Option<f64>,
+    pub started_at: Option<u64>,
     /// Team results.
     pub teams: Vec<TeamResult>,
     /// Branches explored and rewound.
@@ -163,11 +165,11 @@ pub enum Action {
     /// Go back to just after this many decisions.
     Rewind(usize),
     /// Start the running clock.
-    StartClock(f64),
+    StartClock(u64),
     /// Set the timer's length, stopping it.
     SetTimer(u32),
     /// Start or pause the timer at this time.
-    ToggleTimer(f64),
+    ToggleTimer(u64),
     /// Reset the timer to its full length.
     ResetTimer,
     /// Add a team result (replacing a team of the same name).
@@ -435,8 +437,8 @@ impl Workshop {
             Action::SetTimer(secs) => next.timer = Timer::new(secs.clamp(10, 60 * 60)),
             Action::ToggleTimer(now) => {
                 if let Some(since) = next.timer.running_since.take() {
-                    next.timer.used_ms += (now - since).max(0.0);
-                } else if next.timer.remaining_ms(now) > 0.0 {
+                    next.timer.used_ms += now.saturating_sub(since);
+                } else if next.timer.remaining_ms(now) > 0 {
                     next.timer.running_since = Some(now);
                 } else {
                     next.timer = Timer::new(self.timer.duration_s);
@@ -998,25 +1000,23 @@ mod tests {
         let w = Workshop::new(&s, 1)
             .apply(&s, Action::SetTimer(60))
             .expect("sets");
-        assert_eq!(w.timer.remaining_ms(0.0), 60_000.0);
-        let w = w.apply(&s, Action::ToggleTimer(1_000.0)).expect("starts");
+        assert_eq!(w.timer.remaining_ms(0), 60_000);
+        let w = w.apply(&s, Action::ToggleTimer(1_000)).expect("starts");
         assert!(w.timer.is_running());
-        assert_eq!(w.timer.remaining_ms(11_000.0), 50_000.0);
-        let w = w.apply(&s, Action::ToggleTimer(11_000.0)).expect("pauses");
+        assert_eq!(w.timer.remaining_ms(11_000), 50_000);
+        let w = w.apply(&s, Action::ToggleTimer(11_000)).expect("pauses");
         assert!(!w.timer.is_running());
-        assert_eq!(w.timer.remaining_ms(99_000.0), 50_000.0);
-        let w = w
-            .apply(&s, Action::ToggleTimer(100_000.0))
-            .expect("resumes");
-        assert_eq!(w.timer.remaining_ms(200_000.0), 0.0);
+        assert_eq!(w.timer.remaining_ms(99_000), 50_000);
+        let w = w.apply(&s, Action::ToggleTimer(100_000)).expect("resumes");
+        assert_eq!(w.timer.remaining_ms(200_000), 0);
         // Starting a finished timer starts it again from the full length.
         let w = w
-            .apply(&s, Action::ToggleTimer(200_000.0))
-            .and_then(|w| w.apply(&s, Action::ToggleTimer(200_000.0)))
+            .apply(&s, Action::ToggleTimer(200_000))
+            .and_then(|w| w.apply(&s, Action::ToggleTimer(200_000)))
             .expect("restarts");
-        assert_eq!(w.timer.remaining_ms(210_000.0), 50_000.0);
+        assert_eq!(w.timer.remaining_ms(210_000), 50_000);
         let w = w.apply(&s, Action::ResetTimer).expect("resets");
-        assert_eq!(w.timer.remaining_ms(500_000.0), 60_000.0);
+        assert_eq!(w.timer.remaining_ms(500_000), 60_000);
     }
 
     #[test]

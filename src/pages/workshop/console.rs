@@ -116,13 +116,14 @@ pub fn console(props: &ViewProps) -> Html {
     let scene = session.scene();
     let step = session.history().len() + 1;
 
-    let clock = w
-        .started_at
-        .map_or_else(|| "0:00".to_owned(), |t| format_duration(now - t, false));
+    let clock = w.started_at.map_or_else(
+        || "0:00".to_owned(),
+        |t| format_duration(now.saturating_sub(t), false),
+    );
     let remaining = w.timer.remaining_ms(now);
     let timer_class = classes!(
         "timer-figure",
-        (remaining <= 0.0).then_some("timer-done"),
+        (remaining == 0).then_some("timer-done"),
         w.timer.is_running().then_some("timer-running")
     );
 

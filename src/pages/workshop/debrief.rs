@@ -65,9 +65,11 @@ fn meter_chart(scenario: &Scenario, paths: &[TeamPath], meter: usize) -> Html {
         .max()
         .unwrap_or(1)
         .max(2);
-    let (w, h) = (320.0_f64, 120.0_f64);
-    let x = |n: usize| 20.0 + (w - 30.0) * n as f64 / (longest - 1) as f64;
-    let y = |v: i32| 10.0 + (h - 20.0) * (100 - v.clamp(0, 100)) as f64 / 100.0;
+    // Whole units: the chart needs no finer grid, and integers keep float formatting out of
+    // the module.
+    let (w, h) = (320usize, 120i32);
+    let x = |n: usize| 20 + (w - 30) * n / (longest - 1);
+    let y = |v: i32| 10 + (h - 20) * (100 - v.clamp(0, 100)) / 100;
     let description = paths
         .iter()
         .map(|p| {
@@ -80,13 +82,13 @@ fn meter_chart(scenario: &Scenario, paths: &[TeamPath], meter: usize) -> Html {
         <figure class="meter-chart">
             <figcaption>{ label }</figcaption>
             <svg viewBox={format!("0 0 {w} {h}")} role="img" aria-label={format!("{label} after each decision. {description}")}>
-                <line class="chart-axis" x1="20" y1={y(50).to_string()} x2={(w - 10.0).to_string()} y2={y(50).to_string()} />
-                <text class="chart-tick" x="2" y={(y(100) + 4.0).to_string()}>{ "100" }</text>
-                <text class="chart-tick" x="8" y={(y(50) + 4.0).to_string()}>{ "50" }</text>
-                <text class="chart-tick" x="14" y={(y(0) + 4.0).to_string()}>{ "0" }</text>
+                <line class="chart-axis" x1="20" y1={y(50).to_string()} x2={(w - 10).to_string()} y2={y(50).to_string()} />
+                <text class="chart-tick" x="2" y={(y(100) + 4).to_string()}>{ "100" }</text>
+                <text class="chart-tick" x="8" y={(y(50) + 4).to_string()}>{ "50" }</text>
+                <text class="chart-tick" x="14" y={(y(0) + 4).to_string()}>{ "0" }</text>
                 { for paths.iter().enumerate().map(|(t, p)| {
                     let points: Vec<String> = p.meters.iter().enumerate()
-                        .map(|(n, m)| format!("{:.1},{:.1}", x(n), y(m[meter]))).collect();
+                        .map(|(n, m)| format!("{},{}", x(n), y(m[meter]))).collect();
                     html! { <polyline class={format!("chart-line team-{}", t % 6)} points={points.join(" ")} /> }
                 }) }
             </svg>

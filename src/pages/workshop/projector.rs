@@ -76,10 +76,10 @@ pub fn projector(props: &ViewProps) -> Html {
         .collect();
 
     let remaining = w.timer.remaining_ms(now);
-    let show_timer = w.timer.is_running() || (remaining < f64::from(w.timer.duration_s) * 1000.0);
+    let show_timer = w.timer.is_running() || (remaining < u64::from(w.timer.duration_s) * 1000);
     let timer = show_timer.then(|| {
         html! {
-            <p class={classes!("projector-timer", (remaining <= 0.0).then_some("timer-done"))} role="timer">
+            <p class={classes!("projector-timer", (remaining == 0).then_some("timer-done"))} role="timer">
                 <span class="visually-hidden">{ "Discussion time left: " }</span>
                 { format_duration(remaining, true) }
             </p>
