@@ -25,7 +25,7 @@ fn switch(route: Route) -> Html {
 
 /// Moves focus to the page's main region. The link cannot simply jump to `#main`: with hash
 /// routes that would navigate away.
-fn skip_to_main(e: MouseEvent) {
+pub fn skip_to_main(e: MouseEvent) {
     e.prevent_default();
     if let Some(main) = web_sys::window()
         .and_then(|w| w.document())

@@ -19,3 +19,8 @@ pub fn start() {
     platform::remote::route_scenario_link();
     yew::Renderer::<app::App>::new().render();
 }
+
+/// Mounts workshop mode (workshop.html) on the page body.
+pub fn start_workshop() {
+    yew::Renderer::<pages::workshop::app::WorkshopApp>::new().render();
+}

@@ -6,4 +6,5 @@ pub mod line_chart;
 pub mod meter;
 pub mod notice;
 pub mod profile_chart;
+pub mod qr;
 pub mod rich_text;

@@ -178,6 +178,13 @@ pub fn library() -> Html {
                 { "Have a scenario file of your own? " }
                 <Link<Route> to={Route::Open}>{ "Open a scenario file or link" }</Link<Route>>
             </p>
+            <p class="workshop-link">
+                { "Running a session with a group? " }
+                <a href="workshop.html#/workshop">{ "Workshop mode" }</a>
+                { " gives you a presenter console and a projector view. Teams in a workshop " }
+                <a href="workshop.html#/team">{ "join here" }</a>
+                { "." }
+            </p>
             if any_results {
                 <section class="library-history" aria-labelledby="history-heading">
                     <h2 id="history-heading">{ "Your results" }</h2>

@@ -7,3 +7,4 @@ pub mod not_found;
 pub mod open;
 pub mod play;
 pub mod shared;
+pub mod workshop;

@@ -1,7 +1,9 @@
 //! Browser services, in one place: saved sessions, fresh seeds and focus. Nothing here panics:
 //! every failure comes back as a value the UI can show as a notice.
 
+pub mod clock;
 pub mod fetch;
+pub mod files;
 pub mod loader;
 pub mod opened;
 pub mod page;
@@ -11,3 +13,4 @@ pub mod saves;
 pub mod seed;
 pub mod settings;
 pub mod share;
+pub mod workshop;

@@ -30,6 +30,7 @@ pub mod principles;
 pub mod scenario;
 pub mod session;
 mod tree;
+pub mod workshop;
 
 pub use diag::{Diagnostic, Severity};
 pub use load::{Loaded, load};

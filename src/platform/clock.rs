@@ -1,0 +1,91 @@
+//! Time for the workshop's clocks: the current time, and a hook that re-renders a component
+//! at an interval so a countdown or a running clock moves.
+
+use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::Closure;
+use yew::prelude::*;
+
+/// Milliseconds since the Unix epoch.
+pub fn now_ms() -> u64 {
+    js_sys::Date::now() as u64
+}
+
+/// The current time in ms, updated every `every_ms` while the component is shown.
+#[hook]
+pub fn use_now(every_ms: i32) -> u64 {
+    let now = use_state(now_ms);
+    {
+        let now = now.clone();
+        use_effect_with(every_ms, move |&every| {
+            let tick = Closure::<dyn FnMut()>::new(move || now.set(now_ms()));
+            let window = web_sys::window();
+            let id = window.as_ref().and_then(|w| {
+                w.set_interval_with_callback_and_timeout_and_arguments_0(
+                    tick.as_ref().unchecked_ref(),
+                    every,
+                )
+                .ok()
+            });
+            move || {
+                if let (Some(w), Some(id)) = (window, id) {
+                    w.clear_interval_with_handle(id);
+                }
+                drop(tick);
+            }
+        });
+    }
+    *now
+}
+
+/// `m:ss` (or `h:mm:ss`) for a duration in ms, rounded up to the second for countdowns.
+pub fn format_duration(ms: u64, round_up: bool) -> String {
+    let secs = if round_up {
+        ms.div_ceil(1000)
+    } else {
+        ms / 1000
+    };
+    let (h, m, s) = (secs / 3600, secs / 60 % 60, secs % 60);
+    if h > 0 {
+        format!("{h}:{m:02}:{s:02}")
+    } else {
+        format!("{m}:{s:02}")
+    }
+}
+
+/// Calls `on_key` for key presses anywhere on the page, except while typing in a field or
+/// with Ctrl, Alt or Meta held (so browser shortcuts keep working).
+#[hook]
+pub fn use_shortcuts(on_key: Callback<String>) {
+    use_effect_with(on_key, move |on_key| {
+        let on_key = on_key.clone();
+        let listener =
+            Closure::<dyn FnMut(web_sys::KeyboardEvent)>::new(move |e: web_sys::KeyboardEvent| {
+                if e.ctrl_key() || e.alt_key() || e.meta_key() || e.repeat() {
+                    return;
+                }
+                let typing = e
+                    .target()
+                    .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+                    .is_some_and(|el| {
+                        matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT")
+                    });
+                if !typing {
+                    on_key.emit(e.key());
+                }
+            });
+        let document = web_sys::window().and_then(|w| w.document());
+        if let Some(d) = &document {
+            let _ =
+                d.add_event_listener_with_callback("keydown", listener.as_ref().unchecked_ref());
+        }
+        move || {
+            if let Some(d) = &document {
+                let _ = d.remove_event_listener_with_callback(
+                    "keydown",
+                    listener.as_ref().unchecked_ref(),
+                );
+            }
+            drop(listener);
+        }
+    });
+}
