@@ -9,7 +9,7 @@ import { spawn, execFileSync } from "node:child_process";
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { DIST, HERE, card, choose, openLibrary, waitForScene } from "./helpers.js";
+import { DIST, HERE, choose, openLibrary, startFromLibrary, waitForScene } from "./helpers.js";
 
 test.use({ serviceWorkers: "allow" });
 
@@ -35,8 +35,7 @@ test("after one visit the app, the bundled scenarios and opening a file work off
   await page.reload();
   await expect(page.locator(".card")).toHaveCount(8);
   // A scenario that was never fetched while online.
-  await card(page, "policy").getByRole("link").click();
-  await waitForScene(page);
+  await startFromLibrary(page, "policy");
   await choose(page, "first");
 
   // The scenario loader (a worker and its wasm) was never used online either.
