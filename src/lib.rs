@@ -15,5 +15,7 @@ pub mod state;
 
 /// Mounts the app on the page body.
 pub fn start() {
+    // Connect to an LMS or host page first: it can choose the scenario and the saved session.
+    platform::lms::boot();
     yew::Renderer::<app::App>::new().render();
 }

@@ -17,7 +17,7 @@ use crate::components::meter::MeterBar;
 use crate::components::notice::Notice;
 use crate::components::rich_text::RichText;
 use crate::platform::page::use_title;
-use crate::platform::{fetch, saves, seed};
+use crate::platform::{fetch, lms, saves, seed};
 use crate::route::Route;
 use crate::state::{LastDecision, PlayAction, PlayState};
 
@@ -127,6 +127,10 @@ pub struct PlayerProps {
 
 /// Restores the save or starts fresh; returns the session and a notice for the player.
 fn initial_session(scenario: &Arc<Scenario>) -> (Session, Option<String>) {
+    // LMS: an LMS that records this scenario supplies the save (its suspend data).
+    if let Some(from_lms) = lms::initial_session(scenario, seed::fresh_seed()) {
+        return from_lms;
+    }
     match saves::restore(scenario) {
         Ok(Some(session)) => (session, None),
         Ok(None) => (Session::new(scenario.clone(), seed::fresh_seed()), None),
@@ -168,7 +172,11 @@ pub fn player(props: &PlayerProps) -> Html {
         let heading = heading.clone();
         use_effect_with(decisions, move |&decisions| {
             let was_mounted = std::mem::replace(&mut *mounted.borrow_mut(), true);
+            // LMS: report the start, each decision and the ending; the LMS keeps the save.
+            lms::report(&state.session);
+            let lms_saves = lms::owns(&state.session.scenario().meta.id);
             if decisions > 0
+                && !lms_saves
                 && let Err(problem) = saves::save(&state.session)
             {
                 notice.set(Some(problem.message()));
