@@ -11,13 +11,12 @@ use std::cell::RefCell;
 use std::collections::VecDeque;
 use std::rc::Rc;
 
-use serde_json::Value;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
 use super::launch::Cmi5Params;
 use super::report::{Interaction, Outcome};
-use super::xapi::{self, Context, Verb};
+use super::xapi::{self, Context, Verb, get, parse, stringify};
 use super::{PROBLEM_NOTICE, now_ms, set_problem, set_timeout};
 
 /// The AU's own state document, holding the session code (the cmi5 counterpart of SCORM's
@@ -35,7 +34,7 @@ pub struct Start {
 /// Statements waiting to be sent, in order, and whether a send is under way.
 #[derive(Default)]
 struct Outbox {
-    queue: VecDeque<Value>,
+    queue: VecDeque<JsValue>,
     sending: bool,
     retry_ms: i32,
     code: Option<String>,
@@ -124,14 +123,14 @@ impl Cmi5 {
                 "Frontline could not connect to your learning platform ({what}). You can play, but your progress is not recorded."
             )
         };
-        let actor: Value =
-            serde_json::from_str(&params.actor).map_err(|_| fail("the learner is not named"))?;
+        let actor = parse(&params.actor)
+            .filter(JsValue::is_object)
+            .ok_or_else(|| fail("the learner is not named"))?;
         let (status, body) = request("POST", &params.fetch, None, None, false)
             .await
             .map_err(|_| fail("no answer from the fetch URL"))?;
-        let token = serde_json::from_str::<Value>(&body)
-            .ok()
-            .and_then(|v| v.get("auth-token")?.as_str().map(str::to_owned))
+        let token = parse(&body)
+            .and_then(|v| get(&v, "auth-token").as_string())
             .filter(|_| status == 200)
             .ok_or_else(|| fail("the launch has expired; please launch the activity again"))?;
         let state_url = |state_id: &str| {
@@ -154,27 +153,19 @@ impl Cmi5 {
         )
         .await
         .map_err(|_| fail("no launch data"))?;
-        let launch_data: Value = serde_json::from_str(&body)
-            .ok()
-            .filter(|_| status == 200)
+        let launch_data = parse(&body)
+            .filter(|v| status == 200 && v.is_object())
             .ok_or_else(|| fail("no launch data"))?;
-        let mastery = launch_data
-            .get("masteryScore")
-            .and_then(Value::as_f64)
+        let mastery = get(&launch_data, "masteryScore")
+            .as_f64()
             .filter(|m| (0.0..=1.0).contains(m));
-        let normal = launch_data
-            .get("launchMode")
-            .and_then(Value::as_str)
+        let normal = get(&launch_data, "launchMode")
+            .as_string()
             .is_none_or(|m| m == "Normal");
-        let template = launch_data
-            .get("contextTemplate")
-            .cloned()
-            .unwrap_or_else(|| serde_json::json!({}));
+        let template = get(&launch_data, "contextTemplate");
         let suspend_data =
             match request("GET", &state_url(STATE_ID), Some(&token), None, false).await {
-                Ok((200, body)) => serde_json::from_str::<Value>(&body)
-                    .ok()
-                    .and_then(|v| v.get("code")?.as_str().map(str::to_owned)),
+                Ok((200, body)) => parse(&body).and_then(|v| get(&v, "code").as_string()),
                 _ => None,
             };
         let cmi5 = Cmi5 {
@@ -213,7 +204,7 @@ impl Cmi5 {
         ))
     }
 
-    fn push(&self, statement: Value) {
+    fn push(&self, statement: JsValue) {
         if let Ok(mut o) = self.outbox.try_borrow_mut() {
             o.queue.push_back(statement);
         }
@@ -306,18 +297,25 @@ impl Cmi5 {
             }
             Err(_) => (vec![statement], None),
         };
-        let body = Value::Array(batch).to_string();
+        let body = stringify(&batch.into_iter().collect::<js_sys::Array>()).unwrap_or_default();
         let url = format!("{}statements", self.params.endpoint);
         let token = self.token.clone();
         let state_url = self.state_url();
         wasm_bindgen_futures::spawn_local(async move {
             if let Some(code) = code {
-                let doc = serde_json::json!({ "code": code }).to_string();
+                let doc = state_doc(&code);
                 let _ = request("PUT", &state_url, Some(&token), Some(&doc), true).await;
             }
             let _ = request("POST", &url, Some(&token), Some(&body), true).await;
         });
     }
+}
+
+/// The AU's state document: `{"code": "<session code>"}`.
+fn state_doc(code: &str) -> String {
+    let doc = xapi::obj();
+    xapi::set(&doc, "code", code);
+    stringify(&doc.into()).unwrap_or_default()
 }
 
 /// Sends the saved code and the queued statements; on failure shows the notice and tries
@@ -333,14 +331,14 @@ fn pump(outbox: Rc<RefCell<Outbox>>, endpoint: String, state_url: String, token:
     wasm_bindgen_futures::spawn_local(async move {
         let mut ok = true;
         if let Some(code) = &code {
-            let doc = serde_json::json!({ "code": code }).to_string();
+            let doc = state_doc(&code);
             ok &= matches!(
                 request("PUT", &state_url, Some(&token), Some(&doc), false).await,
                 Ok((204 | 200, _))
             );
         }
         if ok && !batch.is_empty() {
-            let body = Value::Array(batch.clone()).to_string();
+            let body = stringify(&batch.iter().collect::<js_sys::Array>()).unwrap_or_default();
             ok &= matches!(
                 request(
                     "POST",

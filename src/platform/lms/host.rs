@@ -10,11 +10,11 @@
 use std::cell::{Cell, RefCell};
 
 use frontline_engine::Session;
-use serde_json::{Value, json};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen_futures::JsFuture;
 
+use super::xapi::{get, obj, parse, set};
 use crate::catalog;
 use crate::platform::saves;
 
@@ -24,18 +24,12 @@ thread_local! {
     static POSTED: Cell<(u64, usize, bool)> = const { Cell::new((0, usize::MAX, false)) };
 }
 
-/// The origins that may talk to the app, from the configuration file's text
-/// (`{"allowedOrigins": ["https://intranet.example.com"]}`). Anything that is not a plain
-/// `http(s)://host[:port]` origin (a path, a wildcard) is ignored.
-pub fn allowed_origins(config: &str) -> Vec<String> {
-    let Ok(v) = serde_json::from_str::<Value>(config) else {
-        return Vec::new();
-    };
-    let Some(list) = v.get("allowedOrigins").and_then(Value::as_array) else {
-        return Vec::new();
-    };
-    list.iter()
-        .filter_map(Value::as_str)
+/// The origins that may talk to the app, from the configuration file's
+/// `allowedOrigins` list. Anything that is not a plain `http(s)://host[:port]` origin (a path,
+/// a wildcard) is ignored.
+pub fn allowed_origins(listed: &[String]) -> Vec<String> {
+    listed
+        .iter()
         .map(|o| o.trim_end_matches('/'))
         .filter(|o| {
             let rest = o
@@ -44,6 +38,20 @@ pub fn allowed_origins(config: &str) -> Vec<String> {
             rest.is_some_and(|r| !r.is_empty() && !r.contains(['/', '?', '#', '*', ' ']))
         })
         .map(str::to_owned)
+        .collect()
+}
+
+/// The `allowedOrigins` strings of the configuration file's text.
+fn listed_origins(config: &str) -> Vec<String> {
+    let list = parse(config)
+        .map(|v| get(&v, "allowedOrigins"))
+        .unwrap_or_default();
+    if !js_sys::Array::is_array(&list) {
+        return Vec::new();
+    }
+    js_sys::Array::from(&list)
+        .iter()
+        .filter_map(|v| v.as_string())
         .collect()
 }
 
@@ -79,7 +87,7 @@ pub fn boot(window: &web_sys::Window) {
         let Some(text) = text else {
             return;
         };
-        let origins = allowed_origins(&text);
+        let origins = allowed_origins(&listed_origins(&text));
         if origins.is_empty() {
             return;
         }
@@ -88,8 +96,14 @@ pub fn boot(window: &web_sys::Window) {
         let _ =
             window.add_event_listener_with_callback("message", on_message.as_ref().unchecked_ref());
         on_message.forget();
-        let scenarios: Vec<&str> = catalog::BUNDLED.iter().map(|s| s.id).collect();
-        post(&json!({ "type": "ready", "version": 1, "scenarios": scenarios }));
+        let ready = message("ready");
+        set(&ready, "version", 1);
+        let ids: js_sys::Array = catalog::BUNDLED
+            .iter()
+            .map(|s| wasm_bindgen::JsValue::from_str(s.id))
+            .collect();
+        set(&ready, "scenarios", ids);
+        post(&ready);
     });
 }
 
@@ -119,7 +133,7 @@ fn on_message(event: web_sys::MessageEvent) {
             Some(id) => {
                 let _ = window.location().set_hash(&format!("/play/{id}"));
             }
-            None => post(&json!({ "type": "error", "message": "unknown scenario" })),
+            None => post(&error("unknown scenario")),
         },
         Some("restart") => {
             let hash = window.location().hash().unwrap_or_default();
@@ -133,26 +147,33 @@ fn on_message(event: web_sys::MessageEvent) {
                 let _ = window.location().reload();
             }
         }
-        _ => post(&json!({ "type": "error", "message": "unknown command" })),
+        _ => post(&error("unknown command")),
     }
+}
+
+/// A message object `{"source": "frontline", "type": kind}`.
+fn message(kind: &str) -> js_sys::Object {
+    let m = obj();
+    set(&m, "source", "frontline");
+    set(&m, "type", kind);
+    m
 }
 
 /// Posts an event to the parent, once per allowed origin (the browser delivers it only if
 /// the parent's origin matches).
-fn post(message: &Value) {
-    let mut message = message.clone();
-    if let Some(m) = message.as_object_mut() {
-        m.insert("source".into(), json!("frontline"));
-    }
+fn post(message: &js_sys::Object) {
     let Some(parent) = web_sys::window().and_then(|w| w.parent().ok().flatten()) else {
         return;
     };
-    let Ok(value) = js_sys::JSON::parse(&message.to_string()) else {
-        return;
-    };
     for origin in ALLOWED.with(|a| a.borrow().clone()) {
-        let _ = parent.post_message(&value, &origin);
+        let _ = parent.post_message(message, &origin);
     }
+}
+
+fn error(text: &str) -> js_sys::Object {
+    let m = message("error");
+    set(&m, "message", text);
+    m
 }
 
 /// Posts the events for what is new in a session.
@@ -172,26 +193,32 @@ pub fn report(session: &Session) {
     let id = &scenario.meta.id;
     for i in from..n {
         if let Some(it) = super::report::interaction(session, i) {
-            let meters: serde_json::Map<String, Value> = scenario
-                .meters
-                .iter()
-                .zip(&session.history()[i].meters_after)
-                .map(|(m, v)| (m.id.clone(), json!(v)))
-                .collect();
-            post(&json!({
-                "type": "decision", "scenario": id, "index": i,
-                "scene": it.scene_id, "choice": it.choice_id, "meters": meters,
-            }));
+            let meters = obj();
+            for (m, v) in scenario.meters.iter().zip(&session.history()[i].meters_after) {
+                set(&meters, &m.id, *v);
+            }
+            let event = message("decision");
+            set(&event, "scenario", id.as_str());
+            set(&event, "index", i as u32);
+            set(&event, "scene", it.scene_id);
+            set(&event, "choice", it.choice_id);
+            set(&event, "meters", meters);
+            post(&event);
         }
     }
     if !ended_posted && let Some(ending) = session.ending() {
-        post(&json!({
-            "type": "ending", "scenario": id, "ending": session.scene().id, "rating": ending.rating.as_str(),
-        }));
+        let event = message("ending");
+        set(&event, "scenario", id.as_str());
+        set(&event, "ending", session.scene().id.as_str());
+        set(&event, "rating", ending.rating.as_str());
+        post(&event);
         let score = session.score();
-        post(&json!({
-            "type": "score", "scenario": id, "score": score, "max": 100, "passed": scenario.passes(score),
-        }));
+        let event = message("score");
+        set(&event, "scenario", id.as_str());
+        set(&event, "score", score);
+        set(&event, "max", 100);
+        set(&event, "passed", scenario.passes(score));
+        post(&event);
         ended_posted = true;
     }
     POSTED.with(|p| p.set((session.seed(), n, ended_posted)));
@@ -203,13 +230,19 @@ mod tests {
 
     #[test]
     fn only_plain_origins_are_allowed() {
-        let config = r#"{"allowedOrigins": ["https://intranet.example.com/", "http://127.0.0.1:8193",
-            "*", "https://a.test/path", "javascript:alert(1)", 7]}"#;
+        let listed: Vec<String> = [
+            "https://intranet.example.com/",
+            "http://127.0.0.1:8193",
+            "*",
+            "https://a.test/path",
+            "javascript:alert(1)",
+            "https://",
+        ]
+        .map(String::from)
+        .to_vec();
         assert_eq!(
-            allowed_origins(config),
+            allowed_origins(&listed),
             ["https://intranet.example.com", "http://127.0.0.1:8193"]
         );
-        assert!(allowed_origins("not json").is_empty());
-        assert!(allowed_origins("{}").is_empty());
     }
 }

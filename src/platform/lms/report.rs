@@ -172,6 +172,14 @@ fn steps_to_ending(session: &Session) -> Option<usize> {
     None
 }
 
+/// A value from 0 to 1 as a decimal with two places, `0.72` (integer arithmetic: no float
+/// formatting in the wasm).
+pub fn hundredths(value: f64) -> String {
+    let h = (value.clamp(-1.0, 1.0) * 100.0).round() as i64;
+    let sign = if h < 0 { "-" } else { "" };
+    format!("{sign}{}.{:02}", h.abs() / 100, h.abs() % 100)
+}
+
 /// SCORM 1.2's CMITimespan, `HHHH:MM:SS.SS`.
 pub fn timespan_12(millis: f64) -> String {
     let cs = (millis.max(0.0) / 10.0).round() as u64;
@@ -234,6 +242,8 @@ pub fn timestamp(epoch_millis: f64) -> String {
 mod tests {
     use std::sync::Arc;
 
+    use frontline_engine::code;
+
     use super::*;
 
     fn scenario() -> Arc<frontline_engine::Scenario> {
@@ -264,6 +274,9 @@ mod tests {
         assert_eq!(timespan_12(0.0), "0000:00:00.00");
         assert_eq!(timespan_12(3_723_456.0), "0001:02:03.46");
         assert_eq!(duration_iso(0.0), "PT0S");
+        assert_eq!(hundredths(0.72), "0.72");
+        assert_eq!(hundredths(1.0), "1.00");
+        assert_eq!(hundredths(-0.05), "-0.05");
         assert_eq!(duration_iso(3_723_456.0), "PT1H2M3.46S");
         assert_eq!(duration_iso(65_000.0), "PT1M5S");
         assert_eq!(time_of_day(1_795_957_327_250.0), "13:02:07");
@@ -306,5 +319,82 @@ mod tests {
         assert!(outcome(&s, Some(0.0)).expect("ended").passed);
         assert!(!outcome(&s, Some(1.01)).expect("ended").passed);
         assert!((progress(&s) - 1.0).abs() < f64::EPSILON);
+    }
+
+    /// The most decisions any playthrough of a session can still take, by depth-first search
+    /// over real sessions (conditions and flags included), remembering each state's answer.
+    fn longest_from(
+        session: &Session,
+        memo: &mut std::collections::HashMap<(usize, Vec<i32>, Vec<bool>, Vec<bool>), usize>,
+    ) -> usize {
+        if session.is_ended() {
+            return 0;
+        }
+        let key = (
+            session.scene_idx().0,
+            session.meters().to_vec(),
+            session.flags().to_vec(),
+            session.fired().to_vec(),
+        );
+        if let Some(&d) = memo.get(&key) {
+            return d;
+        }
+        memo.insert(key.clone(), 0);
+        assert!(session.history().len() < 500, "a playthrough never ends");
+        let choices: Vec<usize> = session.available_choices().map(|(i, _)| i).collect();
+        let mut best = 0;
+        for i in choices {
+            let mut next = session.clone();
+            next.choose_index(i).expect("available");
+            best = best.max(1 + longest_from(&next, memo));
+        }
+        memo.insert(key, best);
+        best
+    }
+
+    /// SCORM 1.2 allows 4,096 characters of suspend_data (scorm-again accepts more, so the
+    /// limit is checked here): the session code of the longest possible path through every
+    /// bundled scenario fits, with room to spare.
+    #[test]
+    fn the_longest_path_of_every_scenario_fits_scorm_12_suspend_data() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios");
+        let mut checked = 0;
+        for entry in std::fs::read_dir(dir).expect("scenarios folder") {
+            let path = entry.expect("entry").path();
+            if path.extension().is_none_or(|e| e != "toml") {
+                continue;
+            }
+            let src = std::fs::read_to_string(&path).expect("readable");
+            let scenario = frontline_engine::load("s.toml", &src).expect("loads").scenario;
+            let scenario = Arc::new(scenario);
+            let longest = (0..1)
+                .map(|seed| {
+                    longest_from(&Session::new(scenario.clone(), seed), &mut Default::default())
+                })
+                .max()
+                .unwrap_or(0);
+            // Bytes of a code (see frontline_engine::code): format 1, version varint <= 5,
+            // seed 8, count varint <= 2, one varint per decision (<= 2 each), CRC-32 4.
+            let bytes = 1 + 5 + 8 + 2 + 2 * longest + 4;
+            let bound = scenario.meta.id.len() + 1 + bytes.div_ceil(3) * 4;
+            let real = code::encode(&played_in(scenario.clone(), 3)).len();
+            println!(
+                "{}: longest path {longest} decisions, session code at most {bound} characters (a real playthrough: {real})",
+                scenario.meta.id
+            );
+            assert!(real <= bound);
+            assert!(bound <= SUSPEND_DATA_MAX, "{bound}");
+            checked += 1;
+        }
+        assert!(checked >= 8, "every bundled scenario is checked");
+    }
+
+    fn played_in(scenario: Arc<frontline_engine::Scenario>, seed: u64) -> Session {
+        let mut s = Session::new(scenario, seed);
+        while !s.is_ended() {
+            let idx = s.available_choices().last().map(|(i, _)| i).expect("a choice");
+            s.choose_index(idx).expect("the choice is available");
+        }
+        s
     }
 }

@@ -66,6 +66,12 @@ fn search_chain(mut win: JsValue, name: &str, hops: u32) -> Option<Object> {
     None
 }
 
+/// A decimal read by the browser (so no float parser is compiled into the wasm).
+fn number(text: &str) -> Option<f64> {
+    let n = js_sys::Number::parse_float(text.trim());
+    n.is_finite().then_some(n)
+}
+
 /// A connection to the LMS's SCORM API.
 pub struct Scorm {
     api: Object,
@@ -173,12 +179,12 @@ impl Scorm {
             Version::V12 => self
                 .get("cmi.student_data.mastery_score")
                 .unwrap_or(None)
-                .and_then(|s| s.trim().parse::<f64>().ok())
+                .and_then(|s| number(&s))
                 .map(|m| m / 100.0),
             Version::V2004 => self
                 .get("cmi.scaled_passing_score")
                 .unwrap_or(None)
-                .and_then(|s| s.trim().parse::<f64>().ok()),
+                .and_then(|s| number(&s)),
         }
         .filter(|m| (0.0..=1.0).contains(m));
         let status = self.get(status)?.unwrap_or_default();
@@ -237,7 +243,7 @@ impl Scorm {
             }
             Version::V2004 => {
                 self.set("cmi.location", scene)?;
-                self.set("cmi.progress_measure", &format!("{progress:.2}"))?;
+                self.set("cmi.progress_measure", &report::hundredths(progress))?;
             }
         }
         self.set("cmi.suspend_data", code)
@@ -258,10 +264,7 @@ impl Scorm {
                 self.set("cmi.score.min", "0")?;
                 self.set("cmi.score.max", "100")?;
                 self.set("cmi.score.raw", &raw)?;
-                self.set(
-                    "cmi.score.scaled",
-                    &format!("{:.2}", f64::from(o.score) / 100.0),
-                )?;
+                self.set("cmi.score.scaled", &report::hundredths(f64::from(o.score) / 100.0))?;
                 self.set("cmi.completion_status", "completed")?;
                 self.set("cmi.success_status", pass)
             }
