@@ -111,7 +111,7 @@ for (const [version, pkg] of [["12", "scorm12"], ["2004", "scorm2004"]]) {
     const sceneBefore = (await frame.locator(".scene-text").textContent())?.trim();
     await page.waitForFunction(() => window.host.commits > 0, null, { timeout: 10_000 });
     const mid = await page.evaluate(() => window.host.cmi());
-    const midSuspend = version === "12" ? mid.suspend_data : mid.suspend_data;
+    const midSuspend = mid.suspend_data;
     expect(midSuspend).toMatch(new RegExp(`^${SCENARIO}\\.[A-Za-z0-9_-]+$`));
 
     await page.reload();
@@ -153,9 +153,13 @@ for (const [version, pkg] of [["12", "scorm12"], ["2004", "scorm2004"]]) {
     for (const it of interactions) {
       expect(it.id).toMatch(/^[A-Za-z0-9_]+$/);
       expect(it.type).toBe("choice");
-      expect(["correct", "wrong", "neutral"]).toContain(it.result);
+      expect(version === "12" ? ["correct", "wrong", "neutral"] : ["correct", "incorrect", "neutral"]).toContain(it.result);
       if (version === "12") expect(it.student_response).toMatch(/^[a-z0-9]$/);
-      else expect(it.learner_response).toMatch(/^[A-Za-z0-9_]+$/);
+      else {
+        expect(it.learner_response).toMatch(/^[A-Za-z0-9_]+$/);
+        expect(it.timestamp).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d\dZ$/);
+        expect(it.description.length).toBeGreaterThan(0);
+      }
     }
     const suspend = cmi.suspend_data;
     expect(suspend.length).toBeLessThanOrEqual(4096);

@@ -30,7 +30,8 @@ pub struct Interaction {
     /// `correct` when the choice only applies leadership ideas, `wrong` when it only goes
     /// against them, `neutral` otherwise.
     pub result: &'static str,
-    /// The scene's text, plain and cut to 250 characters (SCORM 2004's description).
+    /// The scene's text, plain, on one line and cut to 250 characters (SCORM 2004's
+    /// description).
     pub description: String,
     /// The choice's text, plain.
     pub choice_text: String,
@@ -79,7 +80,16 @@ pub fn interaction(session: &Session, index: usize) -> Option<Interaction> {
         _ => "neutral",
     };
     // The base text: variants depend on flags the decision record does not keep.
-    let description: String = markdown::plain(&scene.text).chars().take(250).collect();
+    // One line (SCORM 2004's localized strings do not allow line breaks), no leading `{`
+    // (which would read as a language tag).
+    let description: String = markdown::plain(&scene.text)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .trim_start_matches('{')
+        .chars()
+        .take(250)
+        .collect();
     let changes = scenario
         .meters
         .iter()
@@ -302,6 +312,7 @@ mod tests {
             );
             assert!(it.letter.is_ascii_lowercase());
             assert!(it.description.chars().count() <= 250);
+            assert!(!it.description.contains('\n'));
         }
         assert!(interaction(&s, s.history().len()).is_none());
     }

@@ -52,10 +52,12 @@ pub fn find() -> Option<(Object, Version)> {
 
 fn search_chain(mut win: JsValue, name: &str, hops: u32) -> Option<Object> {
     for _ in 0..=hops {
+        // The API object comes from another window's realm, where `instanceof Object` is
+        // false: its type is checked with `typeof` instead.
         if let Ok(api) = Reflect::get(&win, &name.into())
             && api.is_object()
         {
-            return api.dyn_into().ok();
+            return Some(api.unchecked_into());
         }
         let parent = Reflect::get(&win, &"parent".into()).ok()?;
         if !parent.is_object() || Object::is(&parent, &win) {
@@ -70,6 +72,19 @@ fn search_chain(mut win: JsValue, name: &str, hops: u32) -> Option<Object> {
 fn number(text: &str) -> Option<f64> {
     let n = js_sys::Number::parse_float(text.trim());
     n.is_finite().then_some(n)
+}
+
+/// Tells whoever looks after the LMS which call failed, with the LMS's error code.
+fn warned(e: LmsError) -> LmsError {
+    web_sys::console::warn_1(
+        &format!(
+            "Frontline: the LMS refused {} (error {})",
+            e.call,
+            e.code.as_deref().unwrap_or("thrown")
+        )
+        .into(),
+    );
+    e
 }
 
 /// A connection to the LMS's SCORM API.
@@ -107,10 +122,12 @@ impl Scorm {
 
     /// Calls an API method; `None` when it is missing or throws.
     fn call(&self, method: &str, args: &[&str]) -> Option<String> {
-        let f: Function = Reflect::get(&self.api, &method.into())
-            .ok()?
-            .dyn_into()
-            .ok()?;
+        // As above: a function from another realm, checked with `typeof`.
+        let f = Reflect::get(&self.api, &method.into()).ok()?;
+        if !f.is_function() {
+            return None;
+        }
+        let f: Function = f.unchecked_into();
         let out = match args {
             [] => f.call1(&self.api, &JsValue::from_str("")),
             [a] => f.call1(&self.api, &JsValue::from_str(a)),
@@ -152,7 +169,7 @@ impl Scorm {
             Ok(v) if v.is_empty() => Ok(None),
             Ok(v) => Ok(Some(v)),
             Err(LmsError { code: Some(c), .. }) if c == "403" || c == "401" => Ok(None),
-            Err(e) => Err(e),
+            Err(e) => Err(warned(e)),
         }
     }
 
@@ -160,11 +177,13 @@ impl Scorm {
     pub fn set(&self, element: &str, value: &str) -> Result<(), LmsError> {
         self.checked(self.method("LMSSetValue", "SetValue"), &[element, value])
             .map(|_| ())
+            .map_err(warned)
     }
 
     /// Starts the session and reads what the LMS hands over.
     pub fn initialize(&self) -> Result<Start, LmsError> {
-        self.checked(self.method("LMSInitialize", "Initialize"), &[])?;
+        self.checked(self.method("LMSInitialize", "Initialize"), &[])
+            .map_err(warned)?;
         let (entry, status) = match self.version {
             Version::V12 => ("cmi.core.entry", "cmi.core.lesson_status"),
             Version::V2004 => ("cmi.entry", "cmi.completion_status"),
@@ -225,7 +244,9 @@ impl Scorm {
             }
             Version::V2004 => {
                 self.set(&format!("{p}.learner_response"), &it.response)?;
-                self.set(&format!("{p}.result"), it.result)?;
+                // SCORM 2004 says "incorrect" where 1.2 says "wrong".
+                let result = if it.result == "wrong" { "incorrect" } else { it.result };
+                self.set(&format!("{p}.result"), result)?;
                 self.set(&format!("{p}.latency"), &report::duration_iso(latency_ms))?;
                 self.set(&format!("{p}.timestamp"), &report::timestamp(now_ms))?;
                 self.set(&format!("{p}.description"), &it.description)?;
@@ -289,11 +310,13 @@ impl Scorm {
     pub fn commit(&self) -> Result<(), LmsError> {
         self.checked(self.method("LMSCommit", "Commit"), &[])
             .map(|_| ())
+            .map_err(warned)
     }
 
     /// Ends the session (once).
     pub fn finish(&self) -> Result<(), LmsError> {
         self.checked(self.method("LMSFinish", "Terminate"), &[])
             .map(|_| ())
+            .map_err(warned)
     }
 }

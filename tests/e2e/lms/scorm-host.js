@@ -20,7 +20,7 @@ const host = {
   finishes: 0,
   failing: params.get("fail") === "commit",
   failedCommits: 0,
-  cmi: () => JSON.parse(JSON.stringify(api.renderCMIToJSONObject())),
+  cmi: () => JSON.parse(JSON.stringify(api.renderCMIToJSONObject())).cmi,
   stopFailing() {
     this.failing = false;
   },

@@ -10,12 +10,12 @@
 //   LRS on another origin would.
 import { createServer } from "node:http";
 import { readFile } from "node:fs/promises";
-import { extname, join, normalize, sep } from "node:path";
+import { extname, join, normalize, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { randomUUID } from "node:crypto";
 import JSZip from "jszip";
 
-const here = fileURLToPath(new URL(".", import.meta.url));
+const here = resolve(fileURLToPath(new URL(".", import.meta.url)));
 const vendor = join(here, "..", "node_modules", "scorm-again", "dist");
 const host = "127.0.0.1";
 
