@@ -217,7 +217,9 @@ test("cmi5: statements validate, follow cmi5's rules and carry the LaunchData co
   await expect(page.locator(".score")).toBeVisible();
   // Leaving the page sends terminated.
   await page.goto("about:blank");
-  await expect.poll(() => lms.lrs.statements.some((s) => s.verb.id.endsWith("/terminated")), { timeout: 15_000 }).toBe(true);
+  await expect
+    .poll(() => lms.lrs.statements.map((s) => s.verb.id.split("/").pop()).join(" "), { timeout: 15_000 })
+    .toMatch(/terminated$/);
 
   const statements = lms.lrs.statements;
   for (const s of statements) {

@@ -58,7 +58,6 @@ async fn request(
     url: &str,
     token: Option<&str>,
     body: Option<&str>,
-    keepalive: bool,
 ) -> Result<(u16, String), String> {
     let offline = |_| "Frontline could not reach your learning platform.".to_owned();
     let window = web_sys::window().ok_or("no window")?;
@@ -81,10 +80,6 @@ async fn request(
     init.set_headers(&headers);
     if let Some(body) = body {
         init.set_body(&JsValue::from_str(body));
-    }
-    if keepalive {
-        // So the last statements survive the page closing (not in web-sys's stable API).
-        let _ = js_sys::Reflect::set(&init, &"keepalive".into(), &JsValue::TRUE);
     }
     let response = JsFuture::from(window.fetch_with_str_and_init(url, &init))
         .await
@@ -126,7 +121,7 @@ impl Cmi5 {
         let actor = parse(&params.actor)
             .filter(JsValue::is_object)
             .ok_or_else(|| fail("the learner is not named"))?;
-        let (status, body) = request("POST", &params.fetch, None, None, false)
+        let (status, body) = request("POST", &params.fetch, None, None)
             .await
             .map_err(|_| fail("no answer from the fetch URL"))?;
         let token = parse(&body)
@@ -148,9 +143,7 @@ impl Cmi5 {
             "GET",
             &state_url("LMS.LaunchData"),
             Some(&token),
-            None,
-            false,
-        )
+            None)
         .await
         .map_err(|_| fail("no launch data"))?;
         let launch_data = parse(&body)
@@ -164,7 +157,7 @@ impl Cmi5 {
             .is_none_or(|m| m == "Normal");
         let template = get(&launch_data, "contextTemplate");
         let suspend_data =
-            match request("GET", &state_url(STATE_ID), Some(&token), None, false).await {
+            match request("GET", &state_url(STATE_ID), Some(&token), None).await {
                 Ok((200, body)) => parse(&body).and_then(|v| get(&v, "code").as_string()),
                 _ => None,
             };
@@ -297,18 +290,40 @@ impl Cmi5 {
             }
             Err(_) => (vec![statement], None),
         };
-        let body = stringify(&batch.into_iter().collect::<js_sys::Array>()).unwrap_or_default();
-        let url = format!("{}statements", self.params.endpoint);
-        let token = self.token.clone();
-        let state_url = self.state_url();
-        wasm_bindgen_futures::spawn_local(async move {
-            if let Some(code) = code {
-                let doc = state_doc(&code);
-                let _ = request("PUT", &state_url, Some(&token), Some(&doc), true).await;
-            }
-            let _ = request("POST", &url, Some(&token), Some(&body), true).await;
-        });
+        let body =
+            stringify(&batch.into_iter().collect::<js_sys::Array>()).unwrap_or_default();
+        // Both requests start now, while the page is still there; keepalive lets them finish
+        // after it has gone.
+        if let Some(code) = code {
+            send_now("PUT", &self.state_url(), &self.token, &state_doc(&code));
+        }
+        send_now(
+            "POST",
+            &format!("{}statements", self.params.endpoint),
+            &self.token,
+            &body,
+        );
     }
+}
+
+/// Starts a keepalive request without waiting for it (the page is closing).
+fn send_now(method: &str, url: &str, token: &str, body: &str) {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let Ok(headers) = web_sys::Headers::new() else {
+        return;
+    };
+    let _ = headers.set("Authorization", &format!("Basic {token}"));
+    let _ = headers.set("X-Experience-API-Version", "1.0.3");
+    let _ = headers.set("Content-Type", "application/json");
+    let init = web_sys::RequestInit::new();
+    init.set_method(method);
+    init.set_headers(&headers);
+    init.set_body(&JsValue::from_str(body));
+    let _ = js_sys::Reflect::set(&init, &"keepalive".into(), &JsValue::TRUE);
+    // The promise is dropped: nobody is left to act on its answer.
+    let _ = window.fetch_with_str_and_init(url, &init);
 }
 
 /// The AU's state document: `{"code": "<session code>"}`.
@@ -333,7 +348,7 @@ fn pump(outbox: Rc<RefCell<Outbox>>, endpoint: String, state_url: String, token:
         if let Some(code) = &code {
             let doc = state_doc(&code);
             ok &= matches!(
-                request("PUT", &state_url, Some(&token), Some(&doc), false).await,
+                request("PUT", &state_url, Some(&token), Some(&doc)).await,
                 Ok((204 | 200, _))
             );
         }
@@ -344,9 +359,7 @@ fn pump(outbox: Rc<RefCell<Outbox>>, endpoint: String, state_url: String, token:
                     "POST",
                     &format!("{endpoint}statements"),
                     Some(&token),
-                    Some(&body),
-                    false
-                )
+                    Some(&body))
                 .await,
                 Ok((200, _))
             );
