@@ -139,13 +139,9 @@ impl Cmi5 {
                 ],
             )
         };
-        let (status, body) = request(
-            "GET",
-            &state_url("LMS.LaunchData"),
-            Some(&token),
-            None)
-        .await
-        .map_err(|_| fail("no launch data"))?;
+        let (status, body) = request("GET", &state_url("LMS.LaunchData"), Some(&token), None)
+            .await
+            .map_err(|_| fail("no launch data"))?;
         let launch_data = parse(&body)
             .filter(|v| status == 200 && v.is_object())
             .ok_or_else(|| fail("no launch data"))?;
@@ -156,11 +152,10 @@ impl Cmi5 {
             .as_string()
             .is_none_or(|m| m == "Normal");
         let template = get(&launch_data, "contextTemplate");
-        let suspend_data =
-            match request("GET", &state_url(STATE_ID), Some(&token), None).await {
-                Ok((200, body)) => parse(&body).and_then(|v| get(&v, "code").as_string()),
-                _ => None,
-            };
+        let suspend_data = match request("GET", &state_url(STATE_ID), Some(&token), None).await {
+            Ok((200, body)) => parse(&body).and_then(|v| get(&v, "code").as_string()),
+            _ => None,
+        };
         let cmi5 = Cmi5 {
             ctx: Context {
                 actor,
@@ -290,8 +285,7 @@ impl Cmi5 {
             }
             Err(_) => (vec![statement], None),
         };
-        let body =
-            stringify(&batch.into_iter().collect::<js_sys::Array>()).unwrap_or_default();
+        let body = stringify(&batch.into_iter().collect::<js_sys::Array>()).unwrap_or_default();
         // Both requests start now, while the page is still there; keepalive lets them finish
         // after it has gone.
         if let Some(code) = code {
@@ -346,7 +340,7 @@ fn pump(outbox: Rc<RefCell<Outbox>>, endpoint: String, state_url: String, token:
     wasm_bindgen_futures::spawn_local(async move {
         let mut ok = true;
         if let Some(code) = &code {
-            let doc = state_doc(&code);
+            let doc = state_doc(code);
             ok &= matches!(
                 request("PUT", &state_url, Some(&token), Some(&doc)).await,
                 Ok((204 | 200, _))
@@ -359,7 +353,8 @@ fn pump(outbox: Rc<RefCell<Outbox>>, endpoint: String, state_url: String, token:
                     "POST",
                     &format!("{endpoint}statements"),
                     Some(&token),
-                    Some(&body))
+                    Some(&body)
+                )
                 .await,
                 Ok((200, _))
             );

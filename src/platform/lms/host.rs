@@ -109,7 +109,7 @@ pub fn boot(window: &web_sys::Window) {
 
 fn on_message(event: web_sys::MessageEvent) {
     let origin = event.origin();
-    if !ALLOWED.with(|a| a.borrow().iter().any(|o| *o == origin)) {
+    if !ALLOWED.with(|a| a.borrow().contains(&origin)) {
         return;
     }
     let Some(window) = web_sys::window() else {
@@ -194,7 +194,11 @@ pub fn report(session: &Session) {
     for i in from..n {
         if let Some(it) = super::report::interaction(session, i) {
             let meters = obj();
-            for (m, v) in scenario.meters.iter().zip(&session.history()[i].meters_after) {
+            for (m, v) in scenario
+                .meters
+                .iter()
+                .zip(&session.history()[i].meters_after)
+            {
                 set(&meters, &m.id, *v);
             }
             let event = message("decision");

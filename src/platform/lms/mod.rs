@@ -43,7 +43,7 @@ pub const PROBLEM_NOTICE: &str = "Your learning platform is not recording progre
 /// The connection to an LMS.
 enum Backend {
     Scorm(Scorm),
-    Cmi5(cmi5::Cmi5),
+    Cmi5(Box<cmi5::Cmi5>),
 }
 
 /// An active LMS session for one scenario.
@@ -197,7 +197,7 @@ pub fn boot() {
             match cmi5::Cmi5::launch(params).await {
                 Ok((cmi5, start)) => {
                     install(
-                        Backend::Cmi5(cmi5),
+                        Backend::Cmi5(Box::new(cmi5)),
                         scenario,
                         start.suspend_data,
                         start.mastery,

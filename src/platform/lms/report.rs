@@ -332,11 +332,14 @@ mod tests {
         assert!((progress(&s) - 1.0).abs() < f64::EPSILON);
     }
 
+    /// Scene, meters, flags and fired triggers: what decides the rest of a playthrough.
+    type StateKey = (usize, Vec<i32>, Vec<bool>, Vec<bool>);
+
     /// The most decisions any playthrough of a session can still take, by depth-first search
     /// over real sessions (conditions and flags included), remembering each state's answer.
     fn longest_from(
         session: &Session,
-        memo: &mut std::collections::HashMap<(usize, Vec<i32>, Vec<bool>, Vec<bool>), usize>,
+        memo: &mut std::collections::HashMap<StateKey, usize>,
     ) -> usize {
         if session.is_ended() {
             return 0;
@@ -376,11 +379,16 @@ mod tests {
                 continue;
             }
             let src = std::fs::read_to_string(&path).expect("readable");
-            let scenario = frontline_engine::load("s.toml", &src).expect("loads").scenario;
+            let scenario = frontline_engine::load("s.toml", &src)
+                .expect("loads")
+                .scenario;
             let scenario = Arc::new(scenario);
             let longest = (0..1)
                 .map(|seed| {
-                    longest_from(&Session::new(scenario.clone(), seed), &mut Default::default())
+                    longest_from(
+                        &Session::new(scenario.clone(), seed),
+                        &mut Default::default(),
+                    )
                 })
                 .max()
                 .unwrap_or(0);
@@ -403,7 +411,11 @@ mod tests {
     fn played_in(scenario: Arc<frontline_engine::Scenario>, seed: u64) -> Session {
         let mut s = Session::new(scenario, seed);
         while !s.is_ended() {
-            let idx = s.available_choices().last().map(|(i, _)| i).expect("a choice");
+            let idx = s
+                .available_choices()
+                .last()
+                .map(|(i, _)| i)
+                .expect("a choice");
             s.choose_index(idx).expect("the choice is available");
         }
         s

@@ -245,7 +245,11 @@ impl Scorm {
             Version::V2004 => {
                 self.set(&format!("{p}.learner_response"), &it.response)?;
                 // SCORM 2004 says "incorrect" where 1.2 says "wrong".
-                let result = if it.result == "wrong" { "incorrect" } else { it.result };
+                let result = if it.result == "wrong" {
+                    "incorrect"
+                } else {
+                    it.result
+                };
                 self.set(&format!("{p}.result"), result)?;
                 self.set(&format!("{p}.latency"), &report::duration_iso(latency_ms))?;
                 self.set(&format!("{p}.timestamp"), &report::timestamp(now_ms))?;
@@ -285,7 +289,10 @@ impl Scorm {
                 self.set("cmi.score.min", "0")?;
                 self.set("cmi.score.max", "100")?;
                 self.set("cmi.score.raw", &raw)?;
-                self.set("cmi.score.scaled", &report::hundredths(f64::from(o.score) / 100.0))?;
+                self.set(
+                    "cmi.score.scaled",
+                    &report::hundredths(f64::from(o.score) / 100.0),
+                )?;
                 self.set("cmi.completion_status", "completed")?;
                 self.set("cmi.success_status", pass)
             }

@@ -173,7 +173,13 @@ pub fn defined(
     duration_ms: f64,
     at_ms: f64,
 ) -> JsValue {
-    let s = base(id, ctx, verb(kind.name()), activity(&ctx.activity_id), at_ms);
+    let s = base(
+        id,
+        ctx,
+        verb(kind.name()),
+        activity(&ctx.activity_id),
+        at_ms,
+    );
     let moveon = matches!(kind, Verb::Completed | Verb::Passed | Verb::Failed);
     let cats: &[&str] = if moveon {
         &[CATEGORY_CMI5, CATEGORY_MOVEON]
@@ -218,7 +224,11 @@ pub fn answered(id: &str, ctx: &Context, it: &Interaction, latency_ms: f64, at_m
         it.id
     ));
     let def = obj();
-    set(&def, "type", "http://adlnet.gov/expapi/activities/cmi.interaction");
+    set(
+        &def,
+        "type",
+        "http://adlnet.gov/expapi/activities/cmi.interaction",
+    );
     set(&def, "name", lang(&it.scene_id));
     set(&def, "description", lang(&it.description));
     set(&def, "interactionType", "choice");
