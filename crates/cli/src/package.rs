@@ -59,7 +59,10 @@ pub fn package(opts: &Options) -> Result<usize> {
             opts.dist.display()
         );
     }
-    let flc = opts.dist.join("scenarios").join(format!("{}.flc", opts.scenario));
+    let flc = opts
+        .dist
+        .join("scenarios")
+        .join(format!("{}.flc", opts.scenario));
     let bytes = fs::read(&flc).with_context(|| {
         format!(
             "there is no scenario '{}' in {} (expected {})",
@@ -202,26 +205,40 @@ fn scorm_manifest(format: Format, scenario: &Scenario, files: &[String]) -> Resu
     let identifier = format!("frontline.{}", scenario.meta.id);
     let version = scenario.meta.version.to_string();
     if v12 {
-        start(&mut w, "manifest", &[
-            ("identifier", &identifier),
-            ("version", &version),
-            ("xmlns", "http://www.imsproject.org/xsd/imscp_rootv1p1p2"),
-            ("xmlns:adlcp", "http://www.adlnet.org/xsd/adlcp_rootv1p2"),
-            ("xmlns:xsi", "http://www.w3.org/2001/XMLSchema-instance"),
-            ("xsi:schemaLocation", "http://www.imsproject.org/xsd/imscp_rootv1p1p2 imscp_rootv1p1p2.xsd http://www.imsglobal.org/xsd/imsmd_rootv1p2p1 imsmd_rootv1p2p1.xsd http://www.adlnet.org/xsd/adlcp_rootv1p2 adlcp_rootv1p2.xsd"),
-        ])?;
+        start(
+            &mut w,
+            "manifest",
+            &[
+                ("identifier", &identifier),
+                ("version", &version),
+                ("xmlns", "http://www.imsproject.org/xsd/imscp_rootv1p1p2"),
+                ("xmlns:adlcp", "http://www.adlnet.org/xsd/adlcp_rootv1p2"),
+                ("xmlns:xsi", "http://www.w3.org/2001/XMLSchema-instance"),
+                (
+                    "xsi:schemaLocation",
+                    "http://www.imsproject.org/xsd/imscp_rootv1p1p2 imscp_rootv1p1p2.xsd http://www.imsglobal.org/xsd/imsmd_rootv1p2p1 imsmd_rootv1p2p1.xsd http://www.adlnet.org/xsd/adlcp_rootv1p2 adlcp_rootv1p2.xsd",
+                ),
+            ],
+        )?;
     } else {
-        start(&mut w, "manifest", &[
-            ("identifier", &identifier),
-            ("version", &version),
-            ("xmlns", "http://www.imsglobal.org/xsd/imscp_v1p1"),
-            ("xmlns:adlcp", "http://www.adlnet.org/xsd/adlcp_v1p3"),
-            ("xmlns:adlseq", "http://www.adlnet.org/xsd/adlseq_v1p3"),
-            ("xmlns:adlnav", "http://www.adlnet.org/xsd/adlnav_v1p3"),
-            ("xmlns:imsss", "http://www.imsglobal.org/xsd/imsss"),
-            ("xmlns:xsi", "http://www.w3.org/2001/XMLSchema-instance"),
-            ("xsi:schemaLocation", "http://www.imsglobal.org/xsd/imscp_v1p1 imscp_v1p1.xsd http://www.adlnet.org/xsd/adlcp_v1p3 adlcp_v1p3.xsd http://www.adlnet.org/xsd/adlseq_v1p3 adlseq_v1p3.xsd http://www.adlnet.org/xsd/adlnav_v1p3 adlnav_v1p3.xsd http://www.imsglobal.org/xsd/imsss imsss_v1p0.xsd"),
-        ])?;
+        start(
+            &mut w,
+            "manifest",
+            &[
+                ("identifier", &identifier),
+                ("version", &version),
+                ("xmlns", "http://www.imsglobal.org/xsd/imscp_v1p1"),
+                ("xmlns:adlcp", "http://www.adlnet.org/xsd/adlcp_v1p3"),
+                ("xmlns:adlseq", "http://www.adlnet.org/xsd/adlseq_v1p3"),
+                ("xmlns:adlnav", "http://www.adlnet.org/xsd/adlnav_v1p3"),
+                ("xmlns:imsss", "http://www.imsglobal.org/xsd/imsss"),
+                ("xmlns:xsi", "http://www.w3.org/2001/XMLSchema-instance"),
+                (
+                    "xsi:schemaLocation",
+                    "http://www.imsglobal.org/xsd/imscp_v1p1 imscp_v1p1.xsd http://www.adlnet.org/xsd/adlcp_v1p3 adlcp_v1p3.xsd http://www.adlnet.org/xsd/adlseq_v1p3 adlseq_v1p3.xsd http://www.adlnet.org/xsd/adlnav_v1p3 adlnav_v1p3.xsd http://www.imsglobal.org/xsd/imsss imsss_v1p0.xsd",
+                ),
+            ],
+        )?;
     }
     start(&mut w, "metadata", &[])?;
     text_el(&mut w, "schema", &[], "ADL SCORM")?;
@@ -237,12 +254,16 @@ fn scorm_manifest(format: Format, scenario: &Scenario, files: &[String]) -> Resu
     start(&mut w, "organization", &[("identifier", "frontline_org")])?;
     text_el(&mut w, "title", &[], &scenario.meta.title)?;
     let query = launch_query(&scenario.meta.id);
-    start(&mut w, "item", &[
-        ("identifier", "frontline_item"),
-        ("identifierref", "frontline_sco"),
-        ("isvisible", "true"),
-        ("parameters", &query),
-    ])?;
+    start(
+        &mut w,
+        "item",
+        &[
+            ("identifier", "frontline_item"),
+            ("identifierref", "frontline_sco"),
+            ("isvisible", "true"),
+            ("parameters", &query),
+        ],
+    )?;
     text_el(&mut w, "title", &[], &scenario.meta.title)?;
     let pass = scenario.scoring.pass.clamp(0, 100);
     if v12 {
@@ -252,10 +273,14 @@ fn scorm_manifest(format: Format, scenario: &Scenario, files: &[String]) -> Resu
         // cmi.scaled_passing_score.
         start(&mut w, "imsss:sequencing", &[])?;
         start(&mut w, "imsss:objectives", &[])?;
-        start(&mut w, "imsss:primaryObjective", &[
-            ("objectiveID", "frontline_pass"),
-            ("satisfiedByMeasure", "true"),
-        ])?;
+        start(
+            &mut w,
+            "imsss:primaryObjective",
+            &[
+                ("objectiveID", "frontline_pass"),
+                ("satisfiedByMeasure", "true"),
+            ],
+        )?;
         text_el(
             &mut w,
             "imsss:minNormalizedMeasure",
@@ -271,13 +296,21 @@ fn scorm_manifest(format: Format, scenario: &Scenario, files: &[String]) -> Resu
     end(&mut w, "organizations")?;
 
     start(&mut w, "resources", &[])?;
-    let scorm_type = if v12 { "adlcp:scormtype" } else { "adlcp:scormType" };
-    start(&mut w, "resource", &[
-        ("identifier", "frontline_sco"),
-        ("type", "webcontent"),
-        (scorm_type, "sco"),
-        ("href", "index.html"),
-    ])?;
+    let scorm_type = if v12 {
+        "adlcp:scormtype"
+    } else {
+        "adlcp:scormType"
+    };
+    start(
+        &mut w,
+        "resource",
+        &[
+            ("identifier", "frontline_sco"),
+            ("type", "webcontent"),
+            (scorm_type, "sco"),
+            ("href", "index.html"),
+        ],
+    )?;
     for f in files {
         empty(&mut w, "file", &[("href", f)])?;
     }
@@ -316,25 +349,42 @@ fn cmi5_manifest(opts: &Options, scenario: &Scenario) -> Result<String> {
     };
     let mut w = Writer::new_with_indent(Vec::new(), b' ', 2);
     w.write_event(Event::Decl(BytesDecl::new("1.0", Some("utf-8"), None)))?;
-    start(&mut w, "courseStructure", &[(
-        "xmlns",
-        "https://w3id.org/xapi/profiles/cmi5/v1/CourseStructure.xsd",
-    )])?;
+    start(
+        &mut w,
+        "courseStructure",
+        &[(
+            "xmlns",
+            "https://w3id.org/xapi/profiles/cmi5/v1/CourseStructure.xsd",
+        )],
+    )?;
     start(&mut w, "course", &[("id", &course_id)])?;
-    for (el, text) in [("title", &scenario.meta.title), ("description", &scenario.meta.summary)] {
+    for (el, text) in [
+        ("title", &scenario.meta.title),
+        ("description", &scenario.meta.summary),
+    ] {
         start(&mut w, el, &[])?;
         text_el(&mut w, "langstring", &[("lang", lang)], text)?;
         end(&mut w, el)?;
     }
     end(&mut w, "course")?;
-    let mastery = format!("{:.2}", f64::from(scenario.scoring.pass.clamp(0, 100)) / 100.0);
-    start(&mut w, "au", &[
-        ("id", &au_id),
-        ("moveOn", &opts.move_on),
-        ("masteryScore", &mastery),
-        ("launchMethod", "AnyWindow"),
-    ])?;
-    for (el, text) in [("title", &scenario.meta.title), ("description", &scenario.meta.summary)] {
+    let mastery = format!(
+        "{:.2}",
+        f64::from(scenario.scoring.pass.clamp(0, 100)) / 100.0
+    );
+    start(
+        &mut w,
+        "au",
+        &[
+            ("id", &au_id),
+            ("moveOn", &opts.move_on),
+            ("masteryScore", &mastery),
+            ("launchMethod", "AnyWindow"),
+        ],
+    )?;
+    for (el, text) in [
+        ("title", &scenario.meta.title),
+        ("description", &scenario.meta.summary),
+    ] {
         start(&mut w, el, &[])?;
         text_el(&mut w, "langstring", &[("lang", lang)], text)?;
         end(&mut w, el)?;

@@ -35,7 +35,14 @@ fn bundle(name: &str) -> PathBuf {
 
 fn run_package(dist: &Path, format: &str, out: &Path, extra: &[&str]) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_frontline"))
-        .args(["package", "--format", format, "--scenario", "stretch-target", "--dist"])
+        .args([
+            "package",
+            "--format",
+            format,
+            "--scenario",
+            "stretch-target",
+            "--dist",
+        ])
         .arg(dist)
         .arg("--out")
         .arg(out)
@@ -62,7 +69,10 @@ fn elements(xml: &str) -> Vec<(String, Vec<(String, String)>)> {
     let mut reader = Reader::from_str(xml);
     let mut out = Vec::new();
     loop {
-        match reader.read_event().expect("the manifest is well-formed XML") {
+        match reader
+            .read_event()
+            .expect("the manifest is well-formed XML")
+        {
             Event::Start(e) | Event::Empty(e) => {
                 let attrs = e
                     .attributes()
@@ -70,7 +80,9 @@ fn elements(xml: &str) -> Vec<(String, Vec<(String, String)>)> {
                         let a = a.expect("attribute");
                         (
                             a.key.as_ref().to_owned(),
-                            a.normalized_value(quick_xml::XmlVersion::Implicit1_0).expect("attribute value").into_owned(),
+                            a.normalized_value(quick_xml::XmlVersion::Implicit1_0)
+                                .expect("attribute value")
+                                .into_owned(),
                         )
                     })
                     .collect();
@@ -84,7 +96,9 @@ fn elements(xml: &str) -> Vec<(String, Vec<(String, String)>)> {
 }
 
 fn attr<'a>(el: &'a (String, Vec<(String, String)>), name: &str) -> Option<&'a str> {
-    el.1.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+    el.1.iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.as_str())
 }
 
 fn text_of(xml: &str, tag: &str) -> Option<String> {
@@ -98,39 +112,66 @@ fn check_scorm(format: &str, scorm_type: &str, wrong_type: &str, schemaversion: 
     let dist = bundle(format);
     let out = dist.with_extension("zip");
     let output = run_package(&dist, format, &out, &[]);
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     let entries = unzip(&out);
     let names: BTreeSet<&str> = entries.iter().map(|(n, _)| n.as_str()).collect();
     assert_eq!(entries.len(), names.len(), "no duplicate entries");
     for n in &names {
-        assert!(!n.starts_with('/') && !n.contains('\\') && !n.contains(".."), "relative path: {n}");
+        assert!(
+            !n.starts_with('/') && !n.contains('\\') && !n.contains(".."),
+            "relative path: {n}"
+        );
     }
     let manifest = entries
         .iter()
         .find(|(n, _)| n == "imsmanifest.xml")
         .map(|(_, d)| String::from_utf8(d.clone()).expect("UTF-8"))
         .expect("imsmanifest.xml at the root");
-    assert_eq!(text_of(&manifest, "schemaversion").as_deref(), Some(schemaversion));
+    assert_eq!(
+        text_of(&manifest, "schemaversion").as_deref(),
+        Some(schemaversion)
+    );
     assert_eq!(text_of(&manifest, "schema").as_deref(), Some("ADL SCORM"));
     let els = elements(&manifest);
     let resources: Vec<_> = els.iter().filter(|e| e.0 == "resource").collect();
     assert_eq!(resources.len(), 1, "one SCO");
     let sco = resources[0];
     assert_eq!(attr(sco, scorm_type), Some("sco"));
-    assert_eq!(attr(sco, wrong_type), None, "{wrong_type} is the other version's spelling");
+    assert_eq!(
+        attr(sco, wrong_type),
+        None,
+        "{wrong_type} is the other version's spelling"
+    );
     let href = attr(sco, "href").expect("a launch href");
     assert!(names.contains(href), "the launch file {href} is in the zip");
     let item = els.iter().find(|e| e.0 == "item").expect("an item");
     assert_eq!(attr(item, "identifierref"), attr(sco, "identifier"));
-    assert_eq!(attr(item, "parameters"), Some("?scenario=stretch-target&embed=1"));
+    assert_eq!(
+        attr(item, "parameters"),
+        Some("?scenario=stretch-target&embed=1")
+    );
     let listed: BTreeSet<&str> = els
         .iter()
         .filter(|e| e.0 == "file")
         .map(|e| attr(e, "href").expect("file href"))
         .collect();
-    let packaged: BTreeSet<&str> = names.iter().copied().filter(|n| *n != "imsmanifest.xml").collect();
-    assert_eq!(listed, packaged, "the manifest lists exactly the files in the zip");
-    assert!(listed.contains("main & co.css"), "names are escaped, not dropped");
+    let packaged: BTreeSet<&str> = names
+        .iter()
+        .copied()
+        .filter(|n| *n != "imsmanifest.xml")
+        .collect();
+    assert_eq!(
+        listed, packaged,
+        "the manifest lists exactly the files in the zip"
+    );
+    assert!(
+        listed.contains("main & co.css"),
+        "names are escaped, not dropped"
+    );
     let _ = fs::remove_dir_all(&dist);
     let _ = fs::remove_file(&out);
 }
@@ -142,15 +183,29 @@ fn scorm12_manifest_lists_every_file() {
 
 #[test]
 fn scorm2004_manifest_lists_every_file() {
-    check_scorm("scorm2004", "adlcp:scormType", "adlcp:scormtype", "2004 4th Edition");
+    check_scorm(
+        "scorm2004",
+        "adlcp:scormType",
+        "adlcp:scormtype",
+        "2004 4th Edition",
+    );
 }
 
 #[test]
 fn cmi5_course_structure_names_the_au_and_opens_the_lrs() {
     let dist = bundle("cmi5");
     let out = dist.with_extension("zip");
-    let output = run_package(&dist, "cmi5", &out, &["--lrs-origin", "http://127.0.0.1:8193"]);
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let output = run_package(
+        &dist,
+        "cmi5",
+        &out,
+        &["--lrs-origin", "http://127.0.0.1:8193"],
+    );
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     let entries = unzip(&out);
     let xml = entries
         .iter()
@@ -165,9 +220,15 @@ fn cmi5_course_structure_names_the_au_and_opens_the_lrs() {
         text_of(&xml, "url").as_deref(),
         Some("index.html?scenario=stretch-target&amp;embed=1")
     );
-    let index = entries.iter().find(|(n, _)| n == "index.html").expect("index.html");
+    let index = entries
+        .iter()
+        .find(|(n, _)| n == "index.html")
+        .expect("index.html");
     let index = String::from_utf8_lossy(&index.1);
-    assert!(index.contains("connect-src 'self' http://127.0.0.1:8193;"), "{index}");
+    assert!(
+        index.contains("connect-src 'self' http://127.0.0.1:8193;"),
+        "{index}"
+    );
     let _ = fs::remove_dir_all(&dist);
     let _ = fs::remove_file(&out);
 }
@@ -177,7 +238,14 @@ fn a_missing_scenario_or_bundle_is_a_clear_error() {
     let dist = bundle("missing");
     let out = dist.with_extension("zip");
     let output = Command::new(env!("CARGO_BIN_EXE_frontline"))
-        .args(["package", "--format", "scorm12", "--scenario", "nope", "--dist"])
+        .args([
+            "package",
+            "--format",
+            "scorm12",
+            "--scenario",
+            "nope",
+            "--dist",
+        ])
         .arg(&dist)
         .arg("--out")
         .arg(&out)
@@ -188,7 +256,10 @@ fn a_missing_scenario_or_bundle_is_a_clear_error() {
     assert!(err.contains("there is no scenario 'nope'"), "{err}");
     let output = run_package(&dist.join("nowhere"), "scorm12", &out, &[]);
     let err = String::from_utf8_lossy(&output.stderr);
-    assert!(err.contains("has no index.html: build the bundle first"), "{err}");
+    assert!(
+        err.contains("has no index.html: build the bundle first"),
+        "{err}"
+    );
     assert!(!out.exists());
     let _ = fs::remove_dir_all(&dist);
 }
