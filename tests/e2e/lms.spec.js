@@ -17,6 +17,7 @@ import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { createRequire } from "node:module";
 import JSZip from "jszip";
+import AxeBuilder from "@axe-core/playwright";
 import { XMLParser, XMLValidator } from "fast-xml-parser";
 import { HERE, DIST, ARTIFACTS } from "./helpers.js";
 import { startLms } from "./lms/server.mjs";
@@ -173,6 +174,9 @@ for (const [version, pkg] of [["12", "scorm12"], ["2004", "scorm2004"]]) {
 }
 
 test("SCORM 1.2: when commits fail, play goes on with a notice, and recovers", async ({ page }) => {
+  // On a phone, in the dark scheme: the notice must not hide the content or fail axe.
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.emulateMedia({ colorScheme: "dark" });
   const frame = await openHost(page, "12", "scorm12", "&fail=commit");
   const decisions = await playToEnding(frame);
   await expect(frame.locator(".score")).toBeVisible();
@@ -180,7 +184,10 @@ test("SCORM 1.2: when commits fail, play goes on with a notice, and recovers", a
   await expect(notice).toContainText("not recording progress");
   expect(decisions).toBeGreaterThan(0);
   expect(await page.evaluate(() => window.host.failedCommits)).toBeGreaterThan(0);
-  await page.screenshot({ path: join(ARTIFACTS, "lms-scorm12-notice.png") });
+  await page.screenshot({ path: join(ARTIFACTS, "lms-scorm12-notice-390-dark.png") });
+  const axe = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
+  expect(axe.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`)).toEqual([]);
+  expect(axe.passes.length).toBeGreaterThan(5);
   await page.evaluate(() => window.host.stopFailing());
   // The retry (a few seconds later) succeeds and the notice goes.
   await expect(notice).toHaveText("", { timeout: 20_000 });
