@@ -72,6 +72,8 @@ api[finishName] = (arg) => {
   const result = realFinish(arg);
   host.finishes += 1;
   persist();
+  // Kept across reloads, so a test can see that the page it left finished the session.
+  localStorage.setItem(`${key}-finishes`, String(Number(localStorage.getItem(`${key}-finishes`) ?? 0) + 1));
   return result;
 };
 
