@@ -71,8 +71,6 @@ struct Runtime {
     timer: bool,
     retry_ms: i32,
     finished: bool,
-    /// Commits the LMS accepted (reported to tests through `data-lms-commits`).
-    commits: u32,
 }
 
 thread_local! {
@@ -250,7 +248,6 @@ fn install(
                 timer: false,
                 retry_ms: RETRY_FIRST_MS,
                 finished: false,
-                commits: 0,
             });
         }
     });
@@ -441,9 +438,7 @@ impl Runtime {
         match result {
             Ok(()) => {
                 self.dirty = false;
-                self.commits += 1;
                 self.retry_ms = RETRY_FIRST_MS;
-                mark_commits(self.commits);
                 if matches!(self.backend, Backend::Scorm(_)) {
                     set_problem(None);
                 }
@@ -475,17 +470,6 @@ impl Runtime {
             }
             Backend::Cmi5(c) => c.terminate(session_ms),
         }
-    }
-}
-
-/// Exposes the number of accepted commits on the root element for the end-to-end tests
-/// (`data-lms-commits`), which count commits from outside as well.
-fn mark_commits(n: u32) {
-    if let Some(root) = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.document_element())
-    {
-        let _ = root.set_attribute("data-lms-commits", &n.to_string());
     }
 }
 
