@@ -75,7 +75,9 @@ ensure_e2e_tools() {
     apt_install openssl
   fi
   step "Playwright (npm, from tests/e2e/package-lock.json)"
-  if [ ! -d "$ROOT/tests/e2e/node_modules/@playwright/test" ]; then
+  # Also when the lock file is newer than the install (new packages, e.g. the LMS test peers).
+  if [ ! -d "$ROOT/tests/e2e/node_modules/@playwright/test" ] ||
+    [ "$ROOT/tests/e2e/package-lock.json" -nt "$ROOT/tests/e2e/node_modules/.package-lock.json" ]; then
     (cd "$ROOT/tests/e2e" && npm ci --no-audit --no-fund)
   fi
 }

@@ -9,6 +9,7 @@ use crate::pages::not_found::NotFound;
 use crate::pages::open::OpenPage;
 use crate::pages::play::PlayPage;
 use crate::pages::shared::SharedPage;
+use crate::platform::lms::notice::{LmsGate, LmsStatus};
 use crate::route::Route;
 
 fn switch(route: Route) -> Html {
@@ -42,7 +43,9 @@ pub fn app() -> Html {
     html! {
         <HashRouter>
             <a class="skip-link" href="#main" onclick={skip_to_main}>{ "Skip to content" }</a>
-            <Switch<Route> render={switch} />
+            // LMS: wait for a cmi5 launch to connect; a notice while progress is not recorded.
+            <LmsStatus />
+            <LmsGate><Switch<Route> render={switch} /></LmsGate>
         </HashRouter>
     }
 }

@@ -16,6 +16,10 @@ pub mod state;
 
 /// Mounts the app on the page body.
 pub fn start() {
+    // Connect to an LMS or host page first: it can choose the scenario and the saved session.
+    platform::lms::boot();
+    // `?scenario=URL` (not a bundled scenario's id, which the LMS launch above handles) opens
+    // the link on the "open" page.
     platform::remote::route_scenario_link();
     yew::Renderer::<app::App>::new().render();
 }

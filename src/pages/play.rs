@@ -22,7 +22,7 @@ use crate::hooks::use_scenario::{ScenarioFetch, use_scenario};
 use crate::pages::debrief::{Debrief, SessionRef};
 use crate::platform::page::use_title;
 use crate::platform::settings::{self, FeedbackTiming};
-use crate::platform::{opened, saves, seed};
+use crate::platform::{lms, opened, saves, seed};
 use crate::route::Route;
 use crate::state::{LastDecision, PlayAction, PlayState};
 
@@ -81,6 +81,10 @@ pub struct PlayerProps {
 /// finished save is shown again on the ending route (a reload of the debrief) but not on the
 /// play route, where the player asked to play: that starts a new session.
 fn initial_session(scenario: &Arc<Scenario>, ending_route: bool) -> (Session, Option<String>) {
+    // LMS: an LMS that records this scenario supplies the save (its suspend data).
+    if let Some(from_lms) = lms::initial_session(scenario, seed::fresh_seed()) {
+        return from_lms;
+    }
     match saves::restore(scenario) {
         Ok(Some(session)) if !session.is_ended() || ending_route => (session, None),
         Ok(Some(_)) => {
@@ -127,11 +131,14 @@ pub fn player(props: &PlayerProps) -> Html {
         let heading = heading.clone();
         use_effect_with(decisions, move |&decisions| {
             let was_mounted = std::mem::replace(&mut *mounted.borrow_mut(), true);
-            if decisions > 0 {
+            // LMS: report the start, each decision and the ending; the LMS keeps the save.
+            lms::report(&state.session);
+            let lms_saves = lms::owns(&state.session.scenario().meta.id);
+            if decisions > 0 && !lms_saves {
                 if let Err(problem) = saves::save(&state.session) {
                     notice.set(Some(problem.message()));
                 }
-            } else if was_mounted {
+            } else if decisions == 0 && was_mounted && !lms_saves {
                 // Replayed from the first decision: nothing is left to resume.
                 saves::clear(&state.session.scenario().meta.id);
             }

@@ -1,9 +1,10 @@
-//! Browser services, in one place: saved sessions, fresh seeds and focus. Nothing here panics:
+//! Browser services, in one place: saved sessions, fresh seeds, focus and learning platforms. Nothing here panics:
 //! every failure comes back as a value the UI can show as a notice.
 
 pub mod clock;
 pub mod fetch;
 pub mod files;
+pub mod lms;
 pub mod loader;
 pub mod opened;
 pub mod page;

@@ -30,7 +30,10 @@ pub struct Download {
 pub fn scenario_param() -> Option<String> {
     let search = web_sys::window()?.location().search().ok()?;
     let params = web_sys::UrlSearchParams::new_with_str(&search).ok()?;
-    params.get(PARAM).filter(|s| !s.trim().is_empty())
+    // A bundled scenario's id is an LMS package's launch (`?scenario=ID`), not a link.
+    params
+        .get(PARAM)
+        .filter(|s| !s.trim().is_empty() && crate::catalog::find(s.trim()).is_none())
 }
 
 /// At start-up: an address with a scenario link and no route opens the "open" page, which

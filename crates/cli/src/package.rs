@@ -1,0 +1,401 @@
+//! `frontline package`: turns the built web bundle (`dist/`, from `trunk build --release`)
+//! into an upload-ready LMS package: a zip with the bundle at its root and either an
+//! `imsmanifest.xml` (SCORM 1.2, or SCORM 2004 4th edition; one SCO) or a `cmi5.xml` (one AU).
+//!
+//! The package launches `index.html` with `?scenario=ID&embed=1` (see `docs/lms.md`). Paths in
+//! the zip and the manifest are relative and use `/`. The manifest lists every file of the
+//! package and only those. This module does not build the bundle; `scripts/package` does both.
+
+use std::fs;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, bail};
+use clap::ValueEnum;
+use frontline_engine::{Scenario, compiled};
+use quick_xml::Writer;
+use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, BytesText, Event};
+
+/// The kinds of package.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// SCORM 1.2 (imsmanifest.xml), the most widely supported
+    Scorm12,
+    /// SCORM 2004 4th edition (imsmanifest.xml)
+    Scorm2004,
+    /// cmi5 (cmi5.xml), reporting to an LRS with xAPI
+    Cmi5,
+}
+
+/// What to package.
+pub struct Options {
+    /// The format.
+    pub format: Format,
+    /// The scenario the package opens.
+    pub scenario: String,
+    /// The built bundle.
+    pub dist: PathBuf,
+    /// The zip to write.
+    pub out: PathBuf,
+    /// cmi5: the IRI the course and AU ids start with.
+    pub id_base: String,
+    /// cmi5: the AU's moveOn rule.
+    pub move_on: String,
+    /// cmi5: origins the app may send statements to (added to the CSP's connect-src).
+    pub lrs_origins: Vec<String>,
+}
+
+/// The query the package launches the app with.
+pub fn launch_query(scenario: &str) -> String {
+    format!("?scenario={scenario}&embed=1")
+}
+
+/// Writes the package; returns the number of files in it.
+pub fn package(opts: &Options) -> Result<usize> {
+    let index = opts.dist.join("index.html");
+    if !index.is_file() {
+        bail!(
+            "{} has no index.html: build the bundle first (trunk build --release)",
+            opts.dist.display()
+        );
+    }
+    let flc = opts
+        .dist
+        .join("scenarios")
+        .join(format!("{}.flc", opts.scenario));
+    let bytes = fs::read(&flc).with_context(|| {
+        format!(
+            "there is no scenario '{}' in {} (expected {})",
+            opts.scenario,
+            opts.dist.display(),
+            flc.display()
+        )
+    })?;
+    let scenario = compiled::read(&bytes)
+        .map_err(|e| anyhow::anyhow!("{} is unusable: {e}", flc.display()))?;
+
+    let mut files = Vec::new();
+    collect(&opts.dist, &opts.dist, &mut files)?;
+    files.sort();
+    if files
+        .iter()
+        .any(|f| f == "imsmanifest.xml" || f == "cmi5.xml")
+    {
+        bail!("{} already contains a manifest", opts.dist.display());
+    }
+
+    let (manifest_name, manifest) = match opts.format {
+        Format::Scorm12 | Format::Scorm2004 => (
+            "imsmanifest.xml",
+            scorm_manifest(opts.format, &scenario, &files)?,
+        ),
+        Format::Cmi5 => ("cmi5.xml", cmi5_manifest(opts, &scenario)?),
+    };
+
+    if let Some(parent) = opts.out.parent() {
+        fs::create_dir_all(parent)
+            .with_context(|| format!("cannot create {}", parent.display()))?;
+    }
+    let file = fs::File::create(&opts.out)
+        .with_context(|| format!("cannot write {}", opts.out.display()))?;
+    let mut zip = zip::ZipWriter::new(file);
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    zip.start_file(manifest_name, options)?;
+    zip.write_all(manifest.as_bytes())?;
+    for rel in &files {
+        let mut data = fs::read(opts.dist.join(rel))
+            .with_context(|| format!("cannot read {rel} in {}", opts.dist.display()))?;
+        if rel == "index.html" && opts.format == Format::Cmi5 {
+            data = allow_lrs(&data, &opts.lrs_origins)?;
+        }
+        zip.start_file(rel.as_str(), options)?;
+        zip.write_all(&data)?;
+    }
+    zip.finish()?;
+    Ok(files.len() + 1)
+}
+
+/// Every file under `dir`, as `/`-separated paths relative to `root`.
+fn collect(root: &Path, dir: &Path, out: &mut Vec<String>) -> Result<()> {
+    for entry in fs::read_dir(dir).with_context(|| format!("cannot read {}", dir.display()))? {
+        let entry = entry?;
+        let path = entry.path();
+        let kind = entry.file_type()?;
+        if kind.is_dir() {
+            collect(root, &path, out)?;
+        } else if kind.is_file() {
+            let rel = path.strip_prefix(root)?;
+            let parts: Vec<&str> = rel
+                .components()
+                .map(|c| c.as_os_str().to_str())
+                .collect::<Option<_>>()
+                .with_context(|| format!("{} is not a UTF-8 path", rel.display()))?;
+            out.push(parts.join("/"));
+        }
+    }
+    Ok(())
+}
+
+/// Adds the LRS origins to the Content-Security-Policy's connect-src in index.html, so a
+/// cmi5 launch may send statements to an LRS on another origin.
+fn allow_lrs(index: &[u8], origins: &[String]) -> Result<Vec<u8>> {
+    for o in origins {
+        if o.is_empty() || o.contains([' ', ';', '\'', '"', ',']) {
+            bail!("--lrs-origin '{o}' is not an origin (e.g. https://lrs.example.com or https:)");
+        }
+    }
+    let html = std::str::from_utf8(index).context("index.html is not UTF-8")?;
+    let needle = "connect-src 'self'";
+    if !html.contains(needle) {
+        bail!("index.html's Content-Security-Policy has no \"{needle}\" to extend");
+    }
+    let list = if origins.is_empty() {
+        "https:".to_owned()
+    } else {
+        origins.join(" ")
+    };
+    Ok(html
+        .replacen(needle, &format!("{needle} {list}"), 1)
+        .into_bytes())
+}
+
+type Xml = Writer<Vec<u8>>;
+
+fn start(w: &mut Xml, name: &str, attrs: &[(&str, &str)]) -> Result<()> {
+    let mut el = BytesStart::new(name);
+    for (k, v) in attrs {
+        el.push_attribute((*k, *v));
+    }
+    w.write_event(Event::Start(el))?;
+    Ok(())
+}
+
+fn end(w: &mut Xml, name: &str) -> Result<()> {
+    w.write_event(Event::End(BytesEnd::new(name)))?;
+    Ok(())
+}
+
+fn empty(w: &mut Xml, name: &str, attrs: &[(&str, &str)]) -> Result<()> {
+    let mut el = BytesStart::new(name);
+    for (k, v) in attrs {
+        el.push_attribute((*k, *v));
+    }
+    w.write_event(Event::Empty(el))?;
+    Ok(())
+}
+
+fn text_el(w: &mut Xml, name: &str, attrs: &[(&str, &str)], text: &str) -> Result<()> {
+    start(w, name, attrs)?;
+    w.write_event(Event::Text(BytesText::new(text)))?;
+    end(w, name)
+}
+
+fn finish(w: Xml) -> Result<String> {
+    let mut s = String::from_utf8(w.into_inner())?;
+    s.push('\n');
+    Ok(s)
+}
+
+/// The SCORM manifest: one organization, one item, one SCO resource listing every file.
+fn scorm_manifest(format: Format, scenario: &Scenario, files: &[String]) -> Result<String> {
+    let v12 = format == Format::Scorm12;
+    let mut w = Writer::new_with_indent(Vec::new(), b' ', 2);
+    w.write_event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)))?;
+    let identifier = format!("frontline.{}", scenario.meta.id);
+    let version = scenario.meta.version.to_string();
+    if v12 {
+        start(
+            &mut w,
+            "manifest",
+            &[
+                ("identifier", &identifier),
+                ("version", &version),
+                ("xmlns", "http://www.imsproject.org/xsd/imscp_rootv1p1p2"),
+                ("xmlns:adlcp", "http://www.adlnet.org/xsd/adlcp_rootv1p2"),
+                ("xmlns:xsi", "http://www.w3.org/2001/XMLSchema-instance"),
+                (
+                    "xsi:schemaLocation",
+                    "http://www.imsproject.org/xsd/imscp_rootv1p1p2 imscp_rootv1p1p2.xsd http://www.imsglobal.org/xsd/imsmd_rootv1p2p1 imsmd_rootv1p2p1.xsd http://www.adlnet.org/xsd/adlcp_rootv1p2 adlcp_rootv1p2.xsd",
+                ),
+            ],
+        )?;
+    } else {
+        start(
+            &mut w,
+            "manifest",
+            &[
+                ("identifier", &identifier),
+                ("version", &version),
+                ("xmlns", "http://www.imsglobal.org/xsd/imscp_v1p1"),
+                ("xmlns:adlcp", "http://www.adlnet.org/xsd/adlcp_v1p3"),
+                ("xmlns:adlseq", "http://www.adlnet.org/xsd/adlseq_v1p3"),
+                ("xmlns:adlnav", "http://www.adlnet.org/xsd/adlnav_v1p3"),
+                ("xmlns:imsss", "http://www.imsglobal.org/xsd/imsss"),
+                ("xmlns:xsi", "http://www.w3.org/2001/XMLSchema-instance"),
+                (
+                    "xsi:schemaLocation",
+                    "http://www.imsglobal.org/xsd/imscp_v1p1 imscp_v1p1.xsd http://www.adlnet.org/xsd/adlcp_v1p3 adlcp_v1p3.xsd http://www.adlnet.org/xsd/adlseq_v1p3 adlseq_v1p3.xsd http://www.adlnet.org/xsd/adlnav_v1p3 adlnav_v1p3.xsd http://www.imsglobal.org/xsd/imsss imsss_v1p0.xsd",
+                ),
+            ],
+        )?;
+    }
+    start(&mut w, "metadata", &[])?;
+    text_el(&mut w, "schema", &[], "ADL SCORM")?;
+    text_el(
+        &mut w,
+        "schemaversion",
+        &[],
+        if v12 { "1.2" } else { "2004 4th Edition" },
+    )?;
+    end(&mut w, "metadata")?;
+
+    start(&mut w, "organizations", &[("default", "frontline_org")])?;
+    start(&mut w, "organization", &[("identifier", "frontline_org")])?;
+    text_el(&mut w, "title", &[], &scenario.meta.title)?;
+    let query = launch_query(&scenario.meta.id);
+    start(
+        &mut w,
+        "item",
+        &[
+            ("identifier", "frontline_item"),
+            ("identifierref", "frontline_sco"),
+            ("isvisible", "true"),
+            ("parameters", &query),
+        ],
+    )?;
+    text_el(&mut w, "title", &[], &scenario.meta.title)?;
+    let pass = scenario.scoring.pass.clamp(0, 100);
+    if v12 {
+        text_el(&mut w, "adlcp:masteryscore", &[], &pass.to_string())?;
+    } else {
+        // The pass mark as the primary objective's minimum: the LMS hands it to the app as
+        // cmi.scaled_passing_score.
+        start(&mut w, "imsss:sequencing", &[])?;
+        start(&mut w, "imsss:objectives", &[])?;
+        start(
+            &mut w,
+            "imsss:primaryObjective",
+            &[
+                ("objectiveID", "frontline_pass"),
+                ("satisfiedByMeasure", "true"),
+            ],
+        )?;
+        text_el(
+            &mut w,
+            "imsss:minNormalizedMeasure",
+            &[],
+            &format!("{:.2}", f64::from(pass) / 100.0),
+        )?;
+        end(&mut w, "imsss:primaryObjective")?;
+        end(&mut w, "imsss:objectives")?;
+        end(&mut w, "imsss:sequencing")?;
+    }
+    end(&mut w, "item")?;
+    end(&mut w, "organization")?;
+    end(&mut w, "organizations")?;
+
+    start(&mut w, "resources", &[])?;
+    let scorm_type = if v12 {
+        "adlcp:scormtype"
+    } else {
+        "adlcp:scormType"
+    };
+    start(
+        &mut w,
+        "resource",
+        &[
+            ("identifier", "frontline_sco"),
+            ("type", "webcontent"),
+            (scorm_type, "sco"),
+            ("href", "index.html"),
+        ],
+    )?;
+    for f in files {
+        empty(&mut w, "file", &[("href", f)])?;
+    }
+    end(&mut w, "resource")?;
+    end(&mut w, "resources")?;
+    end(&mut w, "manifest")?;
+    finish(w)
+}
+
+/// The cmi5 course structure: one course, one AU.
+fn cmi5_manifest(opts: &Options, scenario: &Scenario) -> Result<String> {
+    const MOVE_ON: [&str; 5] = [
+        "Passed",
+        "Completed",
+        "CompletedAndPassed",
+        "CompletedOrPassed",
+        "NotApplicable",
+    ];
+    if !MOVE_ON.contains(&opts.move_on.as_str()) {
+        bail!(
+            "--move-on '{}' is not a cmi5 moveOn value (one of {})",
+            opts.move_on,
+            MOVE_ON.join(", ")
+        );
+    }
+    let base = opts.id_base.trim_end_matches('/');
+    if !(base.starts_with("https://") || base.starts_with("http://")) {
+        bail!("--id-base '{}' is not an http(s) IRI", opts.id_base);
+    }
+    let course_id = format!("{base}/{}", scenario.meta.id);
+    let au_id = format!("{course_id}/au");
+    let lang = if scenario.meta.language.is_empty() {
+        "en"
+    } else {
+        scenario.meta.language.as_str()
+    };
+    let mut w = Writer::new_with_indent(Vec::new(), b' ', 2);
+    w.write_event(Event::Decl(BytesDecl::new("1.0", Some("utf-8"), None)))?;
+    start(
+        &mut w,
+        "courseStructure",
+        &[(
+            "xmlns",
+            "https://w3id.org/xapi/profiles/cmi5/v1/CourseStructure.xsd",
+        )],
+    )?;
+    start(&mut w, "course", &[("id", &course_id)])?;
+    for (el, text) in [
+        ("title", &scenario.meta.title),
+        ("description", &scenario.meta.summary),
+    ] {
+        start(&mut w, el, &[])?;
+        text_el(&mut w, "langstring", &[("lang", lang)], text)?;
+        end(&mut w, el)?;
+    }
+    end(&mut w, "course")?;
+    let mastery = format!(
+        "{:.2}",
+        f64::from(scenario.scoring.pass.clamp(0, 100)) / 100.0
+    );
+    start(
+        &mut w,
+        "au",
+        &[
+            ("id", &au_id),
+            ("moveOn", &opts.move_on),
+            ("masteryScore", &mastery),
+            ("launchMethod", "AnyWindow"),
+        ],
+    )?;
+    for (el, text) in [
+        ("title", &scenario.meta.title),
+        ("description", &scenario.meta.summary),
+    ] {
+        start(&mut w, el, &[])?;
+        text_el(&mut w, "langstring", &[("lang", lang)], text)?;
+        end(&mut w, el)?;
+    }
+    text_el(
+        &mut w,
+        "url",
+        &[],
+        &format!("index.html{}", launch_query(&scenario.meta.id)),
+    )?;
+    end(&mut w, "au")?;
+    end(&mut w, "courseStructure")?;
+    finish(w)
+}

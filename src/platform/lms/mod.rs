@@ -1,0 +1,483 @@
+//! Learning platforms: SCORM 1.2, SCORM 2004 4th edition, cmi5, and host pages that embed
+//! the app and talk to it with `postMessage`.
+//!
+//! This module owns the one place where a played session becomes LMS data. The play page
+//! calls [`initial_session`] (a resume comes from the LMS's suspend data, never from local
+//! storage) and [`report`] after each decision and at the start and end; everything else
+//! (interactions, scores, statuses, statements, debounced commits, `visibilitychange` and
+//! `pagehide`) happens here. It does not decide anything about play: a failed LMS call never
+//! stops the learner, it only shows a small notice ([`notice::LmsStatus`]) and is retried.
+//!
+//! Only the scenario the launch URL names (see [`launch`]) is reported; playing another one
+//! in the same window is ordinary standalone play.
+
+pub mod cmi5;
+pub mod host;
+pub mod launch;
+pub mod notice;
+pub mod report;
+pub mod scorm;
+pub mod xapi;
+
+use std::cell::{Cell, RefCell};
+use std::sync::Arc;
+
+use frontline_engine::{Scenario, Session, code};
+use wasm_bindgen::JsCast;
+use wasm_bindgen::closure::Closure;
+use yew::Callback;
+
+use launch::Launch;
+use scorm::Scorm;
+
+/// How long after a decision the LMS is asked to commit, so that a fast player does not
+/// flood it with a commit per click.
+const COMMIT_DELAY_MS: i32 = 2_000;
+/// First wait before retrying a failed commit; doubles up to [`RETRY_MAX_MS`].
+const RETRY_FIRST_MS: i32 = 3_000;
+const RETRY_MAX_MS: i32 = 30_000;
+
+/// Shown (role=status) while the LMS is not accepting progress.
+pub const PROBLEM_NOTICE: &str = "Your learning platform is not recording progress right now. You can keep playing; Frontline keeps trying.";
+
+/// The connection to an LMS.
+enum Backend {
+    Scorm(Scorm),
+    Cmi5(Box<cmi5::Cmi5>),
+}
+
+/// An active LMS session for one scenario.
+struct Runtime {
+    backend: Backend,
+    /// The scenario being reported.
+    scenario: Option<String>,
+    /// The session code the LMS handed back, until the play page takes it.
+    resume: Option<String>,
+    /// The LMS's pass mark (0 to 1), if it sets one.
+    mastery: Option<f64>,
+    /// The latest session, as reported by the play page.
+    session: Option<Session>,
+    /// Per decision: when it was made and how long it took (ms).
+    timings: Vec<(f64, f64)>,
+    /// Decisions written to the LMS.
+    written: usize,
+    /// Whether the current playthrough's ending has been written.
+    outcome_written: bool,
+    /// When the LMS session started, and when the current scene was shown.
+    started_ms: f64,
+    scene_ms: f64,
+    /// Unsaved writes, and whether a commit is scheduled.
+    dirty: bool,
+    timer: bool,
+    retry_ms: i32,
+    finished: bool,
+}
+
+thread_local! {
+    static LAUNCH: RefCell<Launch> = RefCell::new(Launch::default());
+    static RUNTIME: RefCell<Option<Runtime>> = const { RefCell::new(None) };
+    static READY: Cell<bool> = const { Cell::new(true) };
+    static PROBLEM: RefCell<Option<String>> = const { RefCell::new(None) };
+    static LISTENERS: RefCell<Vec<Callback<()>>> = const { RefCell::new(Vec::new()) };
+}
+
+fn now_ms() -> f64 {
+    js_sys::Date::now()
+}
+
+fn with_runtime<R>(f: impl FnOnce(&mut Runtime) -> R) -> Option<R> {
+    RUNTIME.with(|r| r.try_borrow_mut().ok()?.as_mut().map(f))
+}
+
+/// Whether the app is still connecting to its LMS (cmi5 needs a few requests first).
+pub fn ready() -> bool {
+    READY.with(Cell::get)
+}
+
+/// The notice to show, if the LMS is not recording progress.
+pub fn problem() -> Option<String> {
+    PROBLEM.with(|p| p.borrow().clone())
+}
+
+/// Calls `on_change` whenever [`ready`] or [`problem`] change. Returns its slot for
+/// [`unsubscribe`].
+pub fn subscribe(on_change: Callback<()>) -> usize {
+    LISTENERS.with(|l| {
+        let mut l = l.borrow_mut();
+        l.push(on_change);
+        l.len() - 1
+    })
+}
+
+/// Stops calling a subscriber.
+pub fn unsubscribe(slot: usize) {
+    LISTENERS.with(|l| {
+        if let Some(cb) = l.borrow_mut().get_mut(slot) {
+            *cb = Callback::noop();
+        }
+    });
+}
+
+fn notify() {
+    let listeners = LISTENERS.with(|l| l.borrow().clone());
+    for l in listeners {
+        l.emit(());
+    }
+}
+
+fn set_problem(message: Option<String>) {
+    let changed = PROBLEM.with(|p| {
+        let mut p = p.borrow_mut();
+        let changed = *p != message;
+        *p = message;
+        changed
+    });
+    if changed {
+        notify();
+    }
+}
+
+/// Reads the launch URL and connects to whatever hosts the app. Called once, before the app
+/// renders.
+pub fn boot() {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let search = window.location().search().unwrap_or_default();
+    let params = web_sys::UrlSearchParams::new_with_str(&search).ok();
+    let pairs: Vec<(String, String)> = params
+        .map(|p| {
+            js_sys::try_iter(&p)
+                .ok()
+                .flatten()
+                .into_iter()
+                .flatten()
+                .filter_map(|entry| {
+                    let pair: js_sys::Array = entry.ok()?.dyn_into().ok()?;
+                    Some((pair.get(0).as_string()?, pair.get(1).as_string()?))
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let launch = Launch::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+
+    let scorm = scorm::find();
+    let embedded = launch.embed || scorm.is_some() || launch.cmi5.is_some();
+    if embedded && let Some(root) = window.document().and_then(|d| d.document_element()) {
+        let _ = root.class_list().add_1("embed");
+    }
+    LAUNCH.with(|l| *l.borrow_mut() = launch.clone());
+
+    if let Some((api, version)) = scorm {
+        let scorm = Scorm::new(api, version);
+        match scorm.initialize() {
+            Ok(start) => {
+                let scenario = launch.scenario.clone().or_else(|| {
+                    start
+                        .suspend_data
+                        .as_deref()
+                        .and_then(|c| code::scenario_id(c).ok())
+                        .map(str::to_owned)
+                });
+                install(
+                    Backend::Scorm(scorm),
+                    scenario,
+                    start.suspend_data,
+                    start.mastery,
+                );
+            }
+            Err(_) => set_problem(Some(PROBLEM_NOTICE.into())),
+        }
+    } else if let Some(params) = launch.cmi5.clone() {
+        READY.with(|r| r.set(false));
+        let scenario = launch.scenario.clone();
+        wasm_bindgen_futures::spawn_local(async move {
+            match cmi5::Cmi5::launch(params).await {
+                Ok((cmi5, start)) => {
+                    install(
+                        Backend::Cmi5(Box::new(cmi5)),
+                        scenario,
+                        start.suspend_data,
+                        start.mastery,
+                    );
+                }
+                Err(message) => set_problem(Some(message)),
+            }
+            READY.with(|r| r.set(true));
+            notify();
+        });
+    }
+
+    // Open the launched scenario (or the resumed one) unless the address names a page.
+    let target = launch
+        .scenario
+        .clone()
+        .or_else(|| with_runtime(|r| r.scenario.clone()).flatten());
+    let hash = window.location().hash().unwrap_or_default();
+    if let Some(id) = target
+        && (hash.is_empty() || hash == "#" || hash == "#/")
+    {
+        let _ = window.location().replace(&format!("#/play/{id}"));
+    }
+
+    host::boot(&window);
+    listen(&window);
+}
+
+fn install(
+    backend: Backend,
+    scenario: Option<String>,
+    resume: Option<String>,
+    mastery: Option<f64>,
+) {
+    let now = now_ms();
+    RUNTIME.with(|r| {
+        if let Ok(mut r) = r.try_borrow_mut() {
+            *r = Some(Runtime {
+                backend,
+                scenario,
+                resume,
+                mastery,
+                session: None,
+                timings: Vec::new(),
+                written: 0,
+                outcome_written: false,
+                started_ms: now,
+                scene_ms: now,
+                dirty: false,
+                timer: false,
+                retry_ms: RETRY_FIRST_MS,
+                finished: false,
+            });
+        }
+    });
+}
+
+/// Commits on `visibilitychange` to hidden (the learner switched away, maybe for good) and
+/// finishes once on `pagehide` (Moodle's iframe policy blocks `unload`, and iOS does not
+/// fire `beforeunload` reliably).
+fn listen(window: &web_sys::Window) {
+    if let Some(document) = window.document() {
+        let doc = document.clone();
+        let on_visibility = Closure::<dyn FnMut()>::new(move || {
+            if doc.hidden() {
+                with_runtime(Runtime::flush);
+            }
+        });
+        let _ = document.add_event_listener_with_callback(
+            "visibilitychange",
+            on_visibility.as_ref().unchecked_ref(),
+        );
+        on_visibility.forget();
+    }
+    let on_pagehide = Closure::<dyn FnMut()>::new(|| {
+        with_runtime(Runtime::finish);
+    });
+    let _ =
+        window.add_event_listener_with_callback("pagehide", on_pagehide.as_ref().unchecked_ref());
+    on_pagehide.forget();
+}
+
+/// Whether an LMS records this scenario (then local storage is not used for it).
+pub fn owns(scenario_id: &str) -> bool {
+    with_runtime(|r| r.scenario.as_deref().is_none_or(|s| s == scenario_id)).unwrap_or(false)
+}
+
+/// The session to start with when an LMS records this scenario: the one its suspend data
+/// holds, or a new one. `None` when no LMS records it (use local storage). The message, if
+/// any, says why a saved session could not be used.
+pub fn initial_session(scenario: &Arc<Scenario>, seed: u64) -> Option<(Session, Option<String>)> {
+    if !owns(&scenario.meta.id) {
+        return None;
+    }
+    let resume = with_runtime(|r| r.resume.take()).flatten();
+    Some(match resume {
+        None => (Session::new(scenario.clone(), seed), None),
+        Some(raw) => match code::decode(&raw, scenario.clone()) {
+            Ok(session) => (session, None),
+            Err(e) => (
+                Session::new(scenario.clone(), seed),
+                Some(format!(
+                    "Your progress saved by the learning platform could not be restored ({e}), so the scenario starts again from the beginning."
+                )),
+            ),
+        },
+    })
+}
+
+/// Reports a session's state: called by the play page at the start, after every decision and
+/// at the ending. Writes what is new; never fails.
+pub fn report(session: &Session) {
+    host::report(session);
+    with_runtime(|r| r.report(session));
+}
+
+impl Runtime {
+    fn report(&mut self, session: &Session) {
+        if self.finished {
+            return;
+        }
+        let id = &session.scenario().meta.id;
+        match &self.scenario {
+            Some(s) if s != id => return,
+            None => self.scenario = Some(id.clone()),
+            _ => {}
+        }
+        let n = session.history().len();
+        let same_playthrough = self
+            .session
+            .as_ref()
+            .is_some_and(|old| old.seed() == session.seed() && old.history().len() <= n);
+        let now = now_ms();
+        if self.session.is_none() {
+            // The first report: decisions before it were recorded in an earlier LMS session.
+            self.written = n;
+            self.timings = vec![(now, 0.0); n];
+            self.outcome_written = session.is_ended();
+        } else if !same_playthrough {
+            // "Play again": a new playthrough in the same LMS session.
+            self.written = 0;
+            self.timings.clear();
+            self.outcome_written = false;
+        }
+        while self.timings.len() < n {
+            self.timings.push((now, now - self.scene_ms));
+            self.scene_ms = now;
+        }
+        self.timings.truncate(n);
+        if n == 0 {
+            self.scene_ms = now;
+        }
+        self.session = Some(session.clone());
+        self.dirty = true;
+        let ended = session.is_ended();
+        match self.write() {
+            Ok(()) if ended => self.flush(),
+            Ok(()) => self.schedule(COMMIT_DELAY_MS),
+            Err(()) => self.failed(),
+        }
+    }
+
+    /// Writes everything not yet written. Idempotent apart from the interactions, which are
+    /// counted so that each is written once.
+    fn write(&mut self) -> Result<(), ()> {
+        let Some(session) = self.session.clone() else {
+            return Ok(());
+        };
+        let progress = report::progress(&session);
+        let code = code::encode(&session);
+        match &mut self.backend {
+            Backend::Scorm(api) => {
+                while self.written < session.history().len() {
+                    let i = self.written;
+                    let it = report::interaction(&session, i).ok_or(())?;
+                    let (at, latency) = self.timings.get(i).copied().unwrap_or((now_ms(), 0.0));
+                    api.interaction(&it, latency, at).map_err(|_| ())?;
+                    self.written += 1;
+                }
+                api.progress(&session.scene().id, &code, progress)
+                    .map_err(|_| ())?;
+                if !self.outcome_written
+                    && let Some(o) = report::outcome(&session, self.mastery)
+                {
+                    api.outcome(&o).map_err(|_| ())?;
+                    self.outcome_written = true;
+                }
+                Ok(())
+            }
+            Backend::Cmi5(c) => {
+                while self.written < session.history().len() {
+                    let i = self.written;
+                    let it = report::interaction(&session, i).ok_or(())?;
+                    let (at, latency) = self.timings.get(i).copied().unwrap_or((now_ms(), 0.0));
+                    c.answered(&it, latency, at);
+                    self.written += 1;
+                }
+                if !self.outcome_written
+                    && let Some(o) = report::outcome(&session, self.mastery)
+                {
+                    c.outcome(&o, now_ms() - self.started_ms);
+                    self.outcome_written = true;
+                }
+                c.save(code);
+                Ok(())
+            }
+        }
+    }
+
+    fn schedule(&mut self, delay: i32) {
+        if self.timer {
+            return;
+        }
+        self.timer = true;
+        set_timeout(delay, || {
+            with_runtime(|r| {
+                r.timer = false;
+                r.flush();
+            });
+        });
+    }
+
+    /// Writes and commits now, if anything changed.
+    fn flush(&mut self) {
+        if self.finished || !self.dirty {
+            return;
+        }
+        let session_ms = now_ms() - self.started_ms;
+        let ended = self.session.as_ref().is_some_and(Session::is_ended);
+        let result = self.write().and_then(|()| match &self.backend {
+            Backend::Scorm(api) => {
+                api.exit(session_ms, ended).map_err(|_| ())?;
+                api.commit().map_err(|_| ())
+            }
+            Backend::Cmi5(c) => {
+                c.flush();
+                Ok(())
+            }
+        });
+        match result {
+            Ok(()) => {
+                self.dirty = false;
+                self.retry_ms = RETRY_FIRST_MS;
+                if matches!(self.backend, Backend::Scorm(_)) {
+                    set_problem(None);
+                }
+            }
+            Err(()) => self.failed(),
+        }
+    }
+
+    /// Shows the notice and tries again later.
+    fn failed(&mut self) {
+        set_problem(Some(PROBLEM_NOTICE.into()));
+        let delay = self.retry_ms;
+        self.retry_ms = (self.retry_ms * 2).min(RETRY_MAX_MS);
+        self.schedule(delay);
+    }
+
+    /// Ends the LMS session: last writes, session time, exit, commit, finish. Once.
+    fn finish(&mut self) {
+        if self.finished {
+            return;
+        }
+        self.dirty = true;
+        self.flush();
+        self.finished = true;
+        let session_ms = now_ms() - self.started_ms;
+        match &mut self.backend {
+            Backend::Scorm(api) => {
+                let _ = api.finish();
+            }
+            Backend::Cmi5(c) => c.terminate(session_ms),
+        }
+    }
+}
+
+/// Runs `f` once after `ms` milliseconds.
+pub(crate) fn set_timeout(ms: i32, f: impl FnOnce() + 'static) {
+    if let Some(window) = web_sys::window() {
+        let cb = Closure::once_into_js(f);
+        let _ =
+            window.set_timeout_with_callback_and_timeout_and_arguments_0(cb.unchecked_ref(), ms);
+    }
+}

@@ -1,0 +1,361 @@
+// LMS embedding against real peers. The packages are written by `frontline package` from
+// the built bundle (../../dist) and served from their zips by lms/server.mjs, an "LMS" on
+// 127.0.0.1:(E2E_LMS_PORT, default E2E_PORT + 100) with an "LRS" on the next port.
+//
+// - SCORM 1.2 and 2004: scorm-again 3.4.3 is the LMS-side runtime (window.API /
+//   window.API_1484_11) in a host page; the package's SCO runs in an iframe. A playthrough
+//   to the ending must leave status, score, one interaction per decision and the session
+//   code in suspend_data; reloading the host with the stored data must resume at the same
+//   scene; a runtime whose commits fail must not stop play and must show the notice.
+// - cmi5: a launch against the LRS stub; every statement is validated with xapi-validation
+//   2.1.4 and checked for cmi5's rules.
+// - The built zips' manifests: parsed, every file listed, only existing files referenced.
+// - The host-page postMessage API: events to an allowed parent, commands from it.
+import { test, expect } from "@playwright/test";
+import { execFileSync } from "node:child_process";
+import { mkdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { createRequire } from "node:module";
+import JSZip from "jszip";
+import AxeBuilder from "@axe-core/playwright";
+import { XMLParser, XMLValidator } from "fast-xml-parser";
+import { HERE, DIST, ARTIFACTS } from "./helpers.js";
+import { startLms } from "./lms/server.mjs";
+
+const require = createRequire(import.meta.url);
+const validateStatement = require("xapi-validation").default;
+
+const SCENARIO = "stretch-target";
+const ROOT = join(HERE, "..", "..");
+const OUT = join(ROOT, "target", "packages", "e2e");
+const LMS_PORT = Number(process.env.E2E_LMS_PORT ?? Number(process.env.E2E_PORT ?? 8091) + 100);
+const LRS_ORIGIN = `http://127.0.0.1:${LMS_PORT + 1}`;
+
+test.describe.configure({ mode: "serial" });
+
+let lms;
+
+/** Runs the CLI (built by cargo if needed). */
+function frontline(args) {
+  return execFileSync("cargo", ["run", "--quiet", "-p", "frontline-cli", "--", ...args], {
+    cwd: ROOT,
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+}
+
+test.beforeAll(async () => {
+  test.setTimeout(300_000);
+  mkdirSync(OUT, { recursive: true });
+  const packages = {};
+  for (const format of ["scorm12", "scorm2004", "cmi5"]) {
+    const out = join(OUT, `${SCENARIO}-${format}.zip`);
+    const extra = format === "cmi5" ? ["--lrs-origin", LRS_ORIGIN] : [];
+    frontline(["package", "--format", format, "--scenario", SCENARIO, "--dist", DIST, "--out", out, ...extra]);
+    packages[format] = out;
+  }
+  // The host-page API reads its allowlist from frontline-embed.json beside index.html.
+  lms = await startLms({
+    port: LMS_PORT,
+    packages: { ...packages, embed: packages.scorm12 },
+    extras: { embed: { "frontline-embed.json": JSON.stringify({ allowedOrigins: [`http://127.0.0.1:${LMS_PORT}`] }) } },
+  });
+  lms.packages = packages;
+});
+
+test.afterAll(async () => {
+  await lms?.close();
+});
+
+/** The launch the manifest names: resource href plus the item's parameters. */
+async function scormLaunch(zipPath) {
+  const zip = await JSZip.loadAsync(readFileSync(zipPath));
+  const xml = await zip.file("imsmanifest.xml").async("string");
+  const href = /<resource [^>]*href="([^"]+)"/.exec(xml)[1];
+  const params = /<item [^>]*parameters="([^"]+)"/.exec(xml)[1].replaceAll("&amp;", "&");
+  return href + params;
+}
+
+/** Plays the app in `frame` to the ending, choosing the first choice each time; returns the number of decisions. */
+async function playToEnding(frame, { stopAfter = Infinity } = {}) {
+  let decisions = 0;
+  for (let guard = 0; guard < 60; guard++) {
+    const heading = frame.locator("#scene-heading");
+    await expect(heading).toBeVisible();
+    const text = (await heading.textContent()) ?? "";
+    const m = /^Decision (\d+)/.exec(text.trim());
+    if (!m) return decisions;
+    if (decisions >= stopAfter) return decisions;
+    await frame.locator("ol.choices button.choice").first().click();
+    decisions += 1;
+    await expect(frame.locator("#scene-heading")).not.toHaveText(new RegExp(`^Decision ${m[1]}\\b`));
+  }
+  throw new Error("no ending after 60 decisions");
+}
+
+async function openHost(page, version, pkg, extra = "") {
+  const launch = await scormLaunch(lms.packages[pkg]);
+  await page.goto(`${lms.origin}/host/scorm-host.html?version=${version}&pkg=${pkg}&launch=${encodeURIComponent(launch)}${extra}`);
+  const frame = page.frameLocator("#sco");
+  await expect(frame.locator("main#main")).toBeVisible();
+  return frame;
+}
+
+for (const [version, pkg] of [["12", "scorm12"], ["2004", "scorm2004"]]) {
+  const label = version === "12" ? "1.2" : "2004";
+  test(`SCORM ${label}: plays, scores, reports every decision and resumes under scorm-again`, async ({ page }) => {
+    const frame = await openHost(page, version, pkg);
+    // Embed mode: no skip link or library link inside the LMS.
+    await expect(frame.locator(".back-link")).toBeHidden();
+
+    // Two decisions, then leave (the host page reloads as the learner's next visit).
+    await playToEnding(frame, { stopAfter: 2 });
+    const sceneBefore = (await frame.locator(".scene-text").textContent())?.trim();
+    await page.waitForFunction(() => window.host.commits > 0, null, { timeout: 10_000 });
+    const mid = await page.evaluate(() => window.host.cmi());
+    const midSuspend = mid.suspend_data;
+    expect(midSuspend).toMatch(new RegExp(`^${SCENARIO}\\.[A-Za-z0-9_-]+$`));
+
+    await page.reload();
+    const again = page.frameLocator("#sco");
+    await expect(again.locator("#scene-heading")).toHaveText(/^Decision 3\b/);
+    await expect(again.locator(".scene-text")).toHaveText(sceneBefore ?? "");
+    // The page that was left called LMSFinish / Terminate once, on pagehide.
+    const finishes = await page.evaluate((k) => localStorage.getItem(k), `lms-host-${pkg}-finishes`);
+    expect(finishes).toBe("1");
+    expect(mid.session_time ?? mid.core?.session_time).toBeTruthy();
+
+    const commitsBefore = await page.evaluate(() => window.host.commits);
+    const rest = await playToEnding(again);
+    await expect(again.locator(".score")).toBeVisible();
+    const scoreText = (await again.locator(".score strong").textContent()) ?? "";
+    const score = Number(/Score (\d+)/.exec(scoreText)[1]);
+    const passed = (await again.locator(".score").getAttribute("class")).includes("passed");
+    await page.waitForFunction((n) => window.host.commits > n, commitsBefore, { timeout: 10_000 });
+    const cmi = await page.evaluate(() => window.host.cmi());
+    const commits = (await page.evaluate(() => window.host.commits)) - commitsBefore;
+
+    const interactions = Object.values(cmi.interactions?.childArray ?? cmi.interactions ?? {});
+    const total = 2 + rest;
+    if (version === "12") {
+      expect(cmi.core.lesson_status).toBe(passed ? "passed" : "failed");
+      expect(Number(cmi.core.score.raw)).toBe(score);
+      expect(cmi.core.score.min).toBe("0");
+      expect(cmi.core.score.max).toBe("100");
+      expect(cmi.core.exit).toBe("");
+    } else {
+      expect(cmi.completion_status).toBe("completed");
+      expect(cmi.success_status).toBe(passed ? "passed" : "failed");
+      expect(Number(cmi.score.raw)).toBe(score);
+      expect(Number(cmi.score.scaled)).toBeCloseTo(score / 100, 2);
+      expect(cmi.progress_measure).toBe("1.00");
+      expect(cmi.exit).toBe("normal");
+    }
+    // The resumed LMS session holds the decisions made in it (the first two were stored in
+    // the first session, as an LMS keeps interactions per attempt).
+    expect(interactions.length).toBe(rest);
+    for (const it of interactions) {
+      expect(it.id).toMatch(/^[A-Za-z0-9_]+$/);
+      expect(it.type).toBe("choice");
+      expect(version === "12" ? ["correct", "wrong", "neutral"] : ["correct", "incorrect", "neutral"]).toContain(it.result);
+      if (version === "12") expect(it.student_response).toMatch(/^[a-z0-9]$/);
+      else {
+        expect(it.learner_response).toMatch(/^[A-Za-z0-9_]+$/);
+        expect(it.timestamp).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d\dZ$/);
+        expect(it.description.length).toBeGreaterThan(0);
+      }
+    }
+    const suspend = cmi.suspend_data;
+    expect(suspend.length).toBeLessThanOrEqual(4096);
+    console.log(
+      `SCORM ${label}: ${total} decisions, score ${score} (${passed ? "passed" : "failed"}), ` +
+        `suspend_data ${suspend.length} chars (after 2 decisions: ${midSuspend.length}), ` +
+        `${interactions.length} interactions in the resumed session, ${commits} commits for its ${rest} decisions`,
+    );
+    await page.screenshot({ path: join(ARTIFACTS, `lms-scorm${version}-ending.png`) });
+  });
+}
+
+test("SCORM 1.2: when commits fail, play goes on with a notice, and recovers", async ({ page }) => {
+  // On a phone, in the dark scheme: the notice must not hide the content or fail axe.
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.emulateMedia({ colorScheme: "dark" });
+  const frame = await openHost(page, "12", "scorm12", "&fail=commit");
+  const decisions = await playToEnding(frame);
+  await expect(frame.locator(".score")).toBeVisible();
+  const notice = frame.locator(".lms-status[role=status]");
+  await expect(notice).toContainText("not recording progress");
+  expect(decisions).toBeGreaterThan(0);
+  expect(await page.evaluate(() => window.host.failedCommits)).toBeGreaterThan(0);
+  await page.screenshot({ path: join(ARTIFACTS, "lms-scorm12-notice-390-dark.png") });
+  const axe = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
+  expect(axe.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`)).toEqual([]);
+  expect(axe.passes.length).toBeGreaterThan(5);
+  await page.evaluate(() => window.host.stopFailing());
+  // The retry (a few seconds later) succeeds and the notice goes.
+  await expect(notice).toHaveText("", { timeout: 20_000 });
+  const cmi = await page.evaluate(() => window.host.cmi());
+  expect(["passed", "failed"]).toContain(cmi.core.lesson_status);
+  expect(await page.evaluate(() => window.host.commits)).toBeGreaterThan(0);
+});
+
+test("cmi5: statements validate, follow cmi5's rules and carry the LaunchData context", async ({ page }) => {
+  const activityId = `https://frontline.invalid/scenarios/${SCENARIO}/au`;
+  const actor = { objectType: "Agent", name: "Ada Learner", account: { homePage: "https://lms.invalid", name: "ada" } };
+  const sessionId = "a4ad53c1-1c51-4a6c-9e1b-6f0c7f2b2a10";
+  const launch = lms.lrs.launch({
+    activityId,
+    actor,
+    launchData: {
+      contextTemplate: {
+        contextActivities: { grouping: [{ id: `https://frontline.invalid/scenarios/${SCENARIO}`, objectType: "Activity" }] },
+        extensions: { "https://w3id.org/xapi/cmi5/context/extensions/sessionid": sessionId },
+      },
+      launchMode: "Normal",
+      launchMethod: "AnyWindow",
+      moveOn: "Passed",
+      masteryScore: 0.6,
+    },
+  });
+  const zip = await JSZip.loadAsync(readFileSync(lms.packages.cmi5));
+  const courseXml = await zip.file("cmi5.xml").async("string");
+  const url = /<url>([^<]+)<\/url>/.exec(courseXml)[1].replaceAll("&amp;", "&");
+  const query = new URLSearchParams(launch).toString();
+  await page.goto(`${lms.origin}/pkg/cmi5/${url}&${query}`);
+  await expect(page.locator("main#main")).toBeVisible();
+  const decisions = await playToEnding(page);
+  await expect(page.locator(".score")).toBeVisible();
+  // Leaving the page sends terminated.
+  await page.goto("about:blank");
+  await expect
+    .poll(() => lms.lrs.statements.map((s) => s.verb.id.split("/").pop()).join(" "), { timeout: 15_000 })
+    .toMatch(/terminated$/);
+
+  const statements = lms.lrs.statements;
+  // xapi-validation returns its findings (it does not throw); none is allowed. The broken
+  // copy shows that the validator is really looking.
+  const findings = (s) => validateStatement(s).map((w) => `${w.path.join(".")}: ${w.name}`);
+  for (const s of statements) {
+    expect(findings(s), JSON.stringify(s)).toEqual([]);
+  }
+  expect(findings({ ...statements[0], verb: { id: "initialized" }, timestamp: "yesterday" }).length).toBeGreaterThan(1);
+  const verbs = statements.map((s) => s.verb.id.split("/").pop());
+  expect(verbs[0]).toBe("initialized");
+  expect(verbs.at(-1)).toBe("terminated");
+  expect(verbs.filter((v) => v === "answered")).toHaveLength(decisions);
+  expect(verbs.filter((v) => v === "completed")).toHaveLength(1);
+  expect(verbs.filter((v) => v === "passed" || v === "failed")).toHaveLength(1);
+  const cmi5Cat = "https://w3id.org/xapi/cmi5/context/categories/cmi5";
+  const moveOnCat = "https://w3id.org/xapi/cmi5/context/categories/moveon";
+  for (const s of statements) {
+    const cats = (s.context.contextActivities?.category ?? []).map((c) => c.id);
+    expect(s.context.registration).toBe(launch.registration);
+    expect(s.context.extensions["https://w3id.org/xapi/cmi5/context/extensions/sessionid"]).toBe(sessionId);
+    expect(s.actor).toEqual(actor);
+    const verb = s.verb.id.split("/").pop();
+    if (verb === "answered") {
+      expect(cats).not.toContain(cmi5Cat);
+      expect(s.object.definition.interactionType).toBe("choice");
+    } else {
+      expect(s.object.id).toBe(activityId);
+      expect(cats).toContain(cmi5Cat);
+      expect(cats.includes(moveOnCat)).toBe(["completed", "passed", "failed"].includes(verb));
+    }
+    if (verb === "passed" || verb === "failed") {
+      expect(s.context.extensions["https://w3id.org/xapi/cmi5/context/extensions/masteryscore"]).toBe(0.6);
+      expect(s.result.success).toBe(verb === "passed");
+      expect(s.result.score.scaled >= 0.6).toBe(verb === "passed");
+    }
+  }
+  const xapiRequests = lms.lrs.requests.filter((r) => r.path.startsWith("/xapi/"));
+  for (const r of xapiRequests) {
+    expect(r.headers["x-experience-api-version"]).toBe("1.0.3");
+    expect(r.headers.authorization).toMatch(/^Basic /);
+  }
+  const fetches = lms.lrs.requests.filter((r) => r.path.startsWith("/fetch/"));
+  expect(fetches).toHaveLength(1);
+  // The session code was stored as the AU's state (its suspend data).
+  const saved = [...lms.lrs.state.entries()].find(([k]) => k.includes("frontline.session"));
+  expect(JSON.parse(saved[1]).code).toMatch(new RegExp(`^${SCENARIO}\\.`));
+  console.log(
+    `cmi5: ${statements.length} statements (${verbs.join(", ")}), all valid; ` +
+      `${xapiRequests.filter((r) => r.path.endsWith("/statements")).length} statement POSTs; ` +
+      `state document ${saved[1].length} chars`,
+  );
+});
+
+test("the packages' manifests parse, list every file and reference only files in the zip", async () => {
+  const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: "@", isArray: (name) => ["file", "resource", "item", "au"].includes(name) });
+  for (const [format, path] of Object.entries(lms.packages)) {
+    const zip = await JSZip.loadAsync(readFileSync(path));
+    const names = Object.keys(zip.files).filter((n) => !zip.files[n].dir);
+    for (const n of names) expect(n, format).not.toMatch(/^\/|\\|\.\./);
+    expect(names).toContain("index.html");
+    expect(names).toContain("frontline-web_bg.wasm");
+    expect(names).toContain(`scenarios/${SCENARIO}.flc`);
+    const manifestName = format === "cmi5" ? "cmi5.xml" : "imsmanifest.xml";
+    const xml = await zip.file(manifestName).async("string");
+    expect(XMLValidator.validate(xml), format).toBe(true);
+    const doc = parser.parse(xml);
+    if (format === "cmi5") {
+      const au = doc.courseStructure.au;
+      expect(au).toHaveLength(1);
+      expect(names).toContain(au[0].url.split("?")[0]);
+      expect(au[0]["@moveOn"]).toBe("Passed");
+      continue;
+    }
+    const manifest = doc.manifest;
+    const v12 = format === "scorm12";
+    expect(String(manifest.metadata.schemaversion)).toBe(v12 ? "1.2" : "2004 4th Edition");
+    const [resource] = manifest.resources.resource;
+    expect(manifest.resources.resource).toHaveLength(1);
+    expect(resource[v12 ? "@adlcp:scormtype" : "@adlcp:scormType"]).toBe("sco");
+    expect(resource[v12 ? "@adlcp:scormType" : "@adlcp:scormtype"]).toBeUndefined();
+    expect(names).toContain(resource["@href"]);
+    const files = resource.file.map((f) => f["@href"]);
+    expect(new Set(files).size).toBe(files.length);
+    expect([...files].sort()).toEqual(names.filter((n) => n !== "imsmanifest.xml").sort());
+    const [item] = manifest.organizations.organization.item;
+    expect(item["@identifierref"]).toBe(resource["@identifier"]);
+    console.log(`${format}: ${names.length} files in the zip, ${files.length} listed in the manifest`);
+  }
+});
+
+test("host page: events reach an allowed parent and its commands drive the app", async ({ page }) => {
+  // The app comes from the SCORM 1.2 zip with a frontline-embed.json added beside
+  // index.html; there is no SCORM API on this page, so it runs standalone in embed mode.
+  await page.goto(`${lms.origin}/host/embed-host.html`);
+  const frame = page.frameLocator("#app");
+  await expect(frame.locator("main#main")).toBeVisible();
+  await page.waitForFunction(() => window.messages.some((m) => m.type === "ready"));
+  await page.evaluate((id) => window.send({ type: "start", scenario: id }), SCENARIO);
+  await expect(frame.locator("#scene-heading")).toHaveText(/^Decision 1\b/);
+  await playToEnding(frame);
+  await page.waitForFunction(() => window.messages.some((m) => m.type === "score"));
+  const messages = await page.evaluate(() => window.messages);
+  const types = messages.map((m) => m.type);
+  expect(types[0]).toBe("ready");
+  expect(types.filter((t) => t === "decision").length).toBeGreaterThan(0);
+  expect(types).toContain("ending");
+  const score = messages.find((m) => m.type === "score");
+  expect(score.max).toBe(100);
+  expect(score.scenario).toBe(SCENARIO);
+  for (const m of messages) expect(m.source).toBe("frontline");
+  // Embed mode hides the app's own chrome.
+  await expect(frame.locator(".skip-link")).toBeHidden();
+  await expect(frame.locator(".back-link")).toBeHidden();
+  await page.screenshot({ path: join(ARTIFACTS, "lms-embed-ending.png") });
+  // Restart starts the scenario again from the first decision.
+  await page.evaluate(() => window.send({ type: "restart" }));
+  await expect(frame.locator("#scene-heading")).toHaveText(/^Decision 1\b/);
+});
+
+test("host page: a parent that is not on the allowlist gets nothing and cannot command", async ({ page }) => {
+  await page.goto(`${lms.origin.replace("127.0.0.1", "localhost")}/host/embed-host.html`);
+  const frame = page.frameLocator("#app");
+  await expect(frame.locator("main#main")).toBeVisible();
+  await page.evaluate((id) => window.send({ type: "start", scenario: id }), SCENARIO);
+  await page.waitForTimeout(1500);
+  expect(await page.evaluate(() => window.messages)).toEqual([]);
+  await expect(frame.locator("#scene-heading")).toHaveCount(0);
+});

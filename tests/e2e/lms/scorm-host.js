@@ -1,0 +1,85 @@
+// A minimal LMS page for the tests: scorm-again's runtime as window.API (SCORM 1.2) or
+// window.API_1484_11 (SCORM 2004), the package's SCO in an iframe, and the LMS's "database"
+// in this page's localStorage, so that a reload hands the stored data back (cmi.entry =
+// resume) the way an LMS does on the learner's next visit.
+//
+// Query: version=12|2004, pkg=NAME (served under /pkg/NAME/), launch=the manifest's href
+// plus parameters, fail=commit (make every commit fail until window.host.stopFailing()).
+const params = new URLSearchParams(location.search);
+const version = params.get("version") === "2004" ? "2004" : "12";
+const pkg = params.get("pkg");
+const launch = params.get("launch");
+const key = `lms-host-${pkg}`;
+
+const settings = { autocommit: false, lmsCommitUrl: false, logLevel: 5 };
+const api = version === "2004" ? new window.Scorm2004API(settings) : new window.Scorm12API(settings);
+
+const host = {
+  version,
+  commits: 0,
+  finishes: 0,
+  failing: params.get("fail") === "commit",
+  failedCommits: 0,
+  cmi: () => JSON.parse(JSON.stringify(api.renderCMIToJSONObject())).cmi,
+  stopFailing() {
+    this.failing = false;
+  },
+};
+window.host = host;
+
+// What the LMS stored at the last commit becomes what it hands back on the next launch.
+const stored = JSON.parse(localStorage.getItem(key) ?? "null");
+if (stored) {
+  if (version === "12") {
+    const core = stored.core ?? {};
+    api.loadFromJSON({
+      core: {
+        entry: core.exit === "suspend" ? "resume" : "",
+        lesson_status: core.lesson_status,
+        lesson_location: core.lesson_location,
+      },
+      suspend_data: core.exit === "suspend" ? stored.suspend_data : "",
+    }, "");
+  } else {
+    api.loadFromJSON({
+      entry: stored.exit === "suspend" ? "resume" : "",
+      completion_status: stored.completion_status,
+      location: stored.location,
+      suspend_data: stored.exit === "suspend" ? stored.suspend_data : "",
+    }, "");
+  }
+}
+
+const persist = () => localStorage.setItem(key, JSON.stringify(host.cmi()));
+const commitName = version === "12" ? "LMSCommit" : "Commit";
+const finishName = version === "12" ? "LMSFinish" : "Terminate";
+const realCommit = api[commitName].bind(api);
+api[commitName] = (arg) => {
+  if (host.failing) {
+    host.failedCommits += 1;
+    api.lastErrorCode = version === "12" ? "101" : "391";
+    return "false";
+  }
+  const result = realCommit(arg);
+  if (result === "true") {
+    host.commits += 1;
+    persist();
+  }
+  return result;
+};
+const realFinish = api[finishName].bind(api);
+api[finishName] = (arg) => {
+  const result = realFinish(arg);
+  host.finishes += 1;
+  persist();
+  // Kept across reloads, so a test can see that the page it left finished the session.
+  localStorage.setItem(`${key}-finishes`, String(Number(localStorage.getItem(`${key}-finishes`) ?? 0) + 1));
+  return result;
+};
+
+if (version === "12") {
+  window.API = api;
+} else {
+  window.API_1484_11 = api;
+}
+document.getElementById("sco").src = `/pkg/${pkg}/${launch}`;
