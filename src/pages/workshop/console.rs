@@ -7,7 +7,9 @@ use frontline_engine::scenario::{Next, SceneIdx};
 use frontline_engine::workshop::{
     self, Action, Majority, Pick, RoomDecision, letter_among, majority,
 };
-use frontline_engine::{Scenario, Session, markdown, principles};
+use frontline_engine::{Scenario, Session, principles};
+
+use crate::components::rich_text;
 use yew::prelude::*;
 use yew_router::prelude::*;
 
@@ -216,7 +218,7 @@ pub fn console(props: &ViewProps) -> Html {
             .enumerate()
             .map(|(n, d)| {
                 let offered_then: Vec<usize> = replay.available_choices().map(|(i, _)| i).collect();
-                let text = markdown::plain(&replay.scene().choices()[d.choice].text);
+                let text = rich_text::plain(&replay.scene().choices()[d.choice].text);
                 let how = pick_text(d, &offered_then);
                 let letter = letter_among(&offered_then, d.choice);
                 let _ = replay.choose_index(d.choice);

@@ -7,7 +7,9 @@ use frontline_engine::workshop::{
     self, Action, SceneDistribution, TeamPath, decode_result, decode_team, distributions,
     first_split,
 };
-use frontline_engine::{Scenario, markdown, principles};
+use frontline_engine::{Scenario, principles};
+
+use crate::components::rich_text;
 use yew::prelude::*;
 use yew_router::prelude::*;
 
@@ -53,7 +55,7 @@ fn choice_text(
     scene: frontline_engine::scenario::SceneIdx,
     choice: usize,
 ) -> String {
-    markdown::plain(&scenario.scene(scene).choices()[choice].text)
+    rich_text::plain(&scenario.scene(scene).choices()[choice].text)
 }
 
 /// A line chart of one meter for every path: an SVG with a line per team, described in text.
@@ -114,7 +116,7 @@ fn distribution_view(scenario: &Scenario, paths: &[TeamPath], d: &SceneDistribut
                     html! {
                         <li>
                             <span class="distribution-count">{ format!("{} of {}", teams.len(), total) }</span>
-                            <span class="distribution-choice">{ markdown::plain(&scene.choices()[i].text) }</span>
+                            <span class="distribution-choice">{ rich_text::plain(&scene.choices()[i].text) }</span>
                             <span class="distribution-teams">{ names.join(", ") }</span>
                         </li>
                     }

@@ -4,7 +4,9 @@
 //! everything here is tested natively. The runtimes in `scorm.rs` and `cmi5.rs` turn these
 //! values into API calls and statements.
 
-use frontline_engine::{Session, markdown};
+use frontline_engine::Session;
+
+use crate::components::rich_text::plain;
 
 /// SCORM 1.2 allows 4,096 characters of suspend data; the same limit is kept everywhere.
 pub const SUSPEND_DATA_MAX: usize = 4096;
@@ -82,7 +84,7 @@ pub fn interaction(session: &Session, index: usize) -> Option<Interaction> {
     // The base text: variants depend on flags the decision record does not keep.
     // One line (SCORM 2004's localized strings do not allow line breaks), no leading `{`
     // (which would read as a language tag).
-    let description: String = markdown::plain(&scene.text)
+    let description: String = plain(&scene.text)
         .split_whitespace()
         .collect::<Vec<_>>()
         .join(" ")
@@ -107,11 +109,11 @@ pub fn interaction(session: &Session, index: usize) -> Option<Interaction> {
         choices: scene
             .choices()
             .iter()
-            .map(|c| (safe_id(&c.id), markdown::plain(&c.text)))
+            .map(|c| (safe_id(&c.id), plain(&c.text)))
             .collect(),
         result,
         description,
-        choice_text: markdown::plain(&choice.text),
+        choice_text: plain(&choice.text),
         applies: choice.applies.clone(),
         violates: choice.violates.clone(),
         changes,
