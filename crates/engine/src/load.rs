@@ -11,6 +11,7 @@
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::ops::Range;
 
+use serde::Deserialize;
 use toml::de::DeTable;
 
 use crate::condition::{self, Cmp, Cond};
@@ -47,30 +48,32 @@ pub fn load(file: &str, src: &str) -> Result<Loaded, Vec<Diagnostic>> {
         }
         return Err(sink.finish());
     }
-    let tree = Tree { root };
-
     let schema = format::schema();
     if let Some(check) = SchemaCheck::new(schema) {
-        check.check_root(&tree.root, &mut sink);
+        check.check_root(&root, &mut sink);
     }
     if sink.has_errors() {
         return Err(sink.finish());
     }
 
-    // Through serde_json's `Value` rather than toml's own deserializer: the result is the
-    // same, and in the browser bundle it is far smaller.
-    let raw =
-        match serde_json::from_value::<ScenarioFile>(crate::tree::to_json(tree.root.get_ref())) {
-            Ok(raw) => raw,
-            Err(e) => {
-                // The schema check should have caught this; report it rather than lose it.
-                sink.error(
-                    0..0,
-                    format!("the file does not match the scenario format: {e}"),
-                );
-                return Err(sink.finish());
-            }
-        };
+    // The schema check has passed, so serde meets only what the format expects. toml's
+    // deserializer consumes the tree; positions for later diagnostics come from `Tree`, which
+    // parses the source again only if one is needed.
+    let raw = match ScenarioFile::deserialize(toml::de::Deserializer::from(root)) {
+        Ok(raw) => raw,
+        Err(e) => {
+            // The schema check should have caught this; report it rather than lose it.
+            sink.error(
+                e.span().unwrap_or(0..0),
+                format!(
+                    "the file does not match the scenario format: {}",
+                    e.message().trim_end_matches('.')
+                ),
+            );
+            return Err(sink.finish());
+        }
+    };
+    let tree = Tree::new(src);
 
     let mut builder = Builder {
         src,
@@ -147,7 +150,7 @@ fn valid_name(id: &str) -> bool {
 
 struct Builder<'a, 's> {
     src: &'a str,
-    tree: &'a Tree<'a>,
+    tree: &'a Tree<'s>,
     sink: &'a mut Sink<'s>,
     raw: &'a ScenarioFile,
     meter_ids: Vec<String>,
@@ -841,17 +844,11 @@ impl<'a, 's> Builder<'a, 's> {
 
     /// Parses and resolves a condition, reporting problems at their place inside the string.
     fn condition(&mut self, path: &[Seg], src: &str) -> Option<Cond> {
-        let span = self.tree.span(path);
-        // Point inside the string: skip the opening quote(s).
-        let quote = match self.src.get(span.start..) {
-            Some(s) if s.starts_with("\"\"\"") || s.starts_with("'''") => 3,
-            _ => 1,
-        };
-        let inner = |r: &Range<usize>| span.start + quote + r.start..span.start + quote + r.end;
         let expr = match condition::parse(src) {
             Ok(e) => e,
             Err(e) => {
-                self.sink.error(inner(&e.at), e.message);
+                let at = self.inside_string(path, &e.at);
+                self.sink.error(at, e.message);
                 return None;
             }
         };
@@ -859,6 +856,8 @@ impl<'a, 's> Builder<'a, 's> {
         let flag_ids = &self.flag_ids;
         let mut used_meters = Vec::new();
         let mut used_flags = Vec::new();
+        // Errors carry their range inside the string; it becomes a file position below, so
+        // that a condition without mistakes never needs to know where it is.
         let resolved = expr.resolve(&mut |name: &str, at: &Range<usize>, cmp: Option<(Cmp, i64)>| {
             let meter = meter_ids.iter().position(|m| m == name);
             let flag = flag_ids.binary_search_by(|f| f.as_str().cmp(name)).ok();
@@ -872,7 +871,7 @@ impl<'a, 's> Builder<'a, 's> {
                     })
                 }
                 (Some(_), _, None) => Err((
-                    inner(at),
+                    at.clone(),
                     format!("meter '{name}' needs a comparison, e.g. '{name} >= 50'"),
                 )),
                 (None, Some(f), None) => {
@@ -880,11 +879,11 @@ impl<'a, 's> Builder<'a, 's> {
                     Ok(Cond::Flag(FlagIdx(f)))
                 }
                 (None, Some(_), Some(_)) => Err((
-                    inner(at),
+                    at.clone(),
                     format!("'{name}' is a flag, which is raised or not; it cannot be compared with a number"),
                 )),
                 (None, None, _) => Err((
-                    inner(at),
+                    at.clone(),
                     format!(
                         "'{name}' is neither a meter nor a flag that anything sets{}",
                         hint(name, meter_ids.iter().chain(flag_ids).map(String::as_str))
@@ -897,6 +896,7 @@ impl<'a, 's> Builder<'a, 's> {
         match resolved {
             Ok(cond) => {
                 if !cond.satisfiable(self.meter_ids.len(), &self.never_set) {
+                    let span = self.tree.span(path);
                     self.sink
                         .error(span, format!("the condition '{src}' can never hold"));
                 }
@@ -904,11 +904,23 @@ impl<'a, 's> Builder<'a, 's> {
             }
             Err(errors) => {
                 for (at, msg) in errors {
+                    let at = self.inside_string(path, &at);
                     self.sink.error(at, msg);
                 }
                 None
             }
         }
+    }
+
+    /// The file range of `at`, a range inside the string value at `path`.
+    fn inside_string(&self, path: &[Seg], at: &Range<usize>) -> Range<usize> {
+        let span = self.tree.span(path);
+        // Skip the opening quote(s).
+        let quote = match self.src.get(span.start..) {
+            Some(s) if s.starts_with("\"\"\"") || s.starts_with("'''") => 3,
+            _ => 1,
+        };
+        span.start + quote + at.start..span.start + quote + at.end
     }
 
     /// For each flag, whether nothing ever raises it (it may only be cleared).
