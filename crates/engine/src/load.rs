@@ -8,7 +8,7 @@
 //! 4. warnings that need the whole scenario: unused meters and flags, one-choice scenes, and
 //!    endings or choices that no sequence of choices and chances reaches.
 
-use std::collections::{HashMap, HashSet, VecDeque};
+use std::collections::{HashMap, VecDeque};
 use std::ops::Range;
 
 use serde::Deserialize;
@@ -19,7 +19,7 @@ use crate::diag::{Diagnostic, Severity, Sink, hint};
 use crate::format::{self, EffectDef, ScenarioFile};
 use crate::principles;
 use crate::scenario::*;
-use crate::tree::{SchemaCheck, Seg, Tree};
+use crate::tree::{Path, SchemaCheck, Seg, Tree};
 
 /// A scenario that loaded, with any warnings about it.
 #[derive(Debug, Clone)]
@@ -82,8 +82,8 @@ pub fn load(file: &str, src: &str) -> Result<Loaded, Vec<Diagnostic>> {
         raw: &raw,
         meter_ids: Vec::new(),
         flag_ids: Vec::new(),
-        flags_read: HashSet::new(),
-        meters_used: HashSet::new(),
+        flags_read: Vec::new(),
+        meters_used: Vec::new(),
         never_set: Vec::new(),
     };
     let scenario = builder.build();
@@ -129,8 +129,8 @@ fn choice_path(s: usize, c: usize) -> [Seg<'static>; 4] {
     ]
 }
 
-fn join<'a>(base: &[Seg<'a>], rest: &[Seg<'a>]) -> Vec<Seg<'a>> {
-    base.iter().chain(rest).copied().collect()
+fn join<'a>(base: &[Seg<'a>], rest: &[Seg<'a>]) -> Path<'a> {
+    Path::join(base, rest)
 }
 
 fn valid_id(id: &str) -> bool {
@@ -155,8 +155,10 @@ struct Builder<'a, 's> {
     raw: &'a ScenarioFile,
     meter_ids: Vec<String>,
     flag_ids: Vec<String>,
-    flags_read: HashSet<usize>,
-    meters_used: HashSet<usize>,
+    /// By flag index: whether a condition reads it.
+    flags_read: Vec<bool>,
+    /// By meter index: whether an effect, a scoring weight or a condition uses it.
+    meters_used: Vec<bool>,
     /// For each flag, whether nothing raises it; worked out once, after the flags are known,
     /// because every condition needs it.
     never_set: Vec<bool>,
@@ -178,7 +180,9 @@ impl<'a, 's> Builder<'a, 's> {
         let meta = self.meta();
         let meters = self.meters();
         self.meter_ids = meters.iter().map(|m| m.id.clone()).collect();
+        self.meters_used = vec![false; meters.len()];
         self.collect_flags();
+        self.flags_read = vec![false; self.flag_ids.len()];
         self.never_set = self.never_raised();
         let scene_ids = self.scene_ids();
         let scoring = self.scoring(&meters);
@@ -367,50 +371,46 @@ impl<'a, 's> Builder<'a, 's> {
     /// Every flag raised or lowered anywhere, so conditions can tell flags from typos.
     fn collect_flags(&mut self) {
         let raw = self.raw;
-        let mut flags: Vec<(&'a str, Vec<Seg>)> = Vec::new();
-        let mut add = |list: &'a [String], base: Vec<Seg<'static>>, key: &'static str| {
-            for (k, f) in list.iter().enumerate() {
-                let mut p = base.clone();
-                p.extend([Seg::Key(key), Seg::Index(k)]);
-                flags.push((f.as_str(), p));
-            }
-        };
-        // The borrow of `raw` outlives the closure, which only records names and paths.
+        let mut ids: Vec<&'a str> = Vec::new();
         for (s, scene) in raw.scenes.iter().enumerate() {
             for (c, choice) in scene.choices.iter().enumerate() {
-                let cp = choice_path(s, c).to_vec();
-                add(&choice.set, cp.clone(), "set");
-                add(&choice.clear, cp.clone(), "clear");
+                let cp = choice_path(s, c);
+                self.flag_names(&choice.set, &cp, "set", &mut ids);
+                self.flag_names(&choice.clear, &cp, "clear", &mut ids);
                 for (o, out) in choice.outcomes.iter().enumerate() {
                     let op = join(&cp, &[Seg::Key("outcomes"), Seg::Index(o)]);
-                    add(&out.set, op.clone(), "set");
-                    add(&out.clear, op, "clear");
+                    self.flag_names(&out.set, &op, "set", &mut ids);
+                    self.flag_names(&out.clear, &op, "clear", &mut ids);
                 }
             }
         }
         for (t, trig) in raw.triggers.iter().enumerate() {
-            let tp = vec![Seg::Key("triggers"), Seg::Index(t)];
-            add(&trig.set, tp.clone(), "set");
-            add(&trig.clear, tp, "clear");
+            let tp = [Seg::Key("triggers"), Seg::Index(t)];
+            self.flag_names(&trig.set, &tp, "set", &mut ids);
+            self.flag_names(&trig.clear, &tp, "clear", &mut ids);
         }
-        let mut ids: Vec<String> = Vec::new();
-        for (name, path) in flags {
+        ids.sort_unstable();
+        ids.dedup();
+        self.flag_ids = ids.into_iter().map(str::to_owned).collect();
+    }
+
+    /// Checks the flag names in `list` (the `key` list of the table at `base`) and adds them
+    /// to `ids`.
+    fn flag_names(&mut self, list: &'a [String], base: &[Seg], key: &str, ids: &mut Vec<&'a str>) {
+        for (k, name) in list.iter().enumerate() {
             if !valid_name(name) {
                 self.err(
-                    &path,
+                    &join(base, &[Seg::Key(key), Seg::Index(k)]),
                     format!("flag '{name}' must start with a letter and use only letters, digits, '-' and '_'"),
                 );
             } else if self.meter_ids.iter().any(|m| m == name) {
                 self.err(
-                    &path,
+                    &join(base, &[Seg::Key(key), Seg::Index(k)]),
                     format!("'{name}' is a meter; a flag needs a different name"),
                 );
             }
-            ids.push(name.to_owned());
+            ids.push(name);
         }
-        ids.sort_unstable();
-        ids.dedup();
-        self.flag_ids = ids;
     }
 
     fn scene_ids(&mut self) -> HashMap<&'a str, usize> {
@@ -455,7 +455,7 @@ impl<'a, 's> Builder<'a, 's> {
                     match meters.iter().position(|m| &m.id == id) {
                         Some(i) => {
                             weights[i] = *w;
-                            self.meters_used.insert(i);
+                            self.meters_used[i] = true;
                         }
                         None => {
                             let msg = format!(
@@ -546,21 +546,19 @@ impl<'a, 's> Builder<'a, 's> {
             }),
             (None, false) => {
                 let mut choices = Vec::new();
-                let mut seen: HashMap<&str, usize> = HashMap::new();
                 for (c, cdef) in def.choices.iter().enumerate() {
                     let cp = choice_path(i, c);
                     if !valid_id(&cdef.id) {
                         self.err(&join(&cp, &[Seg::Key("id")]), bad_id("choice", &cdef.id));
                     }
-                    if let Some(&prev) = seen.get(cdef.id.as_str()) {
+                    // A scene has a handful of choices: a scan beats a map.
+                    if let Some(prev) = def.choices[..c].iter().position(|p| p.id == cdef.id) {
                         self.duplicate(
                             &join(&cp, &[Seg::Key("id")]),
                             "choice",
                             &cdef.id,
                             &choice_path(i, prev),
                         );
-                    } else {
-                        seen.insert(&cdef.id, c);
                     }
                     choices.push(self.choice(i, c, cdef, scene_ids));
                 }
@@ -683,22 +681,19 @@ impl<'a, 's> Builder<'a, 's> {
             }
         } else {
             let mut outcomes = Vec::new();
-            let mut seen: HashMap<&str, usize> = HashMap::new();
             let mut total: i64 = 0;
             for (o, odef) in def.outcomes.iter().enumerate() {
                 let op = join(&cp, &[Seg::Key("outcomes"), Seg::Index(o)]);
                 if !valid_id(&odef.id) {
                     self.err(&join(&op, &[Seg::Key("id")]), bad_id("outcome", &odef.id));
                 }
-                if let Some(&prev) = seen.get(odef.id.as_str()) {
+                if let Some(prev) = def.outcomes[..o].iter().position(|p| p.id == odef.id) {
                     self.duplicate(
                         &join(&op, &[Seg::Key("id")]),
                         "outcome",
                         &odef.id,
                         &join(&cp, &[Seg::Key("outcomes"), Seg::Index(prev)]),
                     );
-                } else {
-                    seen.insert(&odef.id, o);
                 }
                 let weight = self.weight(&join(&op, &[Seg::Key("weight")]), odef.weight);
                 total += odef.weight.max(0);
@@ -809,7 +804,7 @@ impl<'a, 's> Builder<'a, 's> {
                 self.sink.error(self.tree.key_span(&ep), msg);
                 continue;
             };
-            self.meters_used.insert(m);
+            self.meters_used[m] = true;
             let change = match def {
                 EffectDef::Delta(d) if (-100..=100).contains(d) => Change::Delta(*d as i32),
                 EffectDef::Delta(d) => {
@@ -891,8 +886,12 @@ impl<'a, 's> Builder<'a, 's> {
                 )),
             }
         });
-        self.meters_used.extend(used_meters);
-        self.flags_read.extend(used_flags);
+        for m in used_meters {
+            self.meters_used[m] = true;
+        }
+        for f in used_flags {
+            self.flags_read[f] = true;
+        }
         match resolved {
             Ok(cond) => {
                 if !cond.satisfiable(self.meter_ids.len(), &self.never_set) {
@@ -1012,7 +1011,7 @@ impl<'a, 's> Builder<'a, 's> {
 
     fn usage_warnings(&mut self, meters: &[Meter]) {
         for (i, m) in meters.iter().enumerate() {
-            if !self.meters_used.contains(&i) {
+            if !self.meters_used[i] {
                 self.sink.warning(
                     self.tree.key_span(&[Seg::Key("meters"), Seg::Key(&m.id)]),
                     format!(
@@ -1023,39 +1022,40 @@ impl<'a, 's> Builder<'a, 's> {
             }
         }
         let raw = self.raw;
-        let mut warned = HashSet::new();
+        let mut warned = vec![false; self.flag_ids.len()];
         for (s, scene) in raw.scenes.iter().enumerate() {
             for (c, choice) in scene.choices.iter().enumerate() {
-                let mut lists = vec![(choice_path(s, c).to_vec(), &choice.set)];
+                let cp = choice_path(s, c);
+                self.unread_flags(&cp, &choice.set, &mut warned);
                 for (o, out) in choice.outcomes.iter().enumerate() {
-                    lists.push((
-                        join(&choice_path(s, c), &[Seg::Key("outcomes"), Seg::Index(o)]),
-                        &out.set,
-                    ));
-                }
-                for (base, list) in lists {
-                    for (k, f) in list.iter().enumerate() {
-                        self.unread_flag(&base, k, f, &mut warned);
-                    }
+                    let op = join(&cp, &[Seg::Key("outcomes"), Seg::Index(o)]);
+                    self.unread_flags(&op, &out.set, &mut warned);
                 }
             }
         }
         for (t, trig) in raw.triggers.iter().enumerate() {
-            for (k, f) in trig.set.iter().enumerate() {
-                self.unread_flag(&[Seg::Key("triggers"), Seg::Index(t)], k, f, &mut warned);
-            }
+            self.unread_flags(
+                &[Seg::Key("triggers"), Seg::Index(t)],
+                &trig.set,
+                &mut warned,
+            );
         }
     }
 
-    fn unread_flag(&mut self, base: &[Seg], k: usize, flag: &str, warned: &mut HashSet<String>) {
-        let Ok(i) = self.flag_ids.binary_search_by(|f| f.as_str().cmp(flag)) else {
-            return;
-        };
-        if !self.flags_read.contains(&i) && warned.insert(flag.to_owned()) {
-            self.warn(
-                &join(base, &[Seg::Key("set"), Seg::Index(k)]),
-                format!("flag '{flag}' is set but no condition reads it"),
-            );
+    /// Warns, once per flag, about flags in `list` (the `set` list of the table at `base`)
+    /// that no condition reads.
+    fn unread_flags(&mut self, base: &[Seg], list: &[String], warned: &mut [bool]) {
+        for (k, flag) in list.iter().enumerate() {
+            let Ok(i) = self.flag_ids.binary_search(flag) else {
+                continue;
+            };
+            if !self.flags_read[i] && !warned[i] {
+                warned[i] = true;
+                self.warn(
+                    &join(base, &[Seg::Key("set"), Seg::Index(k)]),
+                    format!("flag '{flag}' is set but no condition reads it"),
+                );
+            }
         }
     }
 }

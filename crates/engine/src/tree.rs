@@ -21,6 +21,42 @@ pub(crate) enum Seg<'a> {
     Index(usize),
 }
 
+/// The deepest path the format has, with room to spare: `scenes[i].choices[c].outcomes[o]
+/// .odds[r].weight` is 9 steps.
+const PATH_DEPTH: usize = 12;
+
+/// A path through the tree, kept on the stack: the loader makes one for nearly every value
+/// it checks, and looks one up only when it has something to report.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Path<'a> {
+    segs: [Seg<'a>; PATH_DEPTH],
+    len: usize,
+}
+
+impl<'a> Path<'a> {
+    /// `base` followed by `rest`. Steps beyond [`PATH_DEPTH`] are dropped, so the path then
+    /// points at the deepest place it can name.
+    pub(crate) fn join(base: &[Seg<'a>], rest: &[Seg<'a>]) -> Self {
+        let mut path = Path {
+            segs: [Seg::Index(0); PATH_DEPTH],
+            len: 0,
+        };
+        for (slot, seg) in path.segs.iter_mut().zip(base.iter().chain(rest)) {
+            *slot = *seg;
+            path.len += 1;
+        }
+        path
+    }
+}
+
+impl<'a> std::ops::Deref for Path<'a> {
+    type Target = [Seg<'a>];
+
+    fn deref(&self) -> &[Seg<'a>] {
+        &self.segs[..self.len]
+    }
+}
+
 /// The parsed file, for finding where things are.
 ///
 /// The loader hands its parsed tree to serde (which consumes it) and keeps only the source;
@@ -463,24 +499,22 @@ impl<'s> SchemaCheck<'s> {
                 }
             }
         }
-        if !required.is_empty() {
-            // Name the scene, choice, outcome or trigger when it has an id, so that an author
-            // can tell which of many `[[scenes]]` headers is meant.
-            let id = match table.get("id").map(|v| v.get_ref()) {
-                Some(DeValue::String(id))
-                    if matches!(context, "scene" | "choice" | "outcome" | "trigger") =>
-                {
-                    format!(" '{id}'")
-                }
-                _ => String::new(),
-            };
-            for req in required {
-                if !table.contains_key(*req) {
-                    sink.error(
-                        span.clone(),
-                        format!("{context}{id} is missing the required field '{req}'"),
-                    );
-                }
+        for req in required {
+            if !table.contains_key(*req) {
+                // Name the scene, choice, outcome or trigger when it has an id, so that an
+                // author can tell which of many `[[scenes]]` headers is meant.
+                let id = match table.get("id").map(|v| v.get_ref()) {
+                    Some(DeValue::String(id))
+                        if matches!(context, "scene" | "choice" | "outcome" | "trigger") =>
+                    {
+                        format!(" '{id}'")
+                    }
+                    _ => String::new(),
+                };
+                sink.error(
+                    span.clone(),
+                    format!("{context}{id} is missing the required field '{req}'"),
+                );
             }
         }
     }
