@@ -48,8 +48,7 @@ pub fn load(file: &str, src: &str) -> Result<Loaded, Vec<Diagnostic>> {
         }
         return Err(sink.finish());
     }
-    let schema = format::schema();
-    if let Some(check) = SchemaCheck::new(schema) {
+    if let Some(check) = schema_check() {
         check.check_root(&root, &mut sink);
     }
     if sink.has_errors() {
@@ -97,6 +96,15 @@ pub fn load(file: &str, src: &str) -> Result<Loaded, Vec<Diagnostic>> {
         }
         _ => Err(sink.finish()),
     }
+}
+
+/// The structural check, prepared from the published schema once per process: preparing it
+/// costs more than checking a small file.
+fn schema_check() -> Option<&'static SchemaCheck<'static>> {
+    static CHECK: std::sync::OnceLock<Option<SchemaCheck<'static>>> = std::sync::OnceLock::new();
+    CHECK
+        .get_or_init(|| SchemaCheck::new(format::schema()))
+        .as_ref()
 }
 
 /// Only the errors among diagnostics.
