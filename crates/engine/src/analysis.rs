@@ -7,7 +7,7 @@
 //! whether the "greedy" player (always taking the choice whose immediate meter effects look
 //! best) reaches the best ending.
 
-use std::collections::{HashMap, HashSet, VecDeque};
+use std::collections::{HashMap, HashSet};
 
 use rand_chacha::ChaCha8Rng;
 use rand_core::{Rng, SeedableRng};
@@ -153,8 +153,16 @@ pub struct Seen {
     pub choices: Vec<Vec<bool>>,
 }
 
-/// Explores every distinct state (scene, meters, flags, fired triggers) reachable from the
-/// start. Returns `None` if there are more than `budget` states.
+/// Explores the distinct states (scene, meters, flags, fired triggers) reachable from the
+/// start, until every scene and every choice has been seen or the states run out. Returns
+/// `None` if more than `budget` distinct states are met before either happens.
+///
+/// The order of the search does not change what it finds, only how soon it can stop, so it
+/// is depth-first and expands first the states in scenes that still have something unseen:
+/// a long scenario is then covered after a few states per scene instead of after every
+/// combination of meters near its start. Each state is packed into a few bytes (see
+/// [`Packing`]), so the visited set and the stacks cost no allocation per state and hashing
+/// one is cheap.
 pub fn explore(scenario: &Scenario, budget: usize) -> Option<Seen> {
     let mut seen = Seen {
         scenes: vec![false; scenario.scenes.len()],
@@ -164,45 +172,154 @@ pub fn explore(scenario: &Scenario, budget: usize) -> Option<Seen> {
             .map(|s| vec![false; s.choices().len()])
             .collect(),
     };
-    let start = State::start(scenario);
-    let mut visited: HashSet<State> = HashSet::new();
-    let mut queue = VecDeque::from([start.clone()]);
-    visited.insert(start);
+    // What is left to see; the search stops as soon as both reach zero.
+    let mut unseen_scenes = scenario.scenes.len();
+    let mut unseen_choices: usize = seen.choices.iter().map(Vec::len).sum();
+
+    let packing = Packing::new(scenario);
+    let width = packing.width();
+    let mut key = vec![0u8; width];
+    let mut visited: HashSet<Box<[u8]>, rustc_hash::FxBuildHasher> = HashSet::default();
+    // Packed states waiting to be expanded, one after another: those that were in a scene
+    // with something unseen when they were found, and the rest.
+    let mut promising: Vec<u8> = Vec::new();
+    let mut rest: Vec<u8> = Vec::new();
+    // Per scene, whether the scene or one of its choices is still unseen.
+    let mut open: Vec<bool> = vec![true; scenario.scenes.len()];
+    let mut state = State::start(scenario);
+    packing.pack(&state, &mut key);
+    visited.insert(key.as_slice().into());
+    promising.extend_from_slice(&key);
+
+    let mut next = state.clone();
     let mut events = Vec::new();
-    while let Some(state) = queue.pop_front() {
-        seen.scenes[state.scene.0] = true;
-        let choices: Vec<usize> = state.available(scenario).collect();
-        for c in choices {
-            seen.choices[state.scene.0][c] = true;
-            let choice = &scenario.scene(state.scene).choices()[c];
-            let n_outcomes = match &choice.next {
+    let mut weights: Vec<u32> = Vec::new();
+    let mut choices: Vec<usize> = Vec::new();
+    loop {
+        let stack = if promising.len() >= width {
+            &mut promising
+        } else if rest.len() >= width {
+            &mut rest
+        } else {
+            break;
+        };
+        let top = stack.len() - width;
+        packing.unpack(&stack[top..], &mut state);
+        stack.truncate(top);
+        let scene = state.scene.0;
+        if !seen.scenes[scene] {
+            seen.scenes[scene] = true;
+            unseen_scenes -= 1;
+        }
+        choices.clear();
+        choices.extend(state.available(scenario));
+        for &c in &choices {
+            if !seen.choices[scene][c] {
+                seen.choices[scene][c] = true;
+                unseen_choices -= 1;
+            }
+        }
+        if unseen_scenes == 0 && unseen_choices == 0 {
+            break;
+        }
+        open[scene] = seen.choices[scene].iter().any(|c| !c);
+        // In reverse, so that the first choice and outcome come off the stack first: a
+        // scenario's first choices tend to be its main line.
+        for &c in choices.iter().rev() {
+            let n_outcomes = match &scenario.scenes[scene].choices()[c].next {
                 Next::Scene(_) => 1,
                 Next::Chance(os) => os.len(),
             };
-            // Only a choice with outcomes draws; working out the weights costs a whole step.
-            let weights = match &choice.next {
-                Next::Scene(_) => Vec::new(),
-                Next::Chance(_) => weights_when_drawn(scenario, &state, c),
-            };
-            for o in 0..n_outcomes {
-                if !weights.is_empty() && weights[o] == 0 && weights.iter().any(|w| *w > 0) {
+            for o in (0..n_outcomes).rev() {
+                next.clone_from(&state);
+                events.clear();
+                weights.clear();
+                next.step(
+                    scenario,
+                    c,
+                    &mut |w| {
+                        weights.extend_from_slice(w);
+                        (o, 0)
+                    },
+                    &mut events,
+                );
+                // An outcome of weight zero cannot be drawn while another can. The weights
+                // are those at the moment of the draw, as `step` computed them.
+                if weights.get(o) == Some(&0) && weights.iter().any(|w| *w > 0) {
                     continue;
                 }
-                let mut next = state.clone();
-                events.clear();
-                next.step(scenario, c, &mut |_| (o, 0), &mut events);
-                if visited.len() >= budget {
-                    return None;
-                }
-                // Most successors have been seen before; copy a state only when it is new.
-                if !visited.contains(&next) {
-                    visited.insert(next.clone());
-                    queue.push_back(next);
+                packing.pack(&next, &mut key);
+                if !visited.contains(key.as_slice()) {
+                    if visited.len() >= budget {
+                        return None;
+                    }
+                    visited.insert(key.as_slice().into());
+                    if open[next.scene.0] {
+                        promising.extend_from_slice(&key);
+                    } else {
+                        rest.extend_from_slice(&key);
+                    }
                 }
             }
         }
     }
     Some(seen)
+}
+
+/// How [`explore`] packs a [`State`] into bytes: the scene index (4 bytes), each meter in one
+/// byte (meters stay within 0-100), then the flags and the fired triggers as bits.
+struct Packing {
+    meters: usize,
+    flags: usize,
+    fired: usize,
+}
+
+// Each meter fits a byte.
+const _: () = assert!(METER_MIN >= 0 && METER_MAX <= u8::MAX as i32);
+
+impl Packing {
+    fn new(scenario: &Scenario) -> Self {
+        Packing {
+            meters: scenario.meters.len(),
+            flags: scenario.flags.len(),
+            fired: scenario.triggers.len(),
+        }
+    }
+
+    fn width(&self) -> usize {
+        4 + self.meters + (self.flags + self.fired).div_ceil(8)
+    }
+
+    fn pack(&self, state: &State, out: &mut [u8]) {
+        out.fill(0);
+        out[..4].copy_from_slice(&(state.scene.0 as u32).to_le_bytes());
+        for (byte, &m) in out[4..].iter_mut().zip(&state.meters) {
+            *byte = m.clamp(METER_MIN, METER_MAX) as u8;
+        }
+        let bits = &mut out[4 + self.meters..];
+        for (i, &on) in state.flags.iter().chain(&state.fired).enumerate() {
+            if on {
+                bits[i / 8] |= 1 << (i % 8);
+            }
+        }
+    }
+
+    fn unpack(&self, bytes: &[u8], state: &mut State) {
+        let mut scene = [0u8; 4];
+        scene.copy_from_slice(&bytes[..4]);
+        state.scene = SceneIdx(u32::from_le_bytes(scene) as usize);
+        for (m, &byte) in state.meters.iter_mut().zip(&bytes[4..]) {
+            *m = i32::from(byte);
+        }
+        let bits = &bytes[4 + self.meters..];
+        let bit = |i: usize| bits[i / 8] & (1 << (i % 8)) != 0;
+        for (i, f) in state.flags.iter_mut().enumerate() {
+            *f = bit(i);
+        }
+        for (i, f) in state.fired.iter_mut().enumerate() {
+            *f = bit(self.flags + i);
+        }
+    }
 }
 
 /// The outcome weights of choice `c` at the moment of the draw, which is after the choice's
@@ -621,5 +738,98 @@ mod tests {
         let mut session = crate::Session::new(std::sync::Arc::new(loaded.scenario), 1);
         session.choose("up").expect("available");
         assert_eq!(session.scene().id, "e1");
+    }
+
+    /// The plain search [`explore`] replaced: breadth-first over whole states, to the end.
+    /// Returns what it saw and how many states there are, or `None` past `cap` states.
+    fn explore_plain(scenario: &Scenario, cap: usize) -> Option<(Seen, usize)> {
+        let mut seen = Seen {
+            scenes: vec![false; scenario.scenes.len()],
+            choices: scenario
+                .scenes
+                .iter()
+                .map(|s| vec![false; s.choices().len()])
+                .collect(),
+        };
+        let start = State::start(scenario);
+        let mut visited: HashSet<State> = HashSet::from([start.clone()]);
+        let mut queue = std::collections::VecDeque::from([start]);
+        let mut events = Vec::new();
+        while let Some(state) = queue.pop_front() {
+            seen.scenes[state.scene.0] = true;
+            let choices: Vec<usize> = state.available(scenario).collect();
+            for c in choices {
+                seen.choices[state.scene.0][c] = true;
+                let weights = weights_when_drawn(scenario, &state, c);
+                for o in 0..weights.len().max(1) {
+                    if !weights.is_empty() && weights[o] == 0 && weights.iter().any(|w| *w > 0) {
+                        continue;
+                    }
+                    let mut next = state.clone();
+                    events.clear();
+                    next.step(scenario, c, &mut |_| (o, 0), &mut events);
+                    if visited.insert(next.clone()) {
+                        if visited.len() > cap {
+                            return None;
+                        }
+                        queue.push_back(next);
+                    }
+                }
+            }
+        }
+        Some((seen, visited.len()))
+    }
+
+    /// Every scenario the repository has that loads: the bundled ones, the fixtures and the
+    /// broken files that only warn.
+    fn loadable_scenarios() -> Vec<(String, Scenario)> {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let dirs = [
+            root.join("../../scenarios"),
+            root.join("tests/fixtures"),
+            root.join("tests/broken"),
+        ];
+        let mut out = Vec::new();
+        for dir in dirs {
+            let mut paths: Vec<_> = std::fs::read_dir(&dir)
+                .expect("readable directory")
+                .map(|e| e.expect("entry").path())
+                .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+                .collect();
+            paths.sort();
+            for path in paths {
+                let src = std::fs::read_to_string(&path).expect("readable file");
+                if let Ok(loaded) = crate::load("x.toml", &src) {
+                    out.push((path.display().to_string(), loaded.scenario));
+                }
+            }
+        }
+        out
+    }
+
+    /// The packed, depth-first search with its early stop sees exactly what a plain
+    /// breadth-first search over whole states sees. (Scenarios with very many states are
+    /// left out: the plain search is slow in a debug build.)
+    #[test]
+    fn explore_agrees_with_a_plain_search() {
+        let scenarios = loadable_scenarios();
+        assert!(scenarios.len() >= 10, "only {} scenarios", scenarios.len());
+        let mut compared = 0;
+        for (name, scenario) in &scenarios {
+            let Some((plain, states)) = explore_plain(scenario, 25_000) else {
+                continue;
+            };
+            compared += 1;
+            let fast = explore(scenario, usize::MAX).expect("no budget");
+            assert_eq!(fast.scenes, plain.scenes, "{name}: scenes");
+            assert_eq!(fast.choices, plain.choices, "{name}: choices");
+            // A budget below the number of states gives up, unless everything was seen first.
+            let everything =
+                plain.scenes.iter().all(|s| *s) && plain.choices.iter().flatten().all(|c| *c);
+            if !everything && states > 1 {
+                assert!(explore(scenario, states - 1).is_none(), "{name}: budget");
+            }
+        }
+        assert!(compared >= 8, "only {compared} scenarios compared");
     }
 }

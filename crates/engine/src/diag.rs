@@ -102,7 +102,10 @@ impl<'a> LineIndex<'a> {
 #[derive(Debug)]
 pub(crate) struct Sink<'a> {
     file: String,
-    index: LineIndex<'a>,
+    src: &'a str,
+    /// Built with the first diagnostic: indexing a large file costs more than a clean load
+    /// spends on anything else of its kind.
+    index: std::cell::OnceCell<LineIndex<'a>>,
     pub(crate) items: Vec<Diagnostic>,
 }
 
@@ -110,13 +113,18 @@ impl<'a> Sink<'a> {
     pub(crate) fn new(file: &str, src: &'a str) -> Self {
         Sink {
             file: file.to_owned(),
-            index: LineIndex::new(src),
+            src,
+            index: std::cell::OnceCell::new(),
             items: Vec::new(),
         }
     }
 
     pub(crate) fn push(&mut self, severity: Severity, span: Range<usize>, message: String) {
-        let (line, col) = self.index.line_col(span.start);
+        let src = self.src;
+        let (line, col) = self
+            .index
+            .get_or_init(|| LineIndex::new(src))
+            .line_col(span.start);
         self.items.push(Diagnostic {
             severity,
             file: self.file.clone(),

@@ -171,13 +171,51 @@ pub struct VariantDef {
 
 /// An effect on one meter: a whole number (`-8`) or a "fair math" percentage as a string
 /// (`"+20%"` moves a fifth of the way to 100, `"-20%"` a fifth of the way to 0).
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(untagged)]
 pub enum EffectDef {
     /// Add this many points (negative to subtract).
     Delta(i64),
     /// `"+N%"` or `"-N%"`.
     Fair(String),
+}
+
+// Deserialized by hand rather than derived with `untagged`, which buffers every value and
+// builds an error for each variant that does not fit: in a large scenario that was a fair
+// share of the load time. Serialization and the schema keep the `untagged` shape, and the
+// loader's schema check reports a wrong value before serde sees it.
+impl<'de> Deserialize<'de> for EffectDef {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct EffectVisitor;
+
+        impl serde::de::Visitor<'_> for EffectVisitor {
+            type Value = EffectDef;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a whole number or a percentage such as \"+20%\"")
+            }
+
+            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<EffectDef, E> {
+                Ok(EffectDef::Delta(v))
+            }
+
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<EffectDef, E> {
+                i64::try_from(v)
+                    .map(EffectDef::Delta)
+                    .map_err(|_| E::invalid_value(serde::de::Unexpected::Unsigned(v), &self))
+            }
+
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<EffectDef, E> {
+                Ok(EffectDef::Fair(v.to_owned()))
+            }
+
+            fn visit_string<E: serde::de::Error>(self, v: String) -> Result<EffectDef, E> {
+                Ok(EffectDef::Fair(v))
+            }
+        }
+
+        deserializer.deserialize_any(EffectVisitor)
+    }
 }
 
 /// One option the player can pick.

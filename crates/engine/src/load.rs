@@ -8,9 +8,10 @@
 //! 4. warnings that need the whole scenario: unused meters and flags, one-choice scenes, and
 //!    endings or choices that no sequence of choices and chances reaches.
 
-use std::collections::{HashMap, HashSet, VecDeque};
+use std::collections::{HashMap, VecDeque};
 use std::ops::Range;
 
+use serde::Deserialize;
 use toml::de::DeTable;
 
 use crate::condition::{self, Cmp, Cond};
@@ -18,7 +19,7 @@ use crate::diag::{Diagnostic, Severity, Sink, hint};
 use crate::format::{self, EffectDef, ScenarioFile};
 use crate::principles;
 use crate::scenario::*;
-use crate::tree::{SchemaCheck, Seg, Tree};
+use crate::tree::{Path, SchemaCheck, Seg, Tree};
 
 /// A scenario that loaded, with any warnings about it.
 #[derive(Debug, Clone)]
@@ -47,30 +48,31 @@ pub fn load(file: &str, src: &str) -> Result<Loaded, Vec<Diagnostic>> {
         }
         return Err(sink.finish());
     }
-    let tree = Tree { root };
-
-    let schema = format::schema();
-    if let Some(check) = SchemaCheck::new(schema) {
-        check.check_root(&tree.root, &mut sink);
+    if let Some(check) = schema_check() {
+        check.check_root(&root, &mut sink);
     }
     if sink.has_errors() {
         return Err(sink.finish());
     }
 
-    // Through serde_json's `Value` rather than toml's own deserializer: the result is the
-    // same, and in the browser bundle it is far smaller.
-    let raw =
-        match serde_json::from_value::<ScenarioFile>(crate::tree::to_json(tree.root.get_ref())) {
-            Ok(raw) => raw,
-            Err(e) => {
-                // The schema check should have caught this; report it rather than lose it.
-                sink.error(
-                    0..0,
-                    format!("the file does not match the scenario format: {e}"),
-                );
-                return Err(sink.finish());
-            }
-        };
+    // The schema check has passed, so serde meets only what the format expects. toml's
+    // deserializer consumes the tree; positions for later diagnostics come from `Tree`, which
+    // parses the source again only if one is needed.
+    let raw = match ScenarioFile::deserialize(toml::de::Deserializer::from(root)) {
+        Ok(raw) => raw,
+        Err(e) => {
+            // The schema check should have caught this; report it rather than lose it.
+            sink.error(
+                e.span().unwrap_or(0..0),
+                format!(
+                    "the file does not match the scenario format: {}",
+                    e.message().trim_end_matches('.')
+                ),
+            );
+            return Err(sink.finish());
+        }
+    };
+    let tree = Tree::new(src);
 
     let mut builder = Builder {
         src,
@@ -79,8 +81,8 @@ pub fn load(file: &str, src: &str) -> Result<Loaded, Vec<Diagnostic>> {
         raw: &raw,
         meter_ids: Vec::new(),
         flag_ids: Vec::new(),
-        flags_read: HashSet::new(),
-        meters_used: HashSet::new(),
+        flags_read: Vec::new(),
+        meters_used: Vec::new(),
         never_set: Vec::new(),
     };
     let scenario = builder.build();
@@ -94,6 +96,15 @@ pub fn load(file: &str, src: &str) -> Result<Loaded, Vec<Diagnostic>> {
         }
         _ => Err(sink.finish()),
     }
+}
+
+/// The structural check, prepared from the published schema once per process: preparing it
+/// costs more than checking a small file.
+fn schema_check() -> Option<&'static SchemaCheck<'static>> {
+    static CHECK: std::sync::OnceLock<Option<SchemaCheck<'static>>> = std::sync::OnceLock::new();
+    CHECK
+        .get_or_init(|| SchemaCheck::new(format::schema()))
+        .as_ref()
 }
 
 /// Only the errors among diagnostics.
@@ -126,8 +137,8 @@ fn choice_path(s: usize, c: usize) -> [Seg<'static>; 4] {
     ]
 }
 
-fn join<'a>(base: &[Seg<'a>], rest: &[Seg<'a>]) -> Vec<Seg<'a>> {
-    base.iter().chain(rest).copied().collect()
+fn join<'a>(base: &[Seg<'a>], rest: &[Seg<'a>]) -> Path<'a> {
+    Path::join(base, rest)
 }
 
 fn valid_id(id: &str) -> bool {
@@ -147,13 +158,15 @@ fn valid_name(id: &str) -> bool {
 
 struct Builder<'a, 's> {
     src: &'a str,
-    tree: &'a Tree<'a>,
+    tree: &'a Tree<'s>,
     sink: &'a mut Sink<'s>,
     raw: &'a ScenarioFile,
     meter_ids: Vec<String>,
     flag_ids: Vec<String>,
-    flags_read: HashSet<usize>,
-    meters_used: HashSet<usize>,
+    /// By flag index: whether a condition reads it.
+    flags_read: Vec<bool>,
+    /// By meter index: whether an effect, a scoring weight or a condition uses it.
+    meters_used: Vec<bool>,
     /// For each flag, whether nothing raises it; worked out once, after the flags are known,
     /// because every condition needs it.
     never_set: Vec<bool>,
@@ -175,7 +188,9 @@ impl<'a, 's> Builder<'a, 's> {
         let meta = self.meta();
         let meters = self.meters();
         self.meter_ids = meters.iter().map(|m| m.id.clone()).collect();
+        self.meters_used = vec![false; meters.len()];
         self.collect_flags();
+        self.flags_read = vec![false; self.flag_ids.len()];
         self.never_set = self.never_raised();
         let scene_ids = self.scene_ids();
         let scoring = self.scoring(&meters);
@@ -364,50 +379,46 @@ impl<'a, 's> Builder<'a, 's> {
     /// Every flag raised or lowered anywhere, so conditions can tell flags from typos.
     fn collect_flags(&mut self) {
         let raw = self.raw;
-        let mut flags: Vec<(&'a str, Vec<Seg>)> = Vec::new();
-        let mut add = |list: &'a [String], base: Vec<Seg<'static>>, key: &'static str| {
-            for (k, f) in list.iter().enumerate() {
-                let mut p = base.clone();
-                p.extend([Seg::Key(key), Seg::Index(k)]);
-                flags.push((f.as_str(), p));
-            }
-        };
-        // The borrow of `raw` outlives the closure, which only records names and paths.
+        let mut ids: Vec<&'a str> = Vec::new();
         for (s, scene) in raw.scenes.iter().enumerate() {
             for (c, choice) in scene.choices.iter().enumerate() {
-                let cp = choice_path(s, c).to_vec();
-                add(&choice.set, cp.clone(), "set");
-                add(&choice.clear, cp.clone(), "clear");
+                let cp = choice_path(s, c);
+                self.flag_names(&choice.set, &cp, "set", &mut ids);
+                self.flag_names(&choice.clear, &cp, "clear", &mut ids);
                 for (o, out) in choice.outcomes.iter().enumerate() {
                     let op = join(&cp, &[Seg::Key("outcomes"), Seg::Index(o)]);
-                    add(&out.set, op.clone(), "set");
-                    add(&out.clear, op, "clear");
+                    self.flag_names(&out.set, &op, "set", &mut ids);
+                    self.flag_names(&out.clear, &op, "clear", &mut ids);
                 }
             }
         }
         for (t, trig) in raw.triggers.iter().enumerate() {
-            let tp = vec![Seg::Key("triggers"), Seg::Index(t)];
-            add(&trig.set, tp.clone(), "set");
-            add(&trig.clear, tp, "clear");
+            let tp = [Seg::Key("triggers"), Seg::Index(t)];
+            self.flag_names(&trig.set, &tp, "set", &mut ids);
+            self.flag_names(&trig.clear, &tp, "clear", &mut ids);
         }
-        let mut ids: Vec<String> = Vec::new();
-        for (name, path) in flags {
+        ids.sort_unstable();
+        ids.dedup();
+        self.flag_ids = ids.into_iter().map(str::to_owned).collect();
+    }
+
+    /// Checks the flag names in `list` (the `key` list of the table at `base`) and adds them
+    /// to `ids`.
+    fn flag_names(&mut self, list: &'a [String], base: &[Seg], key: &str, ids: &mut Vec<&'a str>) {
+        for (k, name) in list.iter().enumerate() {
             if !valid_name(name) {
                 self.err(
-                    &path,
+                    &join(base, &[Seg::Key(key), Seg::Index(k)]),
                     format!("flag '{name}' must start with a letter and use only letters, digits, '-' and '_'"),
                 );
             } else if self.meter_ids.iter().any(|m| m == name) {
                 self.err(
-                    &path,
+                    &join(base, &[Seg::Key(key), Seg::Index(k)]),
                     format!("'{name}' is a meter; a flag needs a different name"),
                 );
             }
-            ids.push(name.to_owned());
+            ids.push(name);
         }
-        ids.sort_unstable();
-        ids.dedup();
-        self.flag_ids = ids;
     }
 
     fn scene_ids(&mut self) -> HashMap<&'a str, usize> {
@@ -452,7 +463,7 @@ impl<'a, 's> Builder<'a, 's> {
                     match meters.iter().position(|m| &m.id == id) {
                         Some(i) => {
                             weights[i] = *w;
-                            self.meters_used.insert(i);
+                            self.meters_used[i] = true;
                         }
                         None => {
                             let msg = format!(
@@ -543,21 +554,19 @@ impl<'a, 's> Builder<'a, 's> {
             }),
             (None, false) => {
                 let mut choices = Vec::new();
-                let mut seen: HashMap<&str, usize> = HashMap::new();
                 for (c, cdef) in def.choices.iter().enumerate() {
                     let cp = choice_path(i, c);
                     if !valid_id(&cdef.id) {
                         self.err(&join(&cp, &[Seg::Key("id")]), bad_id("choice", &cdef.id));
                     }
-                    if let Some(&prev) = seen.get(cdef.id.as_str()) {
+                    // A scene has a handful of choices: a scan beats a map.
+                    if let Some(prev) = def.choices[..c].iter().position(|p| p.id == cdef.id) {
                         self.duplicate(
                             &join(&cp, &[Seg::Key("id")]),
                             "choice",
                             &cdef.id,
                             &choice_path(i, prev),
                         );
-                    } else {
-                        seen.insert(&cdef.id, c);
                     }
                     choices.push(self.choice(i, c, cdef, scene_ids));
                 }
@@ -680,22 +689,19 @@ impl<'a, 's> Builder<'a, 's> {
             }
         } else {
             let mut outcomes = Vec::new();
-            let mut seen: HashMap<&str, usize> = HashMap::new();
             let mut total: i64 = 0;
             for (o, odef) in def.outcomes.iter().enumerate() {
                 let op = join(&cp, &[Seg::Key("outcomes"), Seg::Index(o)]);
                 if !valid_id(&odef.id) {
                     self.err(&join(&op, &[Seg::Key("id")]), bad_id("outcome", &odef.id));
                 }
-                if let Some(&prev) = seen.get(odef.id.as_str()) {
+                if let Some(prev) = def.outcomes[..o].iter().position(|p| p.id == odef.id) {
                     self.duplicate(
                         &join(&op, &[Seg::Key("id")]),
                         "outcome",
                         &odef.id,
                         &join(&cp, &[Seg::Key("outcomes"), Seg::Index(prev)]),
                     );
-                } else {
-                    seen.insert(&odef.id, o);
                 }
                 let weight = self.weight(&join(&op, &[Seg::Key("weight")]), odef.weight);
                 total += odef.weight.max(0);
@@ -806,7 +812,7 @@ impl<'a, 's> Builder<'a, 's> {
                 self.sink.error(self.tree.key_span(&ep), msg);
                 continue;
             };
-            self.meters_used.insert(m);
+            self.meters_used[m] = true;
             let change = match def {
                 EffectDef::Delta(d) if (-100..=100).contains(d) => Change::Delta(*d as i32),
                 EffectDef::Delta(d) => {
@@ -841,17 +847,11 @@ impl<'a, 's> Builder<'a, 's> {
 
     /// Parses and resolves a condition, reporting problems at their place inside the string.
     fn condition(&mut self, path: &[Seg], src: &str) -> Option<Cond> {
-        let span = self.tree.span(path);
-        // Point inside the string: skip the opening quote(s).
-        let quote = match self.src.get(span.start..) {
-            Some(s) if s.starts_with("\"\"\"") || s.starts_with("'''") => 3,
-            _ => 1,
-        };
-        let inner = |r: &Range<usize>| span.start + quote + r.start..span.start + quote + r.end;
         let expr = match condition::parse(src) {
             Ok(e) => e,
             Err(e) => {
-                self.sink.error(inner(&e.at), e.message);
+                let at = self.inside_string(path, &e.at);
+                self.sink.error(at, e.message);
                 return None;
             }
         };
@@ -859,6 +859,8 @@ impl<'a, 's> Builder<'a, 's> {
         let flag_ids = &self.flag_ids;
         let mut used_meters = Vec::new();
         let mut used_flags = Vec::new();
+        // Errors carry their range inside the string; it becomes a file position below, so
+        // that a condition without mistakes never needs to know where it is.
         let resolved = expr.resolve(&mut |name: &str, at: &Range<usize>, cmp: Option<(Cmp, i64)>| {
             let meter = meter_ids.iter().position(|m| m == name);
             let flag = flag_ids.binary_search_by(|f| f.as_str().cmp(name)).ok();
@@ -872,7 +874,7 @@ impl<'a, 's> Builder<'a, 's> {
                     })
                 }
                 (Some(_), _, None) => Err((
-                    inner(at),
+                    at.clone(),
                     format!("meter '{name}' needs a comparison, e.g. '{name} >= 50'"),
                 )),
                 (None, Some(f), None) => {
@@ -880,11 +882,11 @@ impl<'a, 's> Builder<'a, 's> {
                     Ok(Cond::Flag(FlagIdx(f)))
                 }
                 (None, Some(_), Some(_)) => Err((
-                    inner(at),
+                    at.clone(),
                     format!("'{name}' is a flag, which is raised or not; it cannot be compared with a number"),
                 )),
                 (None, None, _) => Err((
-                    inner(at),
+                    at.clone(),
                     format!(
                         "'{name}' is neither a meter nor a flag that anything sets{}",
                         hint(name, meter_ids.iter().chain(flag_ids).map(String::as_str))
@@ -892,11 +894,16 @@ impl<'a, 's> Builder<'a, 's> {
                 )),
             }
         });
-        self.meters_used.extend(used_meters);
-        self.flags_read.extend(used_flags);
+        for m in used_meters {
+            self.meters_used[m] = true;
+        }
+        for f in used_flags {
+            self.flags_read[f] = true;
+        }
         match resolved {
             Ok(cond) => {
                 if !cond.satisfiable(self.meter_ids.len(), &self.never_set) {
+                    let span = self.tree.span(path);
                     self.sink
                         .error(span, format!("the condition '{src}' can never hold"));
                 }
@@ -904,11 +911,23 @@ impl<'a, 's> Builder<'a, 's> {
             }
             Err(errors) => {
                 for (at, msg) in errors {
+                    let at = self.inside_string(path, &at);
                     self.sink.error(at, msg);
                 }
                 None
             }
         }
+    }
+
+    /// The file range of `at`, a range inside the string value at `path`.
+    fn inside_string(&self, path: &[Seg], at: &Range<usize>) -> Range<usize> {
+        let span = self.tree.span(path);
+        // Skip the opening quote(s).
+        let quote = match self.src.get(span.start..) {
+            Some(s) if s.starts_with("\"\"\"") || s.starts_with("'''") => 3,
+            _ => 1,
+        };
+        span.start + quote + at.start..span.start + quote + at.end
     }
 
     /// For each flag, whether nothing ever raises it (it may only be cleared).
@@ -1000,7 +1019,7 @@ impl<'a, 's> Builder<'a, 's> {
 
     fn usage_warnings(&mut self, meters: &[Meter]) {
         for (i, m) in meters.iter().enumerate() {
-            if !self.meters_used.contains(&i) {
+            if !self.meters_used[i] {
                 self.sink.warning(
                     self.tree.key_span(&[Seg::Key("meters"), Seg::Key(&m.id)]),
                     format!(
@@ -1011,39 +1030,40 @@ impl<'a, 's> Builder<'a, 's> {
             }
         }
         let raw = self.raw;
-        let mut warned = HashSet::new();
+        let mut warned = vec![false; self.flag_ids.len()];
         for (s, scene) in raw.scenes.iter().enumerate() {
             for (c, choice) in scene.choices.iter().enumerate() {
-                let mut lists = vec![(choice_path(s, c).to_vec(), &choice.set)];
+                let cp = choice_path(s, c);
+                self.unread_flags(&cp, &choice.set, &mut warned);
                 for (o, out) in choice.outcomes.iter().enumerate() {
-                    lists.push((
-                        join(&choice_path(s, c), &[Seg::Key("outcomes"), Seg::Index(o)]),
-                        &out.set,
-                    ));
-                }
-                for (base, list) in lists {
-                    for (k, f) in list.iter().enumerate() {
-                        self.unread_flag(&base, k, f, &mut warned);
-                    }
+                    let op = join(&cp, &[Seg::Key("outcomes"), Seg::Index(o)]);
+                    self.unread_flags(&op, &out.set, &mut warned);
                 }
             }
         }
         for (t, trig) in raw.triggers.iter().enumerate() {
-            for (k, f) in trig.set.iter().enumerate() {
-                self.unread_flag(&[Seg::Key("triggers"), Seg::Index(t)], k, f, &mut warned);
-            }
+            self.unread_flags(
+                &[Seg::Key("triggers"), Seg::Index(t)],
+                &trig.set,
+                &mut warned,
+            );
         }
     }
 
-    fn unread_flag(&mut self, base: &[Seg], k: usize, flag: &str, warned: &mut HashSet<String>) {
-        let Ok(i) = self.flag_ids.binary_search_by(|f| f.as_str().cmp(flag)) else {
-            return;
-        };
-        if !self.flags_read.contains(&i) && warned.insert(flag.to_owned()) {
-            self.warn(
-                &join(base, &[Seg::Key("set"), Seg::Index(k)]),
-                format!("flag '{flag}' is set but no condition reads it"),
-            );
+    /// Warns, once per flag, about flags in `list` (the `set` list of the table at `base`)
+    /// that no condition reads.
+    fn unread_flags(&mut self, base: &[Seg], list: &[String], warned: &mut [bool]) {
+        for (k, flag) in list.iter().enumerate() {
+            let Ok(i) = self.flag_ids.binary_search(flag) else {
+                continue;
+            };
+            if !self.flags_read[i] && !warned[i] {
+                warned[i] = true;
+                self.warn(
+                    &join(base, &[Seg::Key("set"), Seg::Index(k)]),
+                    format!("flag '{flag}' is set but no condition reads it"),
+                );
+            }
         }
     }
 }

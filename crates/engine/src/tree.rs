@@ -21,12 +21,68 @@ pub(crate) enum Seg<'a> {
     Index(usize),
 }
 
-/// The parsed file.
+/// The deepest path the format has, with room to spare: `scenes[i].choices[c].outcomes[o]
+/// .odds[r].weight` is 9 steps.
+const PATH_DEPTH: usize = 12;
+
+/// A path through the tree, kept on the stack: the loader makes one for nearly every value
+/// it checks, and looks one up only when it has something to report.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Path<'a> {
+    segs: [Seg<'a>; PATH_DEPTH],
+    len: usize,
+}
+
+impl<'a> Path<'a> {
+    /// `base` followed by `rest`. Steps beyond [`PATH_DEPTH`] are dropped, so the path then
+    /// points at the deepest place it can name.
+    pub(crate) fn join(base: &[Seg<'a>], rest: &[Seg<'a>]) -> Self {
+        let mut path = Path {
+            segs: [Seg::Index(0); PATH_DEPTH],
+            len: 0,
+        };
+        for (slot, seg) in path.segs.iter_mut().zip(base.iter().chain(rest)) {
+            *slot = *seg;
+            path.len += 1;
+        }
+        path
+    }
+}
+
+impl<'a> std::ops::Deref for Path<'a> {
+    type Target = [Seg<'a>];
+
+    fn deref(&self) -> &[Seg<'a>] {
+        &self.segs[..self.len]
+    }
+}
+
+/// The parsed file, for finding where things are.
+///
+/// The loader hands its parsed tree to serde (which consumes it) and keeps only the source;
+/// the tree is parsed again the first time a diagnostic needs a position. A file without
+/// diagnostics, the common case, is parsed once.
 pub(crate) struct Tree<'i> {
-    pub(crate) root: Spanned<DeTable<'i>>,
+    src: &'i str,
+    root: std::cell::OnceCell<Spanned<DeTable<'i>>>,
 }
 
 impl<'i> Tree<'i> {
+    /// A tree for `src`, which must have parsed without syntax errors.
+    pub(crate) fn new(src: &'i str) -> Self {
+        Tree {
+            src,
+            root: std::cell::OnceCell::new(),
+        }
+    }
+
+    fn root(&self) -> &Spanned<DeTable<'i>> {
+        // The recoverable parser always returns a tree; for a source that has parsed before,
+        // it is the same tree.
+        self.root
+            .get_or_init(|| DeTable::parse_recoverable(self.src).0)
+    }
+
     /// The span of the value at `path`, or of the deepest part of it that exists.
     pub(crate) fn span(&self, path: &[Seg]) -> Range<usize> {
         self.lookup(path, false)
@@ -38,8 +94,9 @@ impl<'i> Tree<'i> {
     }
 
     fn lookup(&self, path: &[Seg], want_key: bool) -> Range<usize> {
-        let mut span = self.root.span();
-        let mut table: Option<&DeTable> = Some(self.root.get_ref());
+        let root = self.root();
+        let mut span = root.span();
+        let mut table: Option<&DeTable> = Some(root.get_ref());
         let mut array: Option<&[Spanned<DeValue>]> = None;
         for (i, seg) in path.iter().enumerate() {
             let last = i + 1 == path.len();
@@ -65,37 +122,6 @@ impl<'i> Tree<'i> {
             }
         }
         span
-    }
-}
-
-/// The tree as JSON, for deserializing with serde_json. Dates become strings (the format
-/// has none, and the schema check has already rejected them).
-pub(crate) fn to_json(table: &DeTable) -> Value {
-    Value::Object(
-        table
-            .iter()
-            .map(|(k, v)| (k.get_ref().to_string(), value_to_json(v.get_ref())))
-            .collect(),
-    )
-}
-
-fn value_to_json(value: &DeValue) -> Value {
-    match value {
-        DeValue::String(s) => Value::String(s.to_string()),
-        DeValue::Integer(i) => i64::from_str_radix(i.as_str(), i.radix())
-            .map_or(Value::Null, |n| Value::Number(n.into())),
-        DeValue::Float(f) => f
-            .as_str()
-            .parse::<f64>()
-            .ok()
-            .and_then(serde_json::Number::from_f64)
-            .map_or(Value::Null, Value::Number),
-        DeValue::Boolean(b) => Value::Bool(*b),
-        DeValue::Datetime(d) => Value::String(d.to_string()),
-        DeValue::Array(items) => {
-            Value::Array(items.iter().map(|v| value_to_json(v.get_ref())).collect())
-        }
-        DeValue::Table(t) => to_json(t),
     }
 }
 
@@ -473,24 +499,22 @@ impl<'s> SchemaCheck<'s> {
                 }
             }
         }
-        if !required.is_empty() {
-            // Name the scene, choice, outcome or trigger when it has an id, so that an author
-            // can tell which of many `[[scenes]]` headers is meant.
-            let id = match table.get("id").map(|v| v.get_ref()) {
-                Some(DeValue::String(id))
-                    if matches!(context, "scene" | "choice" | "outcome" | "trigger") =>
-                {
-                    format!(" '{id}'")
-                }
-                _ => String::new(),
-            };
-            for req in required {
-                if !table.contains_key(*req) {
-                    sink.error(
-                        span.clone(),
-                        format!("{context}{id} is missing the required field '{req}'"),
-                    );
-                }
+        for req in required {
+            if !table.contains_key(*req) {
+                // Name the scene, choice, outcome or trigger when it has an id, so that an
+                // author can tell which of many `[[scenes]]` headers is meant.
+                let id = match table.get("id").map(|v| v.get_ref()) {
+                    Some(DeValue::String(id))
+                        if matches!(context, "scene" | "choice" | "outcome" | "trigger") =>
+                    {
+                        format!(" '{id}'")
+                    }
+                    _ => String::new(),
+                };
+                sink.error(
+                    span.clone(),
+                    format!("{context}{id} is missing the required field '{req}'"),
+                );
             }
         }
     }
