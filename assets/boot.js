@@ -28,10 +28,24 @@ init({ module_or_path: new URL("./frontline-web_bg.wasm", import.meta.url) })
   });
 
 // The service worker (sw.js) keeps the app and the bundled scenarios for offline use. It is
+// not registered when an LMS or a host page launched the app (a cmi5 launch, `embed`, or any
+// frame): the platform serves the package and owns its address space, and the LMS needs its
+// requests (cmi5's closing statements among them) to go straight to the network. It is
 // registered once the page has loaded, so its downloads never compete with the first play.
 // Where it is not available (an insecure address, a browser setting) the app works online only.
+function launchedByAPlatform() {
+  const params = new URLSearchParams(location.search);
+  let framed = true;
+  try {
+    framed = window.top !== window.self;
+  } catch {
+    framed = true;
+  }
+  return framed || params.has("endpoint") || params.has("fetch") || params.has("embed");
+}
+
 function registerServiceWorker() {
-  if (!("serviceWorker" in navigator)) {
+  if (!("serviceWorker" in navigator) || launchedByAPlatform()) {
     return;
   }
   const register = () =>

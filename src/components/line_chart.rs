@@ -184,7 +184,7 @@ pub fn line_chart(props: &LineChartProps) -> Html {
             </svg>
             <details class="chart-figures">
                 <summary>{ "Show the figures" }</summary>
-                <div class="table-scroll">
+                <div class="table-scroll" tabindex="0" role="region" aria-label="Figures">
                     <table>
                         <caption>{ &props.title }</caption>
                         <thead><tr><th scope="col">{ "Meter" }</th>{ header }</tr></thead>

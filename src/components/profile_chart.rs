@@ -94,7 +94,7 @@ pub fn profile_chart(props: &ProfileChartProps) -> Html {
             </svg>
             <details class="chart-figures">
                 <summary>{ "Show the figures" }</summary>
-                <div class="table-scroll">
+                <div class="table-scroll" tabindex="0" role="region" aria-label="Figures">
                     <table>
                         <caption>{ "Decisions that applied or went against each idea" }</caption>
                         <thead><tr><th scope="col">{ "Idea" }</th><th scope="col">{ "Applied" }</th><th scope="col">{ "Went against" }</th></tr></thead>

@@ -64,6 +64,40 @@ for (const scheme of ["light", "dark"]) {
       await expectNoViolations(page, "the ending");
     });
 
+    test("briefing", async ({ page }) => {
+      await open(page, "/intro/escalation");
+      await expect(page.getByRole("heading", { name: "The customers" })).toBeVisible();
+      await expectNoViolations(page, "the briefing");
+    });
+
+    test("debrief with what-ifs and the figures tables open", async ({ page }) => {
+      await open(page, `/play/${ID}`);
+      await playToEnding(page, "first");
+      await expect(page.locator(".what-if").first()).toBeVisible();
+      for (const summary of await page.locator(".chart-figures summary").all()) await summary.click();
+      await expectNoViolations(page, "the debrief");
+    });
+
+    test("shared debrief and a bad share link", async ({ page }) => {
+      await open(page, `/play/${ID}`);
+      await playToEnding(page, "first");
+      const link = await page.locator("#share-link").inputValue();
+      await page.goto("about:blank");
+      await page.goto(link);
+      await expect(page.locator(".what-if").first()).toBeVisible();
+      await expectNoViolations(page, "a shared debrief");
+      await open(page, "/shared/stretch-target.AAAA");
+      await expect(page.getByRole("heading", { level: 1 })).toHaveText("This share link cannot be opened");
+      await expectNoViolations(page, "a bad share link");
+    });
+
+    test("library filtered to nothing", async ({ page }) => {
+      await openLibrary(page);
+      await page.getByLabel("Search by title").fill("zzzz");
+      await expect(page.locator(".card")).toHaveCount(0);
+      await expectNoViolations(page, "the empty library");
+    });
+
     test("not found (#/nope)", async ({ page }) => {
       await open(page, "/nope");
       await expect(page.getByRole("heading", { level: 1 })).toHaveText("Page not found");

@@ -106,7 +106,9 @@ for (const [version, pkg] of [["12", "scorm12"], ["2004", "scorm2004"]]) {
   test(`SCORM ${label}: plays, scores, reports every decision and resumes under scorm-again`, async ({ page }) => {
     const frame = await openHost(page, version, pkg);
     // Embed mode: no skip link or library link inside the LMS.
-    await expect(frame.locator(".back-link")).toBeHidden();
+    // The library and briefing links are hidden in embed mode.
+    await expect(frame.locator(".back-link")).toHaveCount(2);
+    for (const link of await frame.locator(".back-link").all()) await expect(link).toBeHidden();
 
     // Two decisions, then leave (the host page reloads as the learner's next visit).
     await playToEnding(frame, { stopAfter: 2 });
@@ -343,7 +345,9 @@ test("host page: events reach an allowed parent and its commands drive the app",
   for (const m of messages) expect(m.source).toBe("frontline");
   // Embed mode hides the app's own chrome.
   await expect(frame.locator(".skip-link")).toBeHidden();
-  await expect(frame.locator(".back-link")).toBeHidden();
+  // The library and briefing links are hidden in embed mode.
+  await expect(frame.locator(".back-link")).toHaveCount(2);
+  for (const link of await frame.locator(".back-link").all()) await expect(link).toBeHidden();
   await page.screenshot({ path: join(ARTIFACTS, "lms-embed-ending.png") });
   // Restart starts the scenario again from the first decision.
   await page.evaluate(() => window.send({ type: "restart" }));

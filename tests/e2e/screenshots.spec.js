@@ -1,5 +1,5 @@
 // Screenshots for people to look at (artifacts, not assertions): the library, a play screen
-// after one decision and the ending, at a phone size (390x844) and a laptop size (1280x800),
+// after two decisions with the history panel open, the briefing and the debrief, at a phone size (390x844) and a laptop size (1280x800),
 // in light and dark, written as full-page PNGs to artifacts/NAME-WIDTHxHEIGHT[-dark].png.
 // The only checks are that each screen rendered and that nothing scrolls sideways (content
 // wider than the viewport is a layout defect a screenshot can hide).
@@ -29,9 +29,16 @@ for (const size of SIZES) {
       await expectNoSideways(page);
       await snap(page, `library-${tag}`);
 
+      await open(page, `/intro/${ID}`);
+      await expect(page.getByRole("heading", { name: "What the meters mean" })).toBeVisible();
+      await expectNoSideways(page);
+      await snap(page, `intro-${tag}`);
+
       await open(page, `/play/${ID}`);
       await waitForScene(page);
       await choose(page, "first");
+      await choose(page, "first");
+      await page.locator("details.history summary").click();
       await expect(page.locator(".meter-delta").first()).toBeVisible();
       await expectNoSideways(page);
       // Scroll back to the top so the sticky meters are where a player first sees them.
@@ -40,6 +47,7 @@ for (const size of SIZES) {
 
       await playToEnding(page, "first");
       await expect(page.locator(".ending .score")).toBeVisible();
+      await expect(page.locator(".what-if").first()).toBeVisible();
       await expectNoSideways(page);
       await page.evaluate(() => window.scrollTo(0, 0));
       await snap(page, `ending-${tag}`);
