@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use frontline_engine::debrief::Chance;
 use frontline_engine::scenario::Next;
-use frontline_engine::{Event, Scenario, Session};
+use frontline_engine::{Scenario, Session};
 
 use crate::components::rich_text;
 use yew::Reducible;
@@ -101,19 +101,7 @@ impl PlayState {
             Ok(events) => events,
             Err(e) => return self.with_error(e.to_string()),
         };
-        let odds = events.iter().find_map(|e| match e {
-            Event::ChanceDrawn {
-                outcome,
-                weight,
-                total,
-                ..
-            } => Some(Chance {
-                outcome: *outcome,
-                weight: *weight,
-                total: *total,
-            }),
-            _ => None,
-        });
+        let odds = Chance::from_events(&events);
         // The engine's decision record already holds what the panel needs: the choice, the
         // outcome drawn, the triggers fired and the meters before and after.
         let scenario = session.scenario().clone();

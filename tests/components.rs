@@ -37,6 +37,7 @@ async fn meter_shows_value_change_and_bar_width() {
             value: 54,
             delta: Some(-8),
             low_is_good: false,
+            step: 1,
         },
     )
     .render();
@@ -62,6 +63,15 @@ async fn meter_shows_value_change_and_bar_width() {
         .dyn_into()
         .unwrap();
     assert_eq!(fill.style().get_property_value("--value").unwrap(), "54%");
+    // The stretch of the track the decision lost is marked from the new value to the old.
+    let change: web_sys::HtmlElement = root
+        .query_selector(".meter-change.bad")
+        .unwrap()
+        .unwrap()
+        .dyn_into()
+        .unwrap();
+    assert_eq!(change.style().get_property_value("--from").unwrap(), "54%");
+    assert_eq!(change.style().get_property_value("--to").unwrap(), "62%");
 }
 
 #[wasm_bindgen_test]
@@ -75,6 +85,7 @@ async fn a_rise_in_a_low_is_good_meter_is_shown_as_bad() {
             value: 70,
             delta: Some(5),
             low_is_good: true,
+            step: 1,
         },
     )
     .render();
@@ -95,6 +106,7 @@ async fn no_delta_is_shown_without_a_change() {
             value: 60,
             delta: Some(0),
             low_is_good: false,
+            step: 1,
         },
     )
     .render();
@@ -110,6 +122,12 @@ async fn choices_are_lettered_buttons_that_report_their_index() {
         let picked = picked.clone();
         Callback::from(move |i: usize| picked.borrow_mut().push(i))
     };
+    // Scenario texts arrive parsed with the compiled scenario and are registered on fetch.
+    let marked = "Announce the *target*";
+    frontline_web::components::rich_text::register(vec![(
+        marked.to_owned(),
+        frontline_engine::markdown::parse(marked),
+    )]);
     yew::Renderer::<ChoiceList>::with_root_and_props(
         root.clone(),
         ChoiceListProps {

@@ -27,6 +27,23 @@ pub struct Chance {
 }
 
 impl Chance {
+    /// The chance outcome among a decision's events, if it had one.
+    pub fn from_events(events: &[Event]) -> Option<Chance> {
+        events.iter().find_map(|e| match e {
+            Event::ChanceDrawn {
+                outcome,
+                weight,
+                total,
+                ..
+            } => Some(Chance {
+                outcome: *outcome,
+                weight: *weight,
+                total: *total,
+            }),
+            _ => None,
+        })
+    }
+
     /// The drawn outcome's probability in whole percent (rounded; never 0 or 100 unless it
     /// truly was impossible or certain).
     pub fn percent(&self) -> u32 {
@@ -75,19 +92,7 @@ pub fn timeline(session: &Session) -> Vec<Step> {
             // A session's own history always replays; stop rather than invent steps.
             break;
         };
-        let chance = events.iter().find_map(|e| match e {
-            Event::ChanceDrawn {
-                outcome,
-                weight,
-                total,
-                ..
-            } => Some(Chance {
-                outcome: *outcome,
-                weight: *weight,
-                total: *total,
-            }),
-            _ => None,
-        });
+        let chance = Chance::from_events(&events);
         steps.push(Step {
             scene: d.scene,
             choice: d.choice,
