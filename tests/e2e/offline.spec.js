@@ -54,7 +54,8 @@ test("after one visit the app, the bundled scenarios and opening a file work off
 });
 
 test("a new build replaces the old cache", async ({ page }) => {
-  const port = Number(process.env.E2E_PORT ?? 8091) + 101;
+  // Its own port: E2E_PORT + 100 and + 101 are the LMS spec's (the two may run at once).
+  const port = Number(process.env.E2E_PORT ?? 8091) + 110;
   const dir = mkdtempSync(join(tmpdir(), "frontline-dist-"));
   cpSync(DIST, dir, { recursive: true });
   const server = spawn(process.execPath, [join(HERE, "serve.mjs")], {

@@ -1,5 +1,5 @@
 // "Another site" for the scenario-link journeys (open.spec.js): an https server on
-// 127.0.0.1:$E2E_REMOTE_PORT (default: the app's port + 100) with a throwaway self-signed
+// 127.0.0.1:$E2E_REMOTE_PORT (default: the app's port + 120; + 100 and + 101 are the LMS spec's) with a throwaway self-signed
 // certificate made by openssl, so the app fetches from a different origin over https the way
 // it would from a real host. Tests that use it need `ignoreHTTPSErrors: true`.
 //   /cors/NAME        a file from fixtures/ or the engine's broken files, with CORS allowed
@@ -14,7 +14,7 @@ import { join } from "node:path";
 import { HERE } from "./helpers.js";
 
 const APP_PORT = Number(process.env.E2E_PORT ?? 8091);
-export const REMOTE_PORT = Number(process.env.E2E_REMOTE_PORT ?? APP_PORT + 100);
+export const REMOTE_PORT = Number(process.env.E2E_REMOTE_PORT ?? APP_PORT + 120);
 export const REMOTE = `https://127.0.0.1:${REMOTE_PORT}`;
 
 const FOLDERS = [join(HERE, "fixtures"), join(HERE, "..", "..", "crates", "engine", "tests", "broken")];
