@@ -3,7 +3,30 @@
 //! The bar's width is set through the CSSOM (a custom property) rather than a `style`
 //! attribute, so the strict Content-Security-Policy needs no `'unsafe-inline'` for styles.
 
+use frontline_engine::Session;
+use frontline_engine::scenario::GoodDirection;
 use yew::prelude::*;
+
+/// A bar for each of a session's meters with the last decision's change; element ids are
+/// the meter ids after `id_prefix`.
+pub fn session_meters(session: &Session, id_prefix: &str) -> Html {
+    let last = session.history().last();
+    let step = session.history().len();
+    session
+        .scenario()
+        .meters
+        .iter()
+        .enumerate()
+        .map(|(i, m)| {
+            let delta = last.map(|d| d.meters_after[i] - d.meters_before[i]);
+            html! {
+                <MeterBar key={m.id.clone()} id={format!("{id_prefix}{}", m.id)} label={m.label.clone()}
+                    value={session.meters()[i]} delta={delta} step={step}
+                    low_is_good={m.good == GoodDirection::Low} />
+            }
+        })
+        .collect()
+}
 
 /// Props for [`MeterBar`].
 #[derive(Properties, PartialEq, Clone)]

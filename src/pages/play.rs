@@ -7,7 +7,6 @@
 use std::sync::Arc;
 
 use frontline_engine::debrief::Chance;
-use frontline_engine::scenario::GoodDirection;
 use frontline_engine::{Scenario, Session};
 use yew::prelude::*;
 use yew_router::prelude::*;
@@ -15,7 +14,7 @@ use yew_router::prelude::*;
 use crate::catalog;
 use crate::components::choices::{ChoiceItem, ChoiceList};
 use crate::components::fetch_status::fetch_status_view;
-use crate::components::meter::MeterBar;
+use crate::components::meter::session_meters;
 use crate::components::notice::Notice;
 use crate::components::rich_text::{self, RichText};
 use crate::hooks::use_scenario::{ScenarioFetch, use_scenario};
@@ -185,30 +184,7 @@ pub fn player(props: &PlayerProps) -> Html {
         Callback::from(move |()| notice.set(None))
     };
 
-    let deltas: Vec<Option<i32>> = scenario
-        .meters
-        .iter()
-        .enumerate()
-        .map(|(i, _)| {
-            state
-                .session
-                .history()
-                .last()
-                .map(|d| d.meters_after[i] - d.meters_before[i])
-        })
-        .collect();
-    let meters: Html = scenario
-        .meters
-        .iter()
-        .enumerate()
-        .map(|(i, m)| {
-            html! {
-                <MeterBar key={m.id.clone()} id={m.id.clone()} label={m.label.clone()}
-                    value={state.session.meters()[i]} delta={deltas[i]} step={decisions}
-                    low_is_good={m.good == GoodDirection::Low} />
-            }
-        })
-        .collect();
+    let meters = session_meters(&state.session, "");
     let announcement = state
         .last
         .as_ref()

@@ -6,13 +6,12 @@
 use std::rc::Rc;
 
 use frontline_engine::Session;
-use frontline_engine::scenario::GoodDirection;
 use frontline_engine::workshop::{self, Majority, letter_among, majority};
 use yew::Reducible;
 use yew::prelude::*;
 
 use super::{ViewProps, shortcut, use_act};
-use crate::components::meter::MeterBar;
+use crate::components::meter::session_meters;
 use crate::components::rich_text::RichText;
 use crate::platform::clock::{format_duration, use_now, use_shortcuts};
 use crate::platform::files;
@@ -54,26 +53,7 @@ pub fn projector(props: &ViewProps) -> Html {
     let scene = session.scene();
     let step = session.history().len() + 1;
 
-    let deltas: Vec<Option<i32>> = (0..scenario.meters.len())
-        .map(|i| {
-            session
-                .history()
-                .last()
-                .map(|d| d.meters_after[i] - d.meters_before[i])
-        })
-        .collect();
-    let meters: Html = scenario
-        .meters
-        .iter()
-        .enumerate()
-        .map(|(i, m)| {
-            html! {
-                <MeterBar key={m.id.clone()} id={format!("projector-{}", m.id)} label={m.label.clone()}
-                    value={session.meters()[i]} delta={deltas[i]}
-                    low_is_good={m.good == GoodDirection::Low} />
-            }
-        })
-        .collect();
+    let meters = session_meters(&session, "projector-");
 
     let remaining = w.timer.remaining_ms(now);
     let show_timer = w.timer.is_running() || (remaining < u64::from(w.timer.duration_s) * 1000);

@@ -5,7 +5,6 @@
 
 use std::sync::Arc;
 
-use frontline_engine::scenario::GoodDirection;
 use frontline_engine::workshop::{
     MAX_TEAM_NAME, decode_team, encode_result, parse_seed_code, seed_code,
 };
@@ -16,7 +15,7 @@ use yew_router::prelude::*;
 use super::{Fetched, use_scenario};
 use crate::catalog::{self, BUNDLED};
 use crate::components::choices::{ChoiceItem, ChoiceList};
-use crate::components::meter::MeterBar;
+use crate::components::meter::session_meters;
 use crate::components::qr::QrImage;
 use crate::components::rich_text::RichText;
 use crate::pages::play::ScenarioRef;
@@ -246,22 +245,7 @@ pub fn team_player(props: &TeamPlayerProps) -> Html {
     };
 
     let session = &state.session;
-    let meters: Html = scenario
-        .meters
-        .iter()
-        .enumerate()
-        .map(|(i, m)| {
-            let delta = session
-                .history()
-                .last()
-                .map(|d| d.meters_after[i] - d.meters_before[i]);
-            html! {
-                <MeterBar key={m.id.clone()} id={m.id.clone()} label={m.label.clone()}
-                    value={session.meters()[i]} delta={delta}
-                    low_is_good={m.good == GoodDirection::Low} />
-            }
-        })
-        .collect();
+    let meters = session_meters(session, "");
     let announcement = state
         .last
         .as_ref()
