@@ -198,7 +198,7 @@ pub fn player(props: &PlayerProps) -> Html {
                 on_play_again={on_restart} on_replay_from={on_replay_from} />
         }
     } else {
-        scene_view(&state.session, &heading, on_choose)
+        scene_view(&state.session, &heading, "What do you do?", on_choose)
     };
 
     html! {
@@ -292,7 +292,13 @@ fn history_view(session: &Session) -> Html {
     }
 }
 
-fn scene_view(session: &Session, heading: &NodeRef, on_choose: Callback<usize>) -> Html {
+/// The current scene with its choices; `question` heads the choices ("What do you do?").
+pub fn scene_view(
+    session: &Session,
+    heading: &NodeRef,
+    question: &str,
+    on_choose: Callback<usize>,
+) -> Html {
     let scene = session.scene();
     let step = session.history().len() + 1;
     let choices: Vec<ChoiceItem> = session
@@ -311,7 +317,7 @@ fn scene_view(session: &Session, heading: &NodeRef, on_choose: Callback<usize>) 
                 }
             </h2>
             <div class="scene-text"><RichText text={session.scene_text().to_owned()} /></div>
-            <h3 id="choose-heading" class="choose-heading">{ "What do you do?" }</h3>
+            <h3 id="choose-heading" class="choose-heading">{ question }</h3>
             <ChoiceList choices={choices} on_choose={on_choose} labelled_by="choose-heading" />
         </article>
     }

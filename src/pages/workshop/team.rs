@@ -14,11 +14,11 @@ use yew_router::prelude::*;
 
 use super::{Fetched, use_scenario};
 use crate::catalog::{self, BUNDLED};
-use crate::components::choices::{ChoiceItem, ChoiceList};
 use crate::components::meter::session_meters;
 use crate::components::qr::QrImage;
 use crate::components::rich_text::RichText;
 use crate::pages::play::ScenarioRef;
+use crate::pages::play::scene_view;
 use crate::pages::workshop::app::WorkshopRoute;
 use crate::platform::files;
 use crate::platform::page::use_title;
@@ -273,27 +273,7 @@ pub fn team_player(props: &TeamPlayerProps) -> Html {
             </article>
         }
     } else {
-        let scene = session.scene();
-        let choices: Vec<ChoiceItem> = session
-            .available_choices()
-            .map(|(index, c)| ChoiceItem {
-                index,
-                text: c.text.clone().into(),
-            })
-            .collect();
-        html! {
-            <article class="scene" aria-labelledby="scene-heading">
-                <h2 id="scene-heading" class="scene-heading" tabindex="-1" ref={heading.clone()}>
-                    { format!("Decision {}", decisions + 1) }
-                    if let Some(speaker) = &scene.speaker {
-                        <span class="scene-speaker">{ format!(" \u{2014} {speaker}") }</span>
-                    }
-                </h2>
-                <div class="scene-text"><RichText text={session.scene_text().to_owned()} /></div>
-                <h3 id="choose-heading" class="choose-heading">{ "What does your team do?" }</h3>
-                <ChoiceList choices={choices} on_choose={on_choose} labelled_by="choose-heading" />
-            </article>
-        }
+        scene_view(session, &heading, "What does your team do?", on_choose)
     };
 
     html! {
