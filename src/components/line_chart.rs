@@ -175,6 +175,8 @@ pub fn line_chart(props: &LineChartProps) -> Html {
         .collect();
     html! {
         <figure class="chart line-chart">
+            // On a phone the chart keeps a readable size and scrolls sideways in its own box.
+            <div class="chart-scroll" tabindex="0" role="region" aria-label={props.title.clone()}>
             <svg viewBox={format!("0 0 {WIDTH} {HEIGHT}")} role="img" aria-labelledby={format!("{title_id} {desc_id}")}>
                 <title id={title_id}>{ &props.title }</title>
                 <desc id={desc_id}>{ description }</desc>
@@ -182,6 +184,8 @@ pub fn line_chart(props: &LineChartProps) -> Html {
                 { ticks }
                 { lines }
             </svg>
+            </div>
+            <p class="chart-hint" aria-hidden="true">{ "Scroll sideways to see the whole chart." }</p>
             <details class="chart-figures">
                 <summary>{ "Show the figures" }</summary>
                 <div class="table-scroll" tabindex="0" role="region" aria-label="Figures">

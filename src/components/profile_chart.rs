@@ -43,8 +43,9 @@ pub fn profile_chart(props: &ProfileChartProps) -> Html {
         .unwrap_or(1)
         .max(1);
     let max = max as i32;
-    let half = (WIDTH - NAME) / 2 - 10;
-    let mid = NAME + half + 5;
+    // Room on both sides for the counts beside the longest bars.
+    let half = (WIDTH - NAME) / 2 - 30;
+    let mid = NAME + half + 30;
     let height = TOP + ROW * props.rows.len() as i32 + 8;
     let title_id = format!("{}-title", props.id);
     let bars: Html = props
@@ -85,6 +86,7 @@ pub fn profile_chart(props: &ProfileChartProps) -> Html {
         .collect();
     html! {
         <figure class="chart profile-chart">
+            <div class="chart-scroll" tabindex="0" role="region" aria-label="Leadership profile">
             <svg viewBox={format!("0 0 {WIDTH} {height}")} role="img" aria-labelledby={title_id.clone()}>
                 <title id={title_id}>{ "Leadership ideas your decisions applied (right) and went against (left)" }</title>
                 <text class="profile-axis" x={(mid - 8).to_string()} y="12" text-anchor="end">{ "Went against" }</text>
@@ -92,6 +94,8 @@ pub fn profile_chart(props: &ProfileChartProps) -> Html {
                 <line class="profile-mid" x1={mid.to_string()} x2={mid.to_string()} y1={(TOP - 2).to_string()} y2={(height - 6).to_string()} />
                 { bars }
             </svg>
+            </div>
+            <p class="chart-hint" aria-hidden="true">{ "Scroll sideways to see the whole chart." }</p>
             <details class="chart-figures">
                 <summary>{ "Show the figures" }</summary>
                 <div class="table-scroll" tabindex="0" role="region" aria-label="Figures">
