@@ -33,9 +33,10 @@ use scorm::Scorm;
 /// How long after a decision the LMS is asked to commit, so that a fast player does not
 /// flood it with a commit per click.
 const COMMIT_DELAY_MS: i32 = 2_000;
-/// First wait before retrying a failed commit; doubles up to [`RETRY_MAX_MS`].
+/// First wait before retrying a failed commit; doubles with each retry that fails, up to
+/// [`RETRY_MAX_MS`], so a platform that is down is asked every quarter of a minute at most.
 const RETRY_FIRST_MS: i32 = 3_000;
-const RETRY_MAX_MS: i32 = 30_000;
+const RETRY_MAX_MS: i32 = 15_000;
 
 /// Shown (role=status) while the LMS is not accepting progress.
 pub const PROBLEM_NOTICE: &str = "Your learning platform is not recording progress right now. You can keep playing; Frontline keeps trying.";
@@ -447,9 +448,14 @@ impl Runtime {
         }
     }
 
-    /// Shows the notice and tries again later.
+    /// Shows the notice and tries again later. The wait grows only when a retry is
+    /// actually scheduled: failures while one is pending (a decision, the ending) do not
+    /// push the next attempt further away.
     fn failed(&mut self) {
         set_problem(Some(PROBLEM_NOTICE.into()));
+        if self.timer {
+            return;
+        }
         let delay = self.retry_ms;
         self.retry_ms = (self.retry_ms * 2).min(RETRY_MAX_MS);
         self.schedule(delay);
