@@ -13,14 +13,13 @@ use std::sync::Arc;
 use frontline_engine::debrief::{self, Outcome, Step, WhatIf};
 use frontline_engine::scenario::Rating;
 use frontline_engine::{Scenario, Session, code, principles};
-use wasm_bindgen::JsCast;
-use wasm_bindgen::prelude::Closure;
 use yew::prelude::*;
 use yew_router::prelude::*;
 
 use crate::components::line_chart::{LineChart, Series};
 use crate::components::profile_chart::{ProfileChart, ProfileRow};
 use crate::components::rich_text::{self, RichText};
+use crate::platform::clock::after_paint;
 use crate::platform::{opened, results, share};
 use crate::route::Route;
 
@@ -68,29 +67,37 @@ fn rating_class(rating: Rating) -> String {
     format!("rating-{}", rating_label(rating).to_ascii_lowercase())
 }
 
-/// Runs `f` on a later task, so the page paints first.
-fn after_paint(f: impl FnOnce() + 'static) {
-    let Some(window) = web_sys::window() else {
-        return;
-    };
-    let callback = Closure::once_into_js(f);
-    // If the timer cannot be set, the what-ifs stay "being worked out"; nothing else breaks.
-    let _ =
-        window.set_timeout_with_callback_and_timeout_and_arguments_0(callback.unchecked_ref(), 30);
-}
-
 /// The debrief.
 #[function_component(Debrief)]
 pub fn debrief_view(props: &DebriefProps) -> Html {
     let session = &props.session.0;
     let scenario = session.scenario().clone();
-    let what_ifs = use_state(|| None::<Rc<Vec<WhatIf>>>);
+    // The debrief arrives in three steps so that the click that ends the scenario paints at
+    // once: first the ending (rating, title, text, score, lesson); after that frame the
+    // rest (path, charts, questions, sharing, past results, actions); after the next, the
+    // what-ifs, whose search can take a tenth of a second.
+    // Each step is stamped with the session it was made for, so that a step scheduled for an
+    // earlier session (a replay within one frame) is never shown with this one.
+    let complete = use_state_eq(|| None::<SessionRef>);
+    let what_ifs = use_state(|| None::<(SessionRef, Rc<Vec<WhatIf>>)>);
+    {
+        let (complete, what_ifs) = (complete.clone(), what_ifs.clone());
+        use_effect_with(props.session.clone(), move |session| {
+            complete.set(None);
+            what_ifs.set(None);
+            let session = session.clone();
+            after_paint(move || complete.set(Some(session)));
+        });
+    }
     {
         let what_ifs = what_ifs.clone();
-        use_effect_with(props.session.clone(), move |session| {
-            what_ifs.set(None);
-            let session = session.0.clone();
-            after_paint(move || what_ifs.set(Some(Rc::new(debrief::what_ifs(&session)))));
+        use_effect_with((*complete).clone(), move |complete| {
+            if let Some(session) = complete.clone() {
+                after_paint(move || {
+                    let found = Rc::new(debrief::what_ifs(&session.0));
+                    what_ifs.set(Some((session, found)));
+                });
+            }
         });
     }
     let Some(ending) = session.ending() else {
@@ -98,12 +105,48 @@ pub fn debrief_view(props: &DebriefProps) -> Html {
     };
     let score = session.score();
     let passed = scenario.passes(score);
+    let rest = if complete.as_ref() == Some(&props.session) {
+        let found = (*what_ifs)
+            .as_ref()
+            .filter(|(made_for, _)| *made_for == props.session)
+            .map(|(_, found)| found.clone());
+        debrief_rest(props, found)
+    } else {
+        Html::default()
+    };
+
+    html! {
+        <article class="ending debrief-page" aria-labelledby="scene-heading">
+            <p class={classes!("rating", rating_class(ending.rating))}>{ rating_label(ending.rating) }</p>
+            <h2 id="scene-heading" class="scene-heading" tabindex="-1" ref={props.heading.clone()}>{ &ending.title }</h2>
+            if props.shared {
+                <p class="shared-note">{ "This is a shared playthrough: someone else's decisions, replayed exactly in your browser." }</p>
+            }
+            <div class="scene-text"><RichText text={session.scene_text().to_owned()} /></div>
+            <p class={classes!("score", if passed { "passed" } else { "failed" })}>
+                <strong>{ format!("Score {score} / 100") }</strong>
+                { format!(" \u{2014} {} (pass mark {})", if passed { "passed" } else { "not passed" }, scenario.scoring.pass) }
+            </p>
+            <section aria-labelledby="teaches-heading">
+                <h3 id="teaches-heading">{ "What this ending teaches" }</h3>
+                <div class="debrief"><RichText text={ending.debrief.clone()} /></div>
+            </section>
+            { rest }
+        </article>
+    }
+}
+
+/// The debrief below the ending's lesson: the path with its what-ifs (once worked out), the
+/// charts, the questions, the credits, sharing, past results and the actions.
+fn debrief_rest(props: &DebriefProps, what_ifs: Option<Rc<Vec<WhatIf>>>) -> Html {
+    let session = &props.session.0;
+    let scenario = session.scenario().clone();
     let steps = debrief::timeline(session);
     let timeline: Html = steps
         .iter()
         .enumerate()
         .map(|(n, step)| {
-            let what_if = (*what_ifs).as_ref().and_then(|w| w.get(n).cloned());
+            let what_if = what_ifs.as_ref().and_then(|w| w.get(n).cloned());
             step_view(&scenario, n, step, what_if, props.on_replay_from.clone())
         })
         .collect();
@@ -135,23 +178,8 @@ pub fn debrief_view(props: &DebriefProps) -> Html {
         .collect();
     questions.dedup();
     let code = code::encode(session);
-
     html! {
-        <article class="ending debrief-page" aria-labelledby="scene-heading">
-            <p class={classes!("rating", rating_class(ending.rating))}>{ rating_label(ending.rating) }</p>
-            <h2 id="scene-heading" class="scene-heading" tabindex="-1" ref={props.heading.clone()}>{ &ending.title }</h2>
-            if props.shared {
-                <p class="shared-note">{ "This is a shared playthrough: someone else's decisions, replayed exactly in your browser." }</p>
-            }
-            <div class="scene-text"><RichText text={session.scene_text().to_owned()} /></div>
-            <p class={classes!("score", if passed { "passed" } else { "failed" })}>
-                <strong>{ format!("Score {score} / 100") }</strong>
-                { format!(" \u{2014} {} (pass mark {})", if passed { "passed" } else { "not passed" }, scenario.scoring.pass) }
-            </p>
-            <section aria-labelledby="teaches-heading">
-                <h3 id="teaches-heading">{ "What this ending teaches" }</h3>
-                <div class="debrief"><RichText text={ending.debrief.clone()} /></div>
-            </section>
+        <>
             <section aria-labelledby="path-heading">
                 <h3 id="path-heading">{ "Your path" }</h3>
                 if what_ifs.is_none() {
@@ -205,7 +233,7 @@ pub fn debrief_view(props: &DebriefProps) -> Html {
                 <button type="button" class="button secondary" onclick={Callback::from(|_: MouseEvent| print())}>{ "Print the debrief" }</button>
                 <Link<Route> to={Route::Library} classes="button secondary">{ "Back to the library" }</Link<Route>>
             </div>
-        </article>
+        </>
     }
 }
 

@@ -19,6 +19,7 @@ use crate::components::notice::Notice;
 use crate::components::rich_text::{self, RichText};
 use crate::hooks::use_scenario::{ScenarioFetch, use_scenario};
 use crate::pages::debrief::{Debrief, SessionRef};
+use crate::platform::clock::after_paint;
 use crate::platform::page::use_title;
 use crate::platform::settings::{self, FeedbackTiming};
 use crate::platform::{lms, opened, saves, seed};
@@ -141,10 +142,14 @@ pub fn player(props: &PlayerProps) -> Html {
                 // Replayed from the first decision: nothing is left to resume.
                 saves::clear(&state.session.scenario().meta.id);
             }
-            if (decisions > 0 || was_mounted)
-                && let Some(el) = heading.cast::<web_sys::HtmlElement>()
-            {
-                let _ = el.focus();
+            // After the frame that shows the new scene: focusing forces a layout, which
+            // would otherwise delay that frame.
+            if decisions > 0 || was_mounted {
+                after_paint(move || {
+                    if let Some(el) = heading.cast::<web_sys::HtmlElement>() {
+                        let _ = el.focus();
+                    }
+                });
             }
         });
     }

@@ -1,5 +1,5 @@
-//! Time for the workshop's clocks: the current time, and a hook that re-renders a component
-//! at an interval so a countdown or a running clock moves.
+//! Time: the current time, a hook that re-renders a component at an interval so a countdown
+//! or a running clock moves, and one-off timers (after a delay, or after the next frame).
 
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::Closure;
@@ -8,6 +8,26 @@ use yew::prelude::*;
 /// Milliseconds since the Unix epoch.
 pub fn now_ms() -> u64 {
     js_sys::Date::now() as u64
+}
+
+/// Runs `f` once after `ms` milliseconds. Without a window (never in the app) `f` is dropped.
+pub fn set_timeout(ms: i32, f: impl FnOnce() + 'static) {
+    if let Some(window) = web_sys::window() {
+        let callback = Closure::once_into_js(f);
+        let _ = window
+            .set_timeout_with_callback_and_timeout_and_arguments_0(callback.unchecked_ref(), ms);
+    }
+}
+
+/// Runs `f` once the next frame has been produced: work that must not delay showing what a
+/// render changed (moving focus, which forces a layout; the debrief's what-ifs) goes here.
+/// A requestAnimationFrame callback runs just before that frame; a timer set from it runs
+/// after. In a hidden tab frames wait until the tab is shown again, and so does `f`.
+pub fn after_paint(f: impl FnOnce() + 'static) {
+    if let Some(window) = web_sys::window() {
+        let frame = Closure::once_into_js(move || set_timeout(0, f));
+        let _ = window.request_animation_frame(frame.unchecked_ref());
+    }
 }
 
 /// The current time in ms, updated every `every_ms` while the component is shown.

@@ -30,6 +30,8 @@ use yew::Callback;
 use launch::Launch;
 use scorm::Scorm;
 
+pub(crate) use crate::platform::clock::set_timeout;
+
 /// How long after a decision the LMS is asked to commit, so that a fast player does not
 /// flood it with a commit per click.
 const COMMIT_DELAY_MS: i32 = 2_000;
@@ -476,14 +478,5 @@ impl Runtime {
             }
             Backend::Cmi5(c) => c.terminate(session_ms),
         }
-    }
-}
-
-/// Runs `f` once after `ms` milliseconds.
-pub(crate) fn set_timeout(ms: i32, f: impl FnOnce() + 'static) {
-    if let Some(window) = web_sys::window() {
-        let cb = Closure::once_into_js(f);
-        let _ =
-            window.set_timeout_with_callback_and_timeout_and_arguments_0(cb.unchecked_ref(), ms);
     }
 }
