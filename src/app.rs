@@ -1,4 +1,4 @@
-//! The root component: the router and the skip link.
+//! The root component: the router, the skip link, and focus after a change of page.
 
 use yew::prelude::*;
 use yew_router::prelude::*;
@@ -9,6 +9,7 @@ use crate::pages::not_found::NotFound;
 use crate::pages::open::OpenPage;
 use crate::pages::play::PlayPage;
 use crate::pages::shared::SharedPage;
+use crate::platform::clock::{after_paint, set_timeout};
 use crate::platform::lms::notice::{LmsGate, LmsStatus};
 use crate::route::Route;
 
@@ -24,15 +25,60 @@ fn switch(route: Route) -> Html {
     }
 }
 
+/// The page's main region (every page has one, `id="main"` with `tabindex="-1"`).
+fn main_region() -> Option<web_sys::HtmlElement> {
+    web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id("main"))
+        .and_then(|el| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(el).ok())
+}
+
 /// Moves focus to the page's main region. The link cannot simply jump to `#main`: with hash
 /// routes that would navigate away.
 pub fn skip_to_main(e: MouseEvent) {
     e.prevent_default();
-    if let Some(main) = web_sys::window()
+    if let Some(main) = main_region() {
+        let _ = main.focus();
+    }
+}
+
+/// After a change of page, focus goes to the new page's main region if it was lost with the
+/// old page (the link or button that had it is gone, so the browser put it on the body): a
+/// keyboard or screen reader user then continues from the new content, not from the top of
+/// the document. A page that placed focus itself (the play page's scene heading) keeps it.
+#[function_component(RouteFocus)]
+fn route_focus() -> Html {
+    let location = use_location().map(|l| l.path().to_owned());
+    let first = use_mut_ref(|| true);
+    use_effect_with(location, move |_| {
+        if std::mem::replace(&mut *first.borrow_mut(), false) {
+            return;
+        }
+        after_paint(|| focus_main_if_lost(FOCUS_TRIES));
+    });
+    html! {}
+}
+
+/// How many times (every 50 ms) to wait for a page that is still loading (its main region
+/// is `aria-busy`, and will be replaced by the loaded page's) before giving up.
+const FOCUS_TRIES: u32 = 100;
+
+fn focus_main_if_lost(tries: u32) {
+    let lost = web_sys::window()
         .and_then(|w| w.document())
-        .and_then(|d| d.get_element_by_id("main"))
-        .and_then(|el| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(el).ok())
-    {
+        .and_then(|d| d.active_element())
+        .is_none_or(|el| el.tag_name().eq_ignore_ascii_case("body"));
+    if !lost {
+        return;
+    }
+    let Some(main) = main_region() else {
+        return;
+    };
+    if main.get_attribute("aria-busy").as_deref() == Some("true") {
+        if tries > 0 {
+            set_timeout(50, move || focus_main_if_lost(tries - 1));
+        }
+    } else {
         let _ = main.focus();
     }
 }
@@ -43,6 +89,7 @@ pub fn app() -> Html {
     html! {
         <HashRouter>
             <a class="skip-link" href="#main" onclick={skip_to_main}>{ "Skip to content" }</a>
+            <RouteFocus />
             // LMS: wait for a cmi5 launch to connect; a notice while progress is not recorded.
             <LmsStatus />
             <LmsGate><Switch<Route> render={switch} /></LmsGate>

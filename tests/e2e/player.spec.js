@@ -82,9 +82,13 @@ test("library: search by title, filter by idea, and the count says what is shown
 
 test("briefing names the customers and the meters, and Begin starts play", async ({ page }) => {
   await openLibrary(page);
-  await card(page, ID).getByRole("link").click();
+  // By keyboard: the link goes with the library, and focus moves to the briefing's main
+  // region rather than falling back to the top of the document.
+  await card(page, ID).getByRole("link").focus();
+  await page.keyboard.press("Enter");
   await expect(page).toHaveURL(/#\/intro\/escalation$/);
   await expect(page.getByRole("heading", { name: "The customers" })).toBeVisible();
+  await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe("main");
   await expect(page.locator("section[aria-labelledby=customers-heading] .cast li")).toHaveCount(2);
   await expect(page.locator("section[aria-labelledby=team-heading] .cast li").first()).toContainText("Tomás Reyes");
   await expect(page.locator(".meter-guide-scale").first()).toHaveText(/^Starts at \d+ out of 100\. Higher is better\.$/);

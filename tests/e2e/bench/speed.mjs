@@ -20,7 +20,7 @@
 // Targets (issue 5): (a) at most 150 ms unthrottled, within 1.3x of the counter at 4x;
 // (b) p95 at most one frame (16.7 ms) at 1x and 4x; (c) at most 250 KiB brotli.
 // Usage: node tests/e2e/bench/speed.mjs   (env: BENCH_RUNS navigations per case, default 5;
-// BENCH_CLICKS clicks per rate, default 30; BENCH_PORT first of two ports, default 8196;
+// BENCH_CLICKS clicks per rate, default 30; BENCH_RATES, default "1,4"; BENCH_PORT first of two ports, default 8196;
 // BENCH_DIST another build of the app to measure instead of dist/)
 import { chromium } from "@playwright/test";
 import { spawn, execFileSync } from "node:child_process";
@@ -36,7 +36,7 @@ const COUNTER_DIST = join(ROOT, "target", "bench-counter");
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const CLICKS = Number(process.env.BENCH_CLICKS ?? 30);
 const PORT = Number(process.env.BENCH_PORT ?? 8196);
-const RATES = [1, 4];
+const RATES = (process.env.BENCH_RATES ?? "1,4").split(",").map(Number);
 const SCENARIO = "stretch-target";
 
 const ARGS = [
