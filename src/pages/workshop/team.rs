@@ -20,7 +20,6 @@ use crate::components::rich_text::RichText;
 use crate::pages::play::ScenarioRef;
 use crate::pages::play::scene_view;
 use crate::pages::workshop::app::WorkshopRoute;
-use crate::platform::clock::after_paint;
 use crate::platform::files;
 use crate::platform::page::use_title;
 use crate::platform::workshop::{TeamSave, team_forget, team_load, team_store};
@@ -189,12 +188,10 @@ pub fn team_player(props: &TeamPlayerProps) -> Html {
                 save_problem.set(!team_store(&id, &code_text, &save));
             }
             let _ = name;
-            // After the frame that shows the new scene, as on the play page.
-            after_paint(move || {
-                if let Some(el) = heading.cast::<web_sys::HtmlElement>() {
-                    let _ = el.focus();
-                }
-            });
+            // In the same task as the render, as on the play page.
+            if let Some(el) = heading.cast::<web_sys::HtmlElement>() {
+                let _ = el.focus();
+            }
         });
     }
 
