@@ -245,7 +245,9 @@ fn odds_sentence(odds: &Chance) -> String {
     }
 }
 
-fn last_decision_view(last: &LastDecision, timing: FeedbackTiming) -> Html {
+/// What the last decision did: the choice, the chance outcome and its odds, the author's
+/// feedback (or that it is saved for the debrief), and delayed consequences that fired.
+pub fn last_decision_view(last: &LastDecision, timing: FeedbackTiming) -> Html {
     html! {
         <aside class="feedback" aria-label="What your last decision did">
             <p class="feedback-choice"><span class="feedback-kicker">{ "You chose: " }</span>{ &last.choice }</p>
@@ -296,6 +298,20 @@ fn history_view(session: &Session) -> Html {
     }
 }
 
+/// The current scene's title: "Decision N", and who speaks ("Decision 3 — Priya Nair").
+/// Shared by the play page, the team player, and the workshop's console and projector.
+pub fn decision_title(session: &Session) -> Html {
+    let step = session.history().len() + 1;
+    html! {
+        <>
+            { format!("Decision {step}") }
+            if let Some(speaker) = &session.scene().speaker {
+                <span class="scene-speaker">{ format!(" \u{2014} {speaker}") }</span>
+            }
+        </>
+    }
+}
+
 /// The current scene with its choices; `question` heads the choices ("What do you do?").
 pub fn scene_view(
     session: &Session,
@@ -303,8 +319,6 @@ pub fn scene_view(
     question: &str,
     on_choose: Callback<usize>,
 ) -> Html {
-    let scene = session.scene();
-    let step = session.history().len() + 1;
     let choices: Vec<ChoiceItem> = session
         .available_choices()
         .map(|(index, c)| ChoiceItem {
@@ -315,10 +329,7 @@ pub fn scene_view(
     html! {
         <article class="scene" aria-labelledby="scene-heading">
             <h2 id="scene-heading" class="scene-heading" tabindex="-1" ref={heading.clone()}>
-                { format!("Decision {step}") }
-                if let Some(speaker) = &scene.speaker {
-                    <span class="scene-speaker">{ format!(" \u{2014} {speaker}") }</span>
-                }
+                { decision_title(session) }
             </h2>
             <div class="scene-text"><RichText text={session.scene_text().to_owned()} /></div>
             <h3 id="choose-heading" class="choose-heading">{ question }</h3>

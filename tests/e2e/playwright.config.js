@@ -5,6 +5,7 @@
 // so localStorage (the saves) starts empty. Screenshots the tests take on purpose are written
 // to ./artifacts; Playwright's own failure artifacts go to ./test-results.
 import { defineConfig } from "@playwright/test";
+import { CHROMIUM } from "./chromium.mjs";
 
 const PORT = Number(process.env.E2E_PORT ?? 8091);
 
@@ -29,18 +30,7 @@ export default defineConfig({
       name: "chromium",
       use: {
         browserName: "chromium",
-        launchOptions: {
-          executablePath: "/usr/bin/chromium",
-          args: [
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--no-first-run",
-          ],
-        },
+        launchOptions: CHROMIUM,
       },
     },
   ],

@@ -4,28 +4,14 @@
 // no caching, 404 for missing files, and no path escapes outside dist/.
 import { createServer } from "node:http";
 import { readFile, stat } from "node:fs/promises";
-import { extname, join, normalize, resolve, sep } from "node:path";
+import { join, normalize, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
+import { typeOf } from "./mime.mjs";
 
 const here = fileURLToPath(new URL(".", import.meta.url));
 const root = resolve(process.env.DIST_DIR ?? join(here, "..", "..", "dist"));
 const port = Number(process.env.PORT ?? 8091);
 const host = "127.0.0.1";
-
-const types = {
-  ".html": "text/html; charset=utf-8",
-  ".js": "text/javascript; charset=utf-8",
-  ".mjs": "text/javascript; charset=utf-8",
-  ".css": "text/css; charset=utf-8",
-  ".wasm": "application/wasm",
-  ".svg": "image/svg+xml",
-  ".png": "image/png",
-  ".ico": "image/x-icon",
-  ".json": "application/json",
-  ".flc": "application/octet-stream",
-  ".txt": "text/plain; charset=utf-8",
-};
-
 const server = createServer(async (req, res) => {
   try {
     const url = new URL(req.url ?? "/", `http://${host}:${port}`);
@@ -43,7 +29,7 @@ const server = createServer(async (req, res) => {
     }
     const body = await readFile(file);
     res.writeHead(200, {
-      "content-type": types[extname(file).toLowerCase()] ?? "application/octet-stream",
+      "content-type": typeOf(file),
       "content-length": body.length,
       "cache-control": "no-store",
       "x-content-type-options": "nosniff",

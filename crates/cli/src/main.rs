@@ -82,30 +82,7 @@ enum Command {
         out: PathBuf,
     },
     /// Write an LMS package (zip) of the built web bundle that opens one scenario
-    Package {
-        /// Package format
-        #[arg(long, value_enum)]
-        format: package::Format,
-        /// Id of the scenario the package opens
-        #[arg(long)]
-        scenario: String,
-        /// The built bundle (from `trunk build --release`)
-        #[arg(long, default_value = "dist")]
-        dist: PathBuf,
-        /// The zip to write [default: target/packages/SCENARIO-FORMAT.zip]
-        #[arg(long)]
-        out: Option<PathBuf>,
-        /// cmi5: the IRI the course and AU ids start with
-        #[arg(long, default_value = "https://frontline.invalid/scenarios")]
-        id_base: String,
-        /// cmi5: the AU's moveOn rule (Passed, Completed, CompletedAndPassed, CompletedOrPassed, NotApplicable)
-        #[arg(long, default_value = "Passed")]
-        move_on: String,
-        /// cmi5: an origin the app may send statements to, e.g. https://lrs.example.com
-        /// (repeatable; default: any https origin)
-        #[arg(long = "lrs-origin")]
-        lrs_origins: Vec<String>,
-    },
+    Package(package::Options),
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -171,32 +148,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Compile { inputs, out } => compile(&inputs, &out),
-        Command::Package {
-            format,
-            scenario,
-            dist,
-            out,
-            id_base,
-            move_on,
-            lrs_origins,
-        } => {
-            let name = format
-                .to_possible_value()
-                .map_or_else(String::new, |v| v.get_name().to_owned());
-            let out = out.unwrap_or_else(|| {
-                PathBuf::from("target/packages").join(format!("{scenario}-{name}.zip"))
-            });
-            let opts = package::Options {
-                format,
-                scenario,
-                dist,
-                out,
-                id_base,
-                move_on,
-                lrs_origins,
-            };
+        Command::Package(opts) => {
             let n = package::package(&opts)?;
-            eprintln!("wrote {} ({n} files)", opts.out.display());
+            eprintln!("wrote {} ({n} files)", opts.out_path().display());
             Ok(ExitCode::SUCCESS)
         }
         Command::Schema => {

@@ -27,22 +27,44 @@ pub enum Format {
     Cmi5,
 }
 
-/// What to package.
+/// What to package: the `frontline package` command's arguments.
+#[derive(clap::Args)]
 pub struct Options {
-    /// The format.
+    /// Package format
+    #[arg(long, value_enum)]
     pub format: Format,
-    /// The scenario the package opens.
+    /// Id of the scenario the package opens
+    #[arg(long)]
     pub scenario: String,
-    /// The built bundle.
+    /// The built bundle (from `trunk build --release`)
+    #[arg(long, default_value = "dist")]
     pub dist: PathBuf,
-    /// The zip to write.
-    pub out: PathBuf,
-    /// cmi5: the IRI the course and AU ids start with.
+    /// The zip to write [default: target/packages/SCENARIO-FORMAT.zip]
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// cmi5: the IRI the course and AU ids start with
+    #[arg(long, default_value = "https://frontline.invalid/scenarios")]
     pub id_base: String,
-    /// cmi5: the AU's moveOn rule.
+    /// cmi5: the AU's moveOn rule (Passed, Completed, CompletedAndPassed, CompletedOrPassed, NotApplicable)
+    #[arg(long, default_value = "Passed")]
     pub move_on: String,
-    /// cmi5: origins the app may send statements to (added to the CSP's connect-src).
+    /// cmi5: an origin the app may send statements to, e.g. https://lrs.example.com
+    /// (repeatable; default: any https origin)
+    #[arg(long = "lrs-origin")]
     pub lrs_origins: Vec<String>,
+}
+
+impl Options {
+    /// The zip to write: `--out`, or target/packages/SCENARIO-FORMAT.zip.
+    pub fn out_path(&self) -> PathBuf {
+        self.out.clone().unwrap_or_else(|| {
+            let name = self
+                .format
+                .to_possible_value()
+                .map_or_else(String::new, |v| v.get_name().to_owned());
+            PathBuf::from("target/packages").join(format!("{}-{name}.zip", self.scenario))
+        })
+    }
 }
 
 /// The query the package launches the app with.
@@ -92,12 +114,12 @@ pub fn package(opts: &Options) -> Result<usize> {
         Format::Cmi5 => ("cmi5.xml", cmi5_manifest(opts, &scenario)?),
     };
 
-    if let Some(parent) = opts.out.parent() {
+    let out = opts.out_path();
+    if let Some(parent) = out.parent() {
         fs::create_dir_all(parent)
             .with_context(|| format!("cannot create {}", parent.display()))?;
     }
-    let file = fs::File::create(&opts.out)
-        .with_context(|| format!("cannot write {}", opts.out.display()))?;
+    let file = fs::File::create(&out).with_context(|| format!("cannot write {}", out.display()))?;
     let mut zip = zip::ZipWriter::new(file);
     let options = zip::write::SimpleFileOptions::default()
         .compression_method(zip::CompressionMethod::Deflated);
@@ -162,12 +184,17 @@ fn allow_lrs(index: &[u8], origins: &[String]) -> Result<Vec<u8>> {
 
 type Xml = Writer<Vec<u8>>;
 
-fn start(w: &mut Xml, name: &str, attrs: &[(&str, &str)]) -> Result<()> {
+/// An element's opening tag with its attributes.
+fn tag<'a>(name: &'a str, attrs: &[(&str, &str)]) -> BytesStart<'a> {
     let mut el = BytesStart::new(name);
     for (k, v) in attrs {
         el.push_attribute((*k, *v));
     }
-    w.write_event(Event::Start(el))?;
+    el
+}
+
+fn start(w: &mut Xml, name: &str, attrs: &[(&str, &str)]) -> Result<()> {
+    w.write_event(Event::Start(tag(name, attrs)))?;
     Ok(())
 }
 
@@ -177,11 +204,7 @@ fn end(w: &mut Xml, name: &str) -> Result<()> {
 }
 
 fn empty(w: &mut Xml, name: &str, attrs: &[(&str, &str)]) -> Result<()> {
-    let mut el = BytesStart::new(name);
-    for (k, v) in attrs {
-        el.push_attribute((*k, *v));
-    }
-    w.write_event(Event::Empty(el))?;
+    w.write_event(Event::Empty(tag(name, attrs)))?;
     Ok(())
 }
 

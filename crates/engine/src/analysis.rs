@@ -153,6 +153,20 @@ pub struct Seen {
     pub choices: Vec<Vec<bool>>,
 }
 
+impl Seen {
+    /// Nothing of `scenario` seen yet.
+    fn nothing(scenario: &Scenario) -> Seen {
+        Seen {
+            scenes: vec![false; scenario.scenes.len()],
+            choices: scenario
+                .scenes
+                .iter()
+                .map(|s| vec![false; s.choices().len()])
+                .collect(),
+        }
+    }
+}
+
 /// Explores the distinct states (scene, meters, flags, fired triggers) reachable from the
 /// start, until every scene and every choice has been seen or the states run out. Returns
 /// `None` if more than `budget` distinct states are met before either happens.
@@ -164,14 +178,7 @@ pub struct Seen {
 /// [`Packing`]), so the visited set and the stacks cost no allocation per state and hashing
 /// one is cheap.
 pub fn explore(scenario: &Scenario, budget: usize) -> Option<Seen> {
-    let mut seen = Seen {
-        scenes: vec![false; scenario.scenes.len()],
-        choices: scenario
-            .scenes
-            .iter()
-            .map(|s| vec![false; s.choices().len()])
-            .collect(),
-    };
+    let mut seen = Seen::nothing(scenario);
     // What is left to see; the search stops as soon as both reach zero.
     let mut unseen_scenes = scenario.scenes.len();
     let mut unseen_choices: usize = seen.choices.iter().map(Vec::len).sum();
@@ -743,14 +750,7 @@ mod tests {
     /// The plain search [`explore`] replaced: breadth-first over whole states, to the end.
     /// Returns what it saw and how many states there are, or `None` past `cap` states.
     fn explore_plain(scenario: &Scenario, cap: usize) -> Option<(Seen, usize)> {
-        let mut seen = Seen {
-            scenes: vec![false; scenario.scenes.len()],
-            choices: scenario
-                .scenes
-                .iter()
-                .map(|s| vec![false; s.choices().len()])
-                .collect(),
-        };
+        let mut seen = Seen::nothing(scenario);
         let start = State::start(scenario);
         let mut visited: HashSet<State> = HashSet::from([start.clone()]);
         let mut queue = std::collections::VecDeque::from([start]);

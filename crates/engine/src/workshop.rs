@@ -832,6 +832,13 @@ mod tests {
         )
     }
 
+    /// `w` with these show-of-hands counts entered, each of which must be accepted.
+    fn with_votes(w: Workshop, s: &Arc<Scenario>, votes: &[(usize, u32)]) -> Workshop {
+        votes.iter().fold(w, |w, &(choice, count)| {
+            w.apply(s, Action::Vote { choice, count }).expect("votes")
+        })
+    }
+
     fn offered(w: &Workshop, s: &Arc<Scenario>) -> Vec<usize> {
         let session = w.session(s).expect("replays");
         session.available_choices().map(|(i, _)| i).collect()
@@ -842,25 +849,9 @@ mod tests {
         let s = scenario();
         let w = Workshop::new(&s, 77);
         let o = offered(&w, &s);
-        let w = w
-            .apply(
-                &s,
-                Action::Vote {
-                    choice: o[0],
-                    count: 3,
-                },
-            )
-            .and_then(|w| {
-                w.apply(
-                    &s,
-                    Action::Vote {
-                        choice: o[1],
-                        count: 9,
-                    },
-                )
-            })
-            .and_then(|w| w.apply(&s, Action::Reveal(true)))
-            .expect("votes");
+        let w = with_votes(w, &s, &[(o[0], 3), (o[1], 9)])
+            .apply(&s, Action::Reveal(true))
+            .expect("reveals");
         assert!(w.revealed);
         let w = w.apply(&s, Action::PlayMajority).expect("plays");
         assert_eq!(w.room.len(), 1);
@@ -879,15 +870,8 @@ mod tests {
         let s = scenario();
         let w = Workshop::new(&s, 77);
         let o = offered(&w, &s);
-        let w = w
-            .apply(
-                &s,
-                Action::Vote {
-                    choice: o[0],
-                    count: 5,
-                },
-            )
-            .and_then(|w| w.apply(&s, Action::Play(o[1])))
+        let w = with_votes(w, &s, &[(o[0], 5)])
+            .apply(&s, Action::Play(o[1]))
             .expect("plays");
         assert_eq!(w.room[0].pick, Pick::Override { majority: o[0] });
         let w2 = Workshop::new(&s, 77)
@@ -905,24 +889,7 @@ mod tests {
             w.apply(&s, Action::PlayMajority),
             Err(WorkshopError::NoVotes)
         );
-        let tied = w
-            .apply(
-                &s,
-                Action::Vote {
-                    choice: o[0],
-                    count: 4,
-                },
-            )
-            .and_then(|w| {
-                w.apply(
-                    &s,
-                    Action::Vote {
-                        choice: o[1],
-                        count: 4,
-                    },
-                )
-            })
-            .expect("votes");
+        let tied = with_votes(w, &s, &[(o[0], 4), (o[1], 4)]);
         let err = tied.apply(&s, Action::PlayMajority).unwrap_err();
         assert_eq!(err, WorkshopError::Tied(vec!['A', 'B']));
         assert!(err.to_string().contains("tied between A and B"));

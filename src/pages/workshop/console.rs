@@ -10,6 +10,7 @@ use frontline_engine::workshop::{
 use frontline_engine::{Scenario, Session, principles};
 
 use crate::components::rich_text;
+use crate::pages::play::decision_title;
 use yew::prelude::*;
 use yew_router::prelude::*;
 
@@ -116,7 +117,6 @@ pub fn console(props: &ViewProps) -> Html {
         .sum();
     let maj = majority(&w.votes, &offered);
     let scene = session.scene();
-    let step = session.history().len() + 1;
 
     let clock = w.started_at.map_or_else(
         || "0:00".to_owned(),
@@ -296,10 +296,7 @@ pub fn console(props: &ViewProps) -> Html {
         html! {
             <section class="console-scene" aria-labelledby="console-scene-heading">
                 <h2 id="console-scene-heading">
-                    { format!("Decision {step}") }
-                    if let Some(speaker) = &scene.speaker {
-                        <span class="scene-speaker">{ format!(" \u{2014} {speaker}") }</span>
-                    }
+                    { decision_title(&session) }
                 </h2>
                 <div class="scene-text"><RichText text={session.scene_text().to_owned()} /></div>
                 <div class="console-private">

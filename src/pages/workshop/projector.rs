@@ -13,6 +13,7 @@ use yew::prelude::*;
 use super::{ViewProps, shortcut, use_act};
 use crate::components::meter::session_meters;
 use crate::components::rich_text::RichText;
+use crate::pages::play::decision_title;
 use crate::platform::clock::{format_duration, use_now, use_shortcuts};
 use crate::platform::files;
 use crate::state::{LastDecision, PlayAction, PlayState};
@@ -51,7 +52,6 @@ pub fn projector(props: &ViewProps) -> Html {
         .sum();
     let maj = majority(&w.votes, &offered);
     let scene = session.scene();
-    let step = session.history().len() + 1;
 
     let meters = session_meters(&session, "projector-");
 
@@ -148,10 +148,7 @@ pub fn projector(props: &ViewProps) -> Html {
         html! {
             <article class="projector-scene" aria-labelledby="projector-heading">
                 <h2 id="projector-heading">
-                    { format!("Decision {step}") }
-                    if let Some(speaker) = &scene.speaker {
-                        <span class="scene-speaker">{ format!(" \u{2014} {speaker}") }</span>
-                    }
+                    { decision_title(&session) }
                 </h2>
                 <div class="projector-text"><RichText text={session.scene_text().to_owned()} /></div>
                 <h3 id="projector-choose">{ "What do you do?" }</h3>

@@ -18,10 +18,11 @@ use crate::components::meter::session_meters;
 use crate::components::qr::QrImage;
 use crate::components::rich_text::RichText;
 use crate::pages::play::ScenarioRef;
-use crate::pages::play::scene_view;
+use crate::pages::play::{last_decision_view, scene_view};
 use crate::pages::workshop::app::WorkshopRoute;
 use crate::platform::files;
 use crate::platform::page::use_title;
+use crate::platform::settings::FeedbackTiming;
 use crate::platform::workshop::{TeamSave, team_forget, team_load, team_store};
 use crate::state::{PlayAction, PlayState};
 
@@ -290,15 +291,8 @@ pub fn team_player(props: &TeamPlayerProps) -> Html {
                     <p class="error" role="alert">{ error }</p>
                 }
                 if let Some(last) = &state.last {
-                    <aside class="feedback" aria-label="What your last decision did">
-                        <p class="feedback-choice"><span class="feedback-kicker">{ "You chose: " }</span>{ &last.choice }</p>
-                        if let Some(chance) = &last.chance {
-                            <div class="feedback-chance"><RichText text={chance.clone()} /></div>
-                        }
-                        if let Some(feedback) = &last.feedback {
-                            <div class="feedback-text"><RichText text={feedback.clone()} /></div>
-                        }
-                    </aside>
+                    // As on the play page, with the feedback shown at once.
+                    { last_decision_view(last, FeedbackTiming::AtOnce) }
                 }
                 { body }
             </div>

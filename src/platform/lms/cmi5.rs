@@ -17,7 +17,8 @@ use wasm_bindgen_futures::JsFuture;
 use super::launch::Cmi5Params;
 use super::report::{Interaction, Outcome};
 use super::xapi::{self, Context, Verb, get, parse, stringify};
-use super::{PROBLEM_NOTICE, now_ms, set_problem, set_timeout};
+use super::{PROBLEM_NOTICE, now_ms, set_problem};
+use crate::platform::clock::set_timeout;
 
 /// The AU's own state document, holding the session code (the cmi5 counterpart of SCORM's
 /// suspend_data, kept within the same 4,096 characters).

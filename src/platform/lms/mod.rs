@@ -30,7 +30,7 @@ use yew::Callback;
 use launch::Launch;
 use scorm::Scorm;
 
-pub(crate) use crate::platform::clock::set_timeout;
+use crate::platform::clock::set_timeout;
 
 /// How long after a decision the LMS is asked to commit, so that a fast player does not
 /// flood it with a commit per click.

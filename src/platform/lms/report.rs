@@ -269,16 +269,7 @@ mod tests {
 
     /// Plays the last available choice at every step until the end.
     fn played(seed: u64) -> Session {
-        let mut s = Session::new(scenario(), seed);
-        while !s.is_ended() {
-            let idx = s
-                .available_choices()
-                .last()
-                .map(|(i, _)| i)
-                .expect("a choice");
-            s.choose_index(idx).expect("the choice is available");
-        }
-        s
+        played_in(scenario(), seed)
     }
 
     #[test]
@@ -410,6 +401,7 @@ mod tests {
         assert!(checked >= 8, "every bundled scenario is checked");
     }
 
+    /// [`played`] in another scenario.
     fn played_in(scenario: Arc<frontline_engine::Scenario>, seed: u64) -> Session {
         let mut s = Session::new(scenario, seed);
         while !s.is_ended() {

@@ -22,15 +22,11 @@
 // Usage: node tests/e2e/bench/speed.mjs   (env: BENCH_RUNS navigations per case, default 5;
 // BENCH_CLICKS clicks per rate, default 30; BENCH_RATES, default "1,4"; BENCH_PORT first of two ports, default 8196;
 // BENCH_DIST another build of the app to measure instead of dist/)
-import { chromium } from "@playwright/test";
-import { spawn, execFileSync } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { E2E, ROOT, launch, serve } from "./lib.mjs";
 
-const HERE = fileURLToPath(new URL(".", import.meta.url));
-const E2E = join(HERE, "..");
-const ROOT = join(E2E, "..", "..");
 const APP_DIST = process.env.BENCH_DIST ?? join(ROOT, "dist");
 const COUNTER_DIST = join(ROOT, "target", "bench-counter");
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
@@ -38,27 +34,6 @@ const CLICKS = Number(process.env.BENCH_CLICKS ?? 30);
 const PORT = Number(process.env.BENCH_PORT ?? 8196);
 const RATES = (process.env.BENCH_RATES ?? "1,4").split(",").map(Number);
 const SCENARIO = "stretch-target";
-
-const ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--no-first-run",
-];
-
-function serve(dir, port) {
-  const child = spawn(process.execPath, [join(E2E, "serve.mjs")], {
-    env: { ...process.env, PORT: String(port), DIST_DIR: dir },
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  return new Promise((resolve, reject) => {
-    child.once("error", reject);
-    child.stdout.once("data", () => resolve(child));
-  });
-}
 
 // In every page: note when `selector` first appears, then the frame after, and report both
 // on the console. The harness waits for that console message rather than polling the page:
@@ -226,7 +201,7 @@ async function main() {
   const haveCounter = existsSync(join(COUNTER_DIST, "index.html"));
   const servers = [await serve(APP_DIST, PORT)];
   if (haveCounter) servers.push(await serve(COUNTER_DIST, PORT + 1));
-  const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ARGS });
+  const browser = await launch();
   const app = `http://127.0.0.1:${PORT}/`;
   const counter = `http://127.0.0.1:${PORT + 1}/`;
   const results = {};

@@ -4,29 +4,16 @@
 // style, layout, paint, other), summed over the click's event dispatch up to the next frame.
 // Usage: node tests/e2e/bench/trace-clicks.mjs [rate] (CPU throttling rate, default 1;
 // env BENCH_PORT, default 8196; BENCH_DIST another build to trace instead of dist/).
-import { chromium } from "@playwright/test";
-import { spawn } from "node:child_process";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { ROOT, launch, serve } from "./lib.mjs";
 
-const HERE = fileURLToPath(new URL(".", import.meta.url));
-const E2E = join(HERE, "..");
-const ROOT = join(E2E, "..", "..");
 const DIST = process.env.BENCH_DIST ?? join(ROOT, "dist");
 const PORT = Number(process.env.BENCH_PORT ?? 8196);
 const RATE = Number(process.argv[2] ?? 1);
 const CLICKS = Number(process.env.BENCH_CLICKS ?? 30);
 
-const server = spawn(process.execPath, [join(E2E, "serve.mjs")], {
-  env: { ...process.env, PORT: String(PORT), DIST_DIR: DIST },
-  stdio: ["ignore", "pipe", "inherit"],
-});
-await new Promise((resolve) => server.stdout.once("data", resolve));
-const browser = await chromium.launch({
-  executablePath: "/usr/bin/chromium",
-  args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run"],
-});
+const server = await serve(DIST, PORT);
+const browser = await launch();
 try {
   const context = await browser.newContext({ serviceWorkers: "block" });
   const page = await context.newPage();

@@ -4,30 +4,17 @@
 // up to the first scene text, with times from navigation start.
 // Usage: node tests/e2e/bench/trace-start.mjs [rate] [path] (CPU throttling rate, default 1;
 // path, default "#/play/stretch-target"; env BENCH_PORT, default 8196; BENCH_DIST another build).
-import { chromium } from "@playwright/test";
-import { spawn } from "node:child_process";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { ROOT, launch, serve } from "./lib.mjs";
 
-const HERE = fileURLToPath(new URL(".", import.meta.url));
-const E2E = join(HERE, "..");
-const ROOT = join(E2E, "..", "..");
 const DIST = process.env.BENCH_DIST ?? join(ROOT, "dist");
 const PORT = Number(process.env.BENCH_PORT ?? 8196);
 const RATE = Number(process.argv[2] ?? 1);
 const PATH = process.argv[3] ?? "#/play/stretch-target";
 const SELECTOR = process.env.BENCH_SELECTOR ?? ".scene-text p";
 
-const server = spawn(process.execPath, [join(E2E, "serve.mjs")], {
-  env: { ...process.env, PORT: String(PORT), DIST_DIR: DIST },
-  stdio: ["ignore", "pipe", "inherit"],
-});
-await new Promise((resolve) => server.stdout.once("data", resolve));
-const browser = await chromium.launch({
-  executablePath: "/usr/bin/chromium",
-  args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run"],
-});
+const server = await serve(DIST, PORT);
+const browser = await launch();
 try {
   // A warm-up start, then the traced one.
   for (const traced of [false, true]) {

@@ -10,26 +10,15 @@
 //   LRS on another origin would.
 import { createServer } from "node:http";
 import { readFile } from "node:fs/promises";
-import { extname, join, normalize, resolve, sep } from "node:path";
+import { join, normalize, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { randomUUID } from "node:crypto";
 import JSZip from "jszip";
+import { typeOf } from "../mime.mjs";
 
 const here = resolve(fileURLToPath(new URL(".", import.meta.url)));
 const vendor = join(here, "..", "node_modules", "scorm-again", "dist");
 const host = "127.0.0.1";
-
-const types = {
-  ".html": "text/html; charset=utf-8",
-  ".js": "text/javascript; charset=utf-8",
-  ".mjs": "text/javascript; charset=utf-8",
-  ".css": "text/css; charset=utf-8",
-  ".wasm": "application/wasm",
-  ".svg": "image/svg+xml",
-  ".json": "application/json",
-  ".xml": "application/xml",
-  ".flc": "application/octet-stream",
-};
 
 function send(res, status, body, type = "text/plain; charset=utf-8", extra = {}) {
   res.writeHead(status, { "content-type": type, "cache-control": "no-store", ...extra });
@@ -41,7 +30,7 @@ async function staticFile(res, root, rel) {
   if (!file.startsWith(root + sep)) return send(res, 403, "forbidden");
   const body = await readFile(file).catch(() => null);
   if (!body) return send(res, 404, "not found");
-  send(res, 200, body, types[extname(file)] ?? "application/octet-stream");
+  send(res, 200, body, typeOf(file));
 }
 
 /** Starts both servers; returns handles to the LRS records and a close function. */
@@ -82,11 +71,11 @@ export async function startLms({ port, packages, extras = {} }) {
       if (path.startsWith("/vendor/")) return await staticFile(res, vendor, path.slice(8));
       const m = path.match(/^\/pkg\/([^/]+)\/(.+)$/);
       const extra = m && extras[m[1]]?.[m[2]];
-      if (extra) return send(res, 200, extra, types[extname(m[2])] ?? "application/octet-stream");
+      if (extra) return send(res, 200, extra, typeOf(m[2]));
       if (m && zips.has(m[1])) {
         const entry = zips.get(m[1]).file(m[2]);
         if (!entry) return send(res, 404, "not found");
-        return send(res, 200, await entry.async("nodebuffer"), types[extname(m[2])] ?? "application/octet-stream");
+        return send(res, 200, await entry.async("nodebuffer"), typeOf(m[2]));
       }
       send(res, 404, "not found");
     } catch (error) {
