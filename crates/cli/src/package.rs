@@ -208,6 +208,19 @@ fn empty(w: &mut Xml, name: &str, attrs: &[(&str, &str)]) -> Result<()> {
     Ok(())
 }
 
+/// cmi5's title and description of a course or AU: the scenario's, as langstrings.
+fn title_and_description(w: &mut Xml, scenario: &Scenario, lang: &str) -> Result<()> {
+    for (el, text) in [
+        ("title", &scenario.meta.title),
+        ("description", &scenario.meta.summary),
+    ] {
+        start(w, el, &[])?;
+        text_el(w, "langstring", &[("lang", lang)], text)?;
+        end(w, el)?;
+    }
+    Ok(())
+}
+
 fn text_el(w: &mut Xml, name: &str, attrs: &[(&str, &str)], text: &str) -> Result<()> {
     start(w, name, attrs)?;
     w.write_event(Event::Text(BytesText::new(text)))?;
@@ -381,14 +394,7 @@ fn cmi5_manifest(opts: &Options, scenario: &Scenario) -> Result<String> {
         )],
     )?;
     start(&mut w, "course", &[("id", &course_id)])?;
-    for (el, text) in [
-        ("title", &scenario.meta.title),
-        ("description", &scenario.meta.summary),
-    ] {
-        start(&mut w, el, &[])?;
-        text_el(&mut w, "langstring", &[("lang", lang)], text)?;
-        end(&mut w, el)?;
-    }
+    title_and_description(&mut w, scenario, lang)?;
     end(&mut w, "course")?;
     let mastery = format!(
         "{:.2}",
@@ -404,14 +410,7 @@ fn cmi5_manifest(opts: &Options, scenario: &Scenario) -> Result<String> {
             ("launchMethod", "AnyWindow"),
         ],
     )?;
-    for (el, text) in [
-        ("title", &scenario.meta.title),
-        ("description", &scenario.meta.summary),
-    ] {
-        start(&mut w, el, &[])?;
-        text_el(&mut w, "langstring", &[("lang", lang)], text)?;
-        end(&mut w, el)?;
-    }
+    title_and_description(&mut w, scenario, lang)?;
     text_el(
         &mut w,
         "url",
