@@ -1,23 +1,28 @@
 // Starts the app. Loaded as a module file so the Content-Security-Policy can forbid inline
-// scripts; 'wasm-unsafe-eval' lets the browser compile the WebAssembly.
-import init from "./frontline-web.js";
+// scripts; 'wasm-unsafe-eval' lets the browser compile the WebAssembly. The app's module is
+// imported dynamically, so the scenario download below starts as soon as this small file
+// arrives rather than after the app's JavaScript (which index.html preloads meanwhile).
 
 // The bundled scenario ids, written by scripts/precache.mjs after each build.
 const BUNDLED = [];
 
-// Opening a play route directly: fetch its scenario while the wasm downloads and compiles,
-// instead of after the app has started (src/platform/fetch.rs makes the same request).
+// Opening a play route directly: download its scenario while the wasm downloads and compiles,
+// instead of after the app has started. The app takes the bytes from here
+// (src/platform/fetch.rs, `preloaded`): at once when they have arrived before it starts, so
+// its first page is the scene itself, or by waiting on `bytes` otherwise. A failed download
+// gives null, and the app then makes the request itself and reports what went wrong.
 const route = /^#\/(?:play|ending)\/([a-z0-9-]+)$/.exec(location.hash);
 if (route && BUNDLED.includes(route[1])) {
-  const link = document.createElement("link");
-  link.rel = "preload";
-  link.as = "fetch";
-  link.crossOrigin = "anonymous";
-  link.href = `scenarios/${route[1]}.flc`;
-  document.head.append(link);
+  const preload = { id: route[1], arrived: null };
+  preload.bytes = fetch(`scenarios/${route[1]}.flc`)
+    .then((response) => (response.ok ? response.arrayBuffer() : null))
+    .then((buffer) => (preload.arrived = buffer && new Uint8Array(buffer)))
+    .catch(() => null);
+  globalThis.frontlinePreload = preload;
 }
 
-init({ module_or_path: new URL("./frontline-web_bg.wasm", import.meta.url) })
+import("./frontline-web.js")
+  .then(({ default: init }) => init({ module_or_path: new URL("./frontline-web_bg.wasm", import.meta.url) }))
   .then(registerServiceWorker)
   .catch((error) => {
     const box = document.getElementById("boot-error");

@@ -14,6 +14,8 @@ pub mod platform;
 pub mod route;
 pub mod state;
 
+use wasm_bindgen::JsCast;
+
 /// Mounts the app on the page body.
 pub fn start() {
     // Connect to an LMS or host page first: it can choose the scenario and the saved session.
@@ -21,7 +23,33 @@ pub fn start() {
     // `?scenario=URL` (not a bundled scenario's id, which the LMS launch above handles) opens
     // the link on the "open" page.
     platform::remote::route_scenario_link();
-    yew::Renderer::<app::App>::new().render();
+    // Opened on a play route, boot.js is already downloading the scenario: waiting briefly
+    // for it makes the first page the scene, with no loading page in between (whose layout
+    // would also hold up the download's delivery on the main thread).
+    wasm_bindgen_futures::spawn_local(async {
+        platform::fetch::settle_preload(500).await;
+        parsed().await;
+        yew::Renderer::<app::App>::new().render();
+    });
+}
+
+/// Resolves once the page's body has been parsed. boot.js is an async module, so the app can
+/// in principle start before (with everything already in a cache).
+async fn parsed() {
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    if document.ready_state() != "loading" {
+        return;
+    }
+    let done = js_sys::Promise::new(&mut |resolve, _| {
+        let listener = wasm_bindgen::closure::Closure::once_into_js(move || {
+            let _ = resolve.call0(&wasm_bindgen::JsValue::NULL);
+        });
+        let _ =
+            document.add_event_listener_with_callback("DOMContentLoaded", listener.unchecked_ref());
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(done).await;
 }
 
 /// Mounts workshop mode (workshop.html) on the page body.

@@ -1,5 +1,6 @@
 //! Fetches a bundled scenario's compiled file (`scenarios/ID.flc`, relative to the page) the
-//! first time it is played, and keeps it for the rest of the visit.
+//! first time it is played, and keeps it for the rest of the visit. When the page was opened
+//! on a play route, boot.js has already started that download (see [`preloaded`]).
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -15,12 +16,17 @@ thread_local! {
     static CACHE: RefCell<HashMap<String, Arc<Scenario>>> = RefCell::new(HashMap::new());
 }
 
-/// The scenario if it was fetched earlier in this visit, or was opened from a file or link
-/// (see [`crate::platform::opened`]).
+/// The scenario if it was fetched earlier in this visit, was opened from a file or link
+/// (see [`crate::platform::opened`]), or has arrived from boot.js's download.
 pub fn cached(id: &str) -> Option<Arc<Scenario>> {
     CACHE
         .with(|c| c.borrow().get(id).cloned())
         .or_else(|| crate::platform::opened::scenario(id))
+        .or_else(|| {
+            let bytes = preloaded(id, false)?.arrived?;
+            // A file that cannot be read is downloaded again by `scenario`, which says why.
+            read(id, &bytes).ok()
+        })
 }
 
 /// Fetches and reads a scenario. Errors are sentences for the player.
@@ -28,8 +34,21 @@ pub async fn scenario(id: &str) -> Result<Arc<Scenario>, String> {
     if let Some(s) = cached(id) {
         return Ok(s);
     }
-    let bytes = download(&format!("scenarios/{id}.flc")).await?;
-    let (scenario, texts) = compiled::read_with_texts(&bytes)
+    let bytes = match preloaded(id, true) {
+        Some(preload) => match JsFuture::from(preload.bytes).await {
+            Ok(bytes) if bytes.is_instance_of::<js_sys::Uint8Array>() => {
+                js_sys::Uint8Array::from(bytes).to_vec()
+            }
+            _ => download(&format!("scenarios/{id}.flc")).await?,
+        },
+        None => download(&format!("scenarios/{id}.flc")).await?,
+    };
+    read(id, &bytes)
+}
+
+/// Reads a downloaded scenario file and keeps it for the visit.
+fn read(id: &str, bytes: &[u8]) -> Result<Arc<Scenario>, String> {
+    let (scenario, texts) = compiled::read_with_texts(bytes)
         .map_err(|e| format!("The scenario file is unusable: {e}."))?;
     let scenario = Arc::new(scenario);
     if scenario.meta.id != id {
@@ -38,6 +57,62 @@ pub async fn scenario(id: &str) -> Result<Arc<Scenario>, String> {
     rich_text::register(texts);
     CACHE.with(|c| c.borrow_mut().insert(id.to_owned(), scenario.clone()));
     Ok(scenario)
+}
+
+/// Waits, at most `limit_ms`, for boot.js's download of the page's scenario when it has not
+/// arrived yet, so that the app's first page is the scene itself rather than a loading page
+/// replaced a moment later. Returns at once when there is no such download.
+pub async fn settle_preload(limit_ms: i32) {
+    let Some(preload) = js_sys::Reflect::get(&js_sys::global(), &PRELOAD.into())
+        .ok()
+        .filter(|p| p.is_object())
+    else {
+        return;
+    };
+    let Ok(bytes) = js_sys::Reflect::get(&preload, &"bytes".into())
+        .and_then(wasm_bindgen::JsCast::dyn_into::<js_sys::Promise>)
+    else {
+        return;
+    };
+    let timeout = js_sys::Promise::new(&mut |resolve, _| {
+        crate::platform::clock::set_timeout(limit_ms, move || {
+            let _ = resolve.call0(&wasm_bindgen::JsValue::NULL);
+        });
+    });
+    let _ = JsFuture::from(js_sys::Promise::race(&js_sys::Array::of2(&bytes, &timeout))).await;
+}
+
+/// The global through which boot.js hands over its download.
+const PRELOAD: &str = "frontlinePreload";
+
+/// boot.js's download of the scenario of the route the page was opened on (assets/boot.js).
+struct Preload {
+    /// The file, if it has arrived.
+    arrived: Option<Vec<u8>>,
+    /// Resolves with the file as a `Uint8Array`, or null when the download failed.
+    bytes: js_sys::Promise,
+}
+
+/// boot.js's download, if it is of `id` and, unless `pending` is allowed, has arrived. Taken
+/// once: later requests use the cache or the network.
+fn preloaded(id: &str, pending: bool) -> Option<Preload> {
+    let global = js_sys::global();
+    let key = wasm_bindgen::JsValue::from_str(PRELOAD);
+    let preload = js_sys::Reflect::get(&global, &key).ok()?;
+    let field = |name: &str| js_sys::Reflect::get(&preload, &name.into()).ok();
+    if field("id")?.as_string()? != id {
+        return None;
+    }
+    let bytes = field("bytes")?.dyn_into::<js_sys::Promise>().ok()?;
+    let arrived = field("arrived")?
+        .dyn_into::<js_sys::Uint8Array>()
+        .ok()
+        .map(|a| a.to_vec());
+    if arrived.is_none() && !pending {
+        return None;
+    }
+    let _ = js_sys::Reflect::delete_property(&global, &key);
+    Some(Preload { arrived, bytes })
 }
 
 async fn download(url: &str) -> Result<Vec<u8>, String> {

@@ -72,7 +72,7 @@ test("a new build replaces the old cache", async ({ page }) => {
     expect(await page.evaluate(() => caches.keys())).toEqual([`frontline-${before}`]);
 
     // "Release" a new build: a changed file and a re-run of the precache script.
-    writeFileSync(join(dir, "main.css"), `${readFileSync(join(dir, "main.css"), "utf8")}\n/* release 2 */\n`);
+    writeFileSync(join(dir, "app.css"), `${readFileSync(join(dir, "app.css"), "utf8")}\n/* release 2 */\n`);
     execFileSync(process.execPath, [join(HERE, "..", "..", "scripts", "precache.mjs"), dir]);
     const after = JSON.parse(version(dir)).version;
     expect(after).not.toBe(before);
@@ -80,7 +80,7 @@ test("a new build replaces the old cache", async ({ page }) => {
     // The next visit finds the new sw.js; it installs, takes over and deletes the old cache.
     await page.reload();
     await expect.poll(() => page.evaluate(() => caches.keys()), { timeout: 20_000 }).toEqual([`frontline-${after}`]);
-    const css = await page.evaluate(async () => (await (await caches.open((await caches.keys())[0])).match("main.css")).text());
+    const css = await page.evaluate(async () => (await (await caches.open((await caches.keys())[0])).match("app.css")).text());
     expect(css).toContain("/* release 2 */");
   } finally {
     server.kill();

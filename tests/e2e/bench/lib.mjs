@@ -24,3 +24,62 @@ export function serve(dir, port) {
 export function launch() {
   return chromium.launch(CHROMIUM);
 }
+
+// In every page: note when `selector` first appears, then the frame after, and report both
+// on the console. The harness waits for that console message rather than polling the page:
+// polling would run Playwright's injected script (about 15 ms of main-thread work when it is
+// first evaluated) inside the very interval being measured.
+const WATCH = ({ selector }) => {
+  const done = () => {
+    const appeared = performance.now();
+    requestAnimationFrame(() => {
+      const channel = new MessageChannel();
+      channel.port1.onmessage = () => {
+        console.debug(`__bench ${JSON.stringify({ appeared, painted: performance.now() })}`);
+      };
+      channel.port2.postMessage(0);
+    });
+  };
+  const observer = new MutationObserver(() => {
+    if (document.querySelector(selector)) {
+      observer.disconnect();
+      done();
+    }
+  });
+  observer.observe(document, { childList: true, subtree: true, characterData: true });
+};
+
+/** The payload of the next console message that starts with `prefix`. */
+export function nextMessage(page, prefix) {
+  return page
+    .waitForEvent("console", { predicate: (m) => m.text().startsWith(prefix), timeout: 60_000 })
+    .then((m) => JSON.parse(m.text().slice(prefix.length)));
+}
+
+/**
+ * A cold start (fresh context, HTTP cache cleared and disabled, service workers blocked) of
+ * `url` at CPU throttling `rate`: ms from navigation start to the end of the frame after
+ * `selector` first appears.
+ */
+export async function coldNavigation(browser, url, selector, rate) {
+  const context = await browser.newContext({ serviceWorkers: "block" });
+  const page = await context.newPage();
+  const cdp = await context.newCDPSession(page);
+  await cdp.send("Network.enable");
+  await cdp.send("Network.clearBrowserCache");
+  await cdp.send("Network.setCacheDisabled", { cacheDisabled: true });
+  await cdp.send("Emulation.setCPUThrottlingRate", { rate });
+  await page.addInitScript(WATCH, { selector });
+  const result = nextMessage(page, "__bench ");
+  await page.goto(url, { waitUntil: "commit" });
+  const { painted } = await result;
+  await context.close();
+  return painted;
+}
+
+export const percentile = (values, p) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+};
+export const median = (values) => percentile(values, 50);
+export const ms = (v) => (v === undefined ? "n/a" : `${v.toFixed(1)} ms`);

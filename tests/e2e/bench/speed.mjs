@@ -25,7 +25,7 @@
 import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { E2E, ROOT, launch, serve } from "./lib.mjs";
+import { E2E, ROOT, coldNavigation, launch, median, ms, nextMessage, percentile, serve } from "./lib.mjs";
 
 const APP_DIST = process.env.BENCH_DIST ?? join(ROOT, "dist");
 const COUNTER_DIST = join(ROOT, "target", "bench-counter");
@@ -34,30 +34,6 @@ const CLICKS = Number(process.env.BENCH_CLICKS ?? 30);
 const PORT = Number(process.env.BENCH_PORT ?? 8196);
 const RATES = (process.env.BENCH_RATES ?? "1,4").split(",").map(Number);
 const SCENARIO = "stretch-target";
-
-// In every page: note when `selector` first appears, then the frame after, and report both
-// on the console. The harness waits for that console message rather than polling the page:
-// polling would run Playwright's injected script (about 15 ms of main-thread work when it is
-// first evaluated) inside the very interval being measured.
-const WATCH = ({ selector }) => {
-  const done = () => {
-    const appeared = performance.now();
-    requestAnimationFrame(() => {
-      const channel = new MessageChannel();
-      channel.port1.onmessage = () => {
-        console.debug(`__bench ${JSON.stringify({ appeared, painted: performance.now() })}`);
-      };
-      channel.port2.postMessage(0);
-    });
-  };
-  const observer = new MutationObserver(() => {
-    if (document.querySelector(selector)) {
-      observer.disconnect();
-      done();
-    }
-  });
-  observer.observe(document, { childList: true, subtree: true, characterData: true });
-};
 
 // In a page with something to click: time each click on `target` to the moment `watched`
 // changes its text (the DOM update) and to the end of the next frame, reported on the
@@ -99,29 +75,6 @@ const CLICK_WATCH = ({ target, watched }) => {
     true,
   );
 };
-
-/** The payload of the next console message that starts with `prefix`. */
-function nextMessage(page, prefix) {
-  return page
-    .waitForEvent("console", { predicate: (m) => m.text().startsWith(prefix), timeout: 60_000 })
-    .then((m) => JSON.parse(m.text().slice(prefix.length)));
-}
-
-async function coldNavigation(browser, url, selector, rate) {
-  const context = await browser.newContext({ serviceWorkers: "block" });
-  const page = await context.newPage();
-  const cdp = await context.newCDPSession(page);
-  await cdp.send("Network.enable");
-  await cdp.send("Network.clearBrowserCache");
-  await cdp.send("Network.setCacheDisabled", { cacheDisabled: true });
-  await cdp.send("Emulation.setCPUThrottlingRate", { rate });
-  await page.addInitScript(WATCH, { selector });
-  const result = nextMessage(page, "__bench ");
-  await page.goto(url, { waitUntil: "commit" });
-  const { painted } = await result;
-  await context.close();
-  return painted;
-}
 
 /** Clicks: the first choice through the scenario and again ("Play again" between rounds). */
 async function clicks(browser, base, rate, count) {
@@ -186,12 +139,6 @@ function withEventTimings(records, timings) {
   });
 }
 
-const percentile = (values, p) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-};
-const median = (values) => percentile(values, 50);
-const ms = (v) => (v === undefined ? "n/a" : `${v.toFixed(1)} ms`);
 const mark = (ok) => (ok ? "meets target" : "MISSES target");
 
 async function main() {

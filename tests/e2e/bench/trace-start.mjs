@@ -3,7 +3,9 @@
 // disabled) and prints the resource timeline and the renderer main thread's top-level slices
 // up to the first scene text, with times from navigation start.
 // Usage: node tests/e2e/bench/trace-start.mjs [rate] [path] (CPU throttling rate, default 1;
-// path, default "#/play/stretch-target"; env BENCH_PORT, default 8196; BENCH_DIST another build).
+// path, default "#/play/stretch-target"; env BENCH_PORT, default 8196; BENCH_DIST another build;
+// BENCH_SELECTOR what counts as visible, default ".scene-text p"; BENCH_MIN_MS the shortest
+// main-thread slice listed, default 1).
 import { join } from "node:path";
 import { ROOT, launch, serve } from "./lib.mjs";
 
@@ -12,6 +14,7 @@ const PORT = Number(process.env.BENCH_PORT ?? 8196);
 const RATE = Number(process.argv[2] ?? 1);
 const PATH = process.argv[3] ?? "#/play/stretch-target";
 const SELECTOR = process.env.BENCH_SELECTOR ?? ".scene-text p";
+const MIN_MS = Number(process.env.BENCH_MIN_MS ?? 1);
 
 const server = await serve(DIST, PORT);
 const browser = await launch();
@@ -73,13 +76,13 @@ try {
     for (const e of events) if (e.name === "ParseHTML" || e.name === "FunctionCall") counts.set(`${e.pid}:${e.tid}`, (counts.get(`${e.pid}:${e.tid}`) ?? 0) + 1);
     const main = [...counts.entries()].sort((a, b) => b[1] - a[1])[0][0];
     const end = t0 + visible * 1000 + 50_000;
-    console.log("\nmain thread top-level slices over 1 ms (start, duration, name):");
+    console.log(`\nmain thread top-level slices over ${MIN_MS} ms (start, duration, name):`);
     let coveredUntil = 0;
     for (const e of events.filter((e) => `${e.pid}:${e.tid}` === main && e.ph === "X" && e.ts >= t0 && e.ts <= end).sort((a, b) => a.ts - b.ts)) {
       if (e.name === "RunTask" || e.name === "ThreadControllerImpl::RunTask") continue;
       if (e.ts < coveredUntil) continue;
       coveredUntil = e.ts + e.dur;
-      if (e.dur < 1000) continue;
+      if (e.dur < MIN_MS * 1000) continue;
       const detail = e.args?.data?.url ?? e.args?.data?.functionName ?? e.args?.data?.type ?? JSON.stringify(e.args ?? {}).slice(0, 120);
       console.log(`  ${at(e.ts)} ${(e.dur / 1000).toFixed(1).padStart(6)}  ${e.name} ${String(detail).replace(/^http:\/\/[^/]+/, "")}`);
     }
