@@ -1,9 +1,11 @@
-//! Engine benchmarks: decisions per second in random play, and load-and-validate time for a
-//! generated 10,000-scene scenario.
+//! Engine benchmarks: decisions per second in random play, load-and-validate time for a
+//! generated 10,000-scene scenario, and the debrief's what-if search.
 //!
-//! Besides criterion's measurements this prints two plain figures, checked against the
-//! targets in the engine's brief: `decisions/s: N` (target at least 1,000,000) from a timed
-//! loop of over a million decisions, and `load 10000 scenes: X ms` (target at most 50 ms).
+//! Besides criterion's measurements this prints plain figures, two of them checked against
+//! the targets in the engine's brief: `decisions/s: N` (target at least 1,000,000) from a
+//! timed loop of over a million decisions, and `load 10000 scenes: X ms` (target at most
+//! 50 ms). Then `what-ifs` per bundled scenario: the time to work out the debrief's what-ifs
+//! for a random playthrough, which the app does on the main thread after an ending.
 //!
 //! Run with `cargo bench -p frontline-engine --bench engine`.
 
@@ -13,7 +15,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use criterion::{BenchmarkId, Criterion, Throughput};
-use frontline_engine::{Scenario, Session, load};
+use frontline_engine::{Scenario, Session, debrief, load};
 
 const SAMPLE: &str = include_str!("../tests/fixtures/sample.toml");
 
@@ -215,6 +217,71 @@ fn report_figures() {
     );
 }
 
+/// The bundled scenarios (scenarios/*.toml), loaded, by file name.
+fn bundled() -> Vec<(String, Arc<Scenario>)> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scenarios");
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .expect("the scenarios folder")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        .collect();
+    files.sort();
+    files
+        .into_iter()
+        .map(|path| {
+            let name = path
+                .file_stem()
+                .unwrap_or_default()
+                .to_string_lossy()
+                .into_owned();
+            let src = std::fs::read_to_string(&path).expect("a readable scenario");
+            let loaded = load(&name, &src).expect("a bundled scenario loads");
+            (name, Arc::new(loaded.scenario))
+        })
+        .collect()
+}
+
+/// A finished random playthrough of `scenario`.
+fn finished(scenario: &Arc<Scenario>, seed: u64) -> Session {
+    let mut pick = XorShift(seed | 1);
+    let mut session = Session::new(scenario.clone(), seed);
+    while !session.is_ended() {
+        let offered = session.available_choices().count();
+        let k = (pick.next() % offered as u64) as usize;
+        let idx = session.available_choices().nth(k).map(|(i, _)| i);
+        session
+            .choose_index(idx.expect("k is below the number offered"))
+            .expect("an offered choice");
+    }
+    session
+}
+
+/// The what-if search's time per bundled scenario, for random playthroughs with seeds 1 to
+/// 8: the mean per playthrough, and the slowest.
+fn report_what_ifs() {
+    println!("what-ifs, per random playthrough (seeds 1 to 8):");
+    for (name, scenario) in bundled() {
+        let sessions: Vec<Session> = (1..=8).map(|seed| finished(&scenario, seed)).collect();
+        let times: Vec<Duration> = sessions
+            .iter()
+            .map(|session| {
+                let start = Instant::now();
+                black_box(debrief::what_ifs(black_box(session)));
+                start.elapsed()
+            })
+            .collect();
+        let total: Duration = times.iter().sum();
+        let slowest = times.iter().max().copied().unwrap_or_default();
+        let decisions: usize = sessions.iter().map(|s| s.history().len()).sum();
+        println!(
+            "  {name}: mean {:.2} ms, slowest {:.2} ms ({:.1} decisions on average)",
+            total.as_secs_f64() * 1000.0 / 8.0,
+            slowest.as_secs_f64() * 1000.0,
+            decisions as f64 / 8.0
+        );
+    }
+}
+
 fn bench_decisions(c: &mut Criterion) {
     let scenario = sample();
     let mut group = c.benchmark_group("random play");
@@ -244,10 +311,21 @@ fn bench_load(c: &mut Criterion) {
     group.finish();
 }
 
+fn bench_what_ifs(c: &mut Criterion) {
+    let mut group = c.benchmark_group("what-ifs");
+    for (name, scenario) in bundled().into_iter().take(2) {
+        let session = finished(&scenario, 1);
+        group.bench_function(name, |b| b.iter(|| debrief::what_ifs(black_box(&session))));
+    }
+    group.finish();
+}
+
 fn main() {
     report_figures();
+    report_what_ifs();
     let mut c = Criterion::default().configure_from_args();
     bench_decisions(&mut c);
     bench_load(&mut c);
+    bench_what_ifs(&mut c);
     c.final_summary();
 }

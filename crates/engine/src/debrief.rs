@@ -11,6 +11,7 @@ use std::collections::HashMap;
 
 use rand_chacha::ChaCha8Rng;
 use rand_core::{Rng, SeedableRng};
+use rustc_hash::FxBuildHasher;
 
 use crate::scenario::{Rating, Scenario, SceneIdx, TriggerIdx};
 use crate::session::{Event, Session, State, draw_index};
@@ -251,7 +252,11 @@ struct Search<'s> {
     rng: ChaCha8Rng,
     /// The seed's draws, made as far as needed: `stream[d]` is draw number `d`.
     stream: Vec<u64>,
-    memo: HashMap<(State, u32), Outcome>,
+    /// Best outcomes found, by state and then by draws made (few per state), so that a look-up
+    /// borrows the state instead of cloning it.
+    memo: HashMap<State, Vec<(u32, Outcome)>, FxBuildHasher>,
+    /// Events of a step, which the search does not need: one buffer, cleared each time.
+    events: Vec<Event>,
     budget: usize,
     exhaustive: bool,
 }
@@ -262,7 +267,8 @@ impl<'s> Search<'s> {
             scenario,
             rng: ChaCha8Rng::seed_from_u64(seed),
             stream: Vec::new(),
-            memo: HashMap::new(),
+            memo: HashMap::default(),
+            events: Vec::new(),
             budget: SEARCH_BUDGET,
             exhaustive: true,
         }
@@ -280,7 +286,8 @@ impl<'s> Search<'s> {
             draw_index(r, weights)
         };
         let mut next = state.clone();
-        next.step(self.scenario, i, &mut pick, &mut Vec::new());
+        self.events.clear();
+        next.step(self.scenario, i, &mut pick, &mut self.events);
         (next, used)
     }
 
@@ -297,9 +304,12 @@ impl<'s> Search<'s> {
         if let Some(ending) = self.scenario.scene(state.scene).ending() {
             return self.outcome(state, ending.rating);
         }
-        let key = (state.clone(), draws);
-        if let Some(o) = self.memo.get(&key) {
-            return *o;
+        if let Some(&(_, o)) = self
+            .memo
+            .get(state)
+            .and_then(|known| known.iter().find(|(d, _)| *d == draws))
+        {
+            return o;
         }
         let options: Vec<usize> = state.available(self.scenario).collect();
         let mut best: Option<Outcome> = None;
@@ -319,7 +329,10 @@ impl<'s> Search<'s> {
         // A loaded scenario always offers a choice before an ending; if not, count this
         // state as its own (worst) outcome rather than fail.
         let best = best.unwrap_or_else(|| self.outcome(state, Rating::Failing));
-        self.memo.insert(key, best);
+        self.memo
+            .entry(state.clone())
+            .or_default()
+            .push((draws, best));
         best
     }
 
