@@ -34,13 +34,17 @@ pub async fn scenario(id: &str) -> Result<Arc<Scenario>, String> {
     if let Some(s) = cached(id) {
         return Ok(s);
     }
-    let bytes = match preloaded(id, true) {
-        Some(preload) => match JsFuture::from(preload.bytes).await {
-            Ok(bytes) if bytes.is_instance_of::<js_sys::Uint8Array>() => {
-                js_sys::Uint8Array::from(bytes).to_vec()
-            }
-            _ => download(&format!("scenarios/{id}.flc")).await?,
-        },
+    // boot.js's download when there is one; the network when there is none or it failed.
+    let from_boot = match preloaded(id, true) {
+        Some(preload) => JsFuture::from(preload.bytes)
+            .await
+            .ok()
+            .and_then(|b| b.dyn_into::<js_sys::Uint8Array>().ok())
+            .map(|a| a.to_vec()),
+        None => None,
+    };
+    let bytes = match from_boot {
+        Some(bytes) => bytes,
         None => download(&format!("scenarios/{id}.flc")).await?,
     };
     read(id, &bytes)
@@ -63,15 +67,7 @@ fn read(id: &str, bytes: &[u8]) -> Result<Arc<Scenario>, String> {
 /// arrived yet, so that the app's first page is the scene itself rather than a loading page
 /// replaced a moment later. Returns at once when there is no such download.
 pub async fn settle_preload(limit_ms: i32) {
-    let Some(preload) = js_sys::Reflect::get(&js_sys::global(), &PRELOAD.into())
-        .ok()
-        .filter(|p| p.is_object())
-    else {
-        return;
-    };
-    let Ok(bytes) = js_sys::Reflect::get(&preload, &"bytes".into())
-        .and_then(wasm_bindgen::JsCast::dyn_into::<js_sys::Promise>)
-    else {
+    let Some(bytes) = boot_download().and_then(|p| field(&p, "bytes")?.dyn_into().ok()) else {
         return;
     };
     let timeout = js_sys::Promise::new(&mut |resolve, _| {
@@ -85,6 +81,18 @@ pub async fn settle_preload(limit_ms: i32) {
 /// The global through which boot.js hands over its download.
 const PRELOAD: &str = "frontlinePreload";
 
+/// The object boot.js left in [`PRELOAD`], if any.
+fn boot_download() -> Option<wasm_bindgen::JsValue> {
+    js_sys::Reflect::get(&js_sys::global(), &PRELOAD.into())
+        .ok()
+        .filter(wasm_bindgen::JsValue::is_object)
+}
+
+/// A field of that object.
+fn field(object: &wasm_bindgen::JsValue, name: &str) -> Option<wasm_bindgen::JsValue> {
+    js_sys::Reflect::get(object, &name.into()).ok()
+}
+
 /// boot.js's download of the scenario of the route the page was opened on (assets/boot.js).
 struct Preload {
     /// The file, if it has arrived.
@@ -96,22 +104,21 @@ struct Preload {
 /// boot.js's download, if it is of `id` and, unless `pending` is allowed, has arrived. Taken
 /// once: later requests use the cache or the network.
 fn preloaded(id: &str, pending: bool) -> Option<Preload> {
-    let global = js_sys::global();
-    let key = wasm_bindgen::JsValue::from_str(PRELOAD);
-    let preload = js_sys::Reflect::get(&global, &key).ok()?;
-    let field = |name: &str| js_sys::Reflect::get(&preload, &name.into()).ok();
-    if field("id")?.as_string()? != id {
+    let preload = boot_download()?;
+    if field(&preload, "id")?.as_string()? != id {
         return None;
     }
-    let bytes = field("bytes")?.dyn_into::<js_sys::Promise>().ok()?;
-    let arrived = field("arrived")?
+    let bytes = field(&preload, "bytes")?
+        .dyn_into::<js_sys::Promise>()
+        .ok()?;
+    let arrived = field(&preload, "arrived")?
         .dyn_into::<js_sys::Uint8Array>()
         .ok()
         .map(|a| a.to_vec());
     if arrived.is_none() && !pending {
         return None;
     }
-    let _ = js_sys::Reflect::delete_property(&global, &key);
+    let _ = js_sys::Reflect::delete_property(&js_sys::global(), &PRELOAD.into());
     Some(Preload { arrived, bytes })
 }
 

@@ -46,13 +46,7 @@ fn random_play(scenario: &Arc<Scenario>, seed: u64, decisions: u64) -> u64 {
         let mut session = Session::new(scenario.clone(), seed.wrapping_add(game));
         game += 1;
         while !session.is_ended() && made < decisions {
-            let offered = session.available_choices().count();
-            let k = (pick.next() % offered as u64) as usize;
-            let idx = session
-                .available_choices()
-                .nth(k)
-                .map(|(i, _)| i)
-                .expect("k is below the number offered");
+            let idx = random_choice(&session, &mut pick);
             let events = session.choose_index(idx).expect("an offered choice");
             black_box(events);
             made += 1;
@@ -60,6 +54,17 @@ fn random_play(scenario: &Arc<Scenario>, seed: u64, decisions: u64) -> u64 {
         checksum = checksum.wrapping_add(session.score() as u64);
     }
     checksum
+}
+
+/// One of the choices `session` offers now, picked with `pick`.
+fn random_choice(session: &Session, pick: &mut XorShift) -> usize {
+    let offered = session.available_choices().count();
+    let k = (pick.next() % offered as u64) as usize;
+    session
+        .available_choices()
+        .nth(k)
+        .map(|(i, _)| i)
+        .expect("k is below the number offered")
 }
 
 fn sample() -> Arc<Scenario> {
@@ -246,12 +251,8 @@ fn finished(scenario: &Arc<Scenario>, seed: u64) -> Session {
     let mut pick = XorShift(seed | 1);
     let mut session = Session::new(scenario.clone(), seed);
     while !session.is_ended() {
-        let offered = session.available_choices().count();
-        let k = (pick.next() % offered as u64) as usize;
-        let idx = session.available_choices().nth(k).map(|(i, _)| i);
-        session
-            .choose_index(idx.expect("k is below the number offered"))
-            .expect("an offered choice");
+        let idx = random_choice(&session, &mut pick);
+        session.choose_index(idx).expect("an offered choice");
     }
     session
 }
