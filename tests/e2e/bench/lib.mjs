@@ -29,7 +29,7 @@ export function launch() {
 // on the console. The harness waits for that console message rather than polling the page:
 // polling would run Playwright's injected script (about 15 ms of main-thread work when it is
 // first evaluated) inside the very interval being measured.
-const WATCH = ({ selector }) => {
+export const WATCH = ({ selector }) => {
   const done = () => {
     const appeared = performance.now();
     requestAnimationFrame(() => {

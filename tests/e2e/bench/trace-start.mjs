@@ -7,7 +7,7 @@
 // BENCH_SELECTOR what counts as visible, default ".scene-text p"; BENCH_MIN_MS the shortest
 // main-thread slice listed, default 1).
 import { join } from "node:path";
-import { ROOT, launch, serve } from "./lib.mjs";
+import { ROOT, WATCH, launch, nextMessage, serve } from "./lib.mjs";
 
 const DIST = process.env.BENCH_DIST ?? join(ROOT, "dist");
 const PORT = Number(process.env.BENCH_PORT ?? 8196);
@@ -29,22 +29,15 @@ try {
     await cdp.send("Emulation.setCPUThrottlingRate", { rate: RATE });
     // Reported on the console, not polled: polling would run Playwright's injected script
     // on the main thread inside the start-up being traced.
-    await page.addInitScript((selector) => {
-      new MutationObserver((_, observer) => {
-        if (document.querySelector(selector)) {
-          observer.disconnect();
-          console.debug(`__visible ${performance.now()}`);
-        }
-      }).observe(document, { childList: true, subtree: true });
-    }, SELECTOR);
-    const shown = page.waitForEvent("console", { predicate: (m) => m.text().startsWith("__visible "), timeout: 60_000 });
+    await page.addInitScript(WATCH, { selector: SELECTOR });
+    const shown = nextMessage(page, "__bench ");
     if (traced) {
       await browser.startTracing(page, {
         categories: ["devtools.timeline", "disabled-by-default-devtools.timeline", "blink.user_timing", "v8.wasm", "loading", "navigation"],
       });
     }
     await page.goto(`http://127.0.0.1:${PORT}/${PATH}`, { waitUntil: "commit" });
-    const visible = Number((await shown).text().slice("__visible ".length));
+    const visible = (await shown).appeared;
     await page.waitForTimeout(200);
     if (!traced) {
       await context.close();
