@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// Speed benchmark: prints figures, asserts nothing (scripts/test runs it as a non-failing
-// stage). Uses Debian's Chromium through Playwright and the Chrome DevTools Protocol:
+// Speed benchmark: prints figures, asserts nothing (run on its own, after a release build;
+// scripts/test does not run it). Uses Debian's Chromium through Playwright and the Chrome DevTools Protocol:
 //
 // (a) navigation to the first scene text visible: a cold start (fresh browser context, HTTP
 //     cache cleared and disabled, service workers blocked) of #/play/stretch-target, timed
