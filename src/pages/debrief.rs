@@ -83,8 +83,14 @@ pub fn debrief_view(props: &DebriefProps) -> Html {
     {
         let (complete, what_ifs) = (complete.clone(), what_ifs.clone());
         use_effect_with(props.session.clone(), move |session| {
-            complete.set(None);
-            what_ifs.set(None);
+            // Only a replay within this debrief has steps to clear: setting them on the first
+            // showing would render the whole debrief a second time before its first frame.
+            if complete.is_some() {
+                complete.set(None);
+            }
+            if what_ifs.is_some() {
+                what_ifs.set(None);
+            }
             let session = session.clone();
             after_paint(move || complete.set(Some(session)));
         });

@@ -77,6 +77,22 @@ export async function coldNavigation(browser, url, selector, rate) {
   return painted;
 }
 
+/**
+ * Waits until the page is at rest, as it is when a person has read a scene and chooses: no
+ * animation or transition running (the meters' flash of a change lasts 1.8 s), then
+ * `rate` x 150 ms more for the focus move, the debrief's later steps and the compositor to
+ * stop asking for frames. While an animation runs, frames come at the display's rate, and a
+ * click's frame waits for the next one whatever the page does (up to 16.7 ms).
+ */
+export async function settle(page, rate) {
+  await page.waitForFunction(
+    () => document.getAnimations().every((a) => a.playState !== "running"),
+    null,
+    { polling: 100, timeout: 10_000 },
+  );
+  await page.waitForTimeout(rate * 150);
+}
+
 export const percentile = (values, p) => {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];

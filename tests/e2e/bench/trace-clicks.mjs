@@ -5,7 +5,7 @@
 // Usage: node tests/e2e/bench/trace-clicks.mjs [rate] (CPU throttling rate, default 1;
 // env BENCH_PORT, default 8196; BENCH_DIST another build to trace instead of dist/).
 import { join } from "node:path";
-import { ROOT, launch, serve } from "./lib.mjs";
+import { ROOT, launch, serve, settle } from "./lib.mjs";
 
 const DIST = process.env.BENCH_DIST ?? join(ROOT, "dist");
 const PORT = Number(process.env.BENCH_PORT ?? 8196);
@@ -24,17 +24,21 @@ try {
   await browser.startTracing(page, {
     categories: ["devtools.timeline", "disabled-by-default-devtools.timeline", "blink.user_timing"],
   });
+  // What each click in the trace was, in order: "Play again" clicks are in it too.
+  const labels = [];
   for (let i = 0; i < CLICKS; i++) {
     if (await page.locator(".ending").count()) {
       await page.getByRole("button", { name: "Play again" }).click();
+      labels.push("play again");
       await page.locator("button.choice").first().waitFor();
     }
     const choice = page.locator("button.choice").first();
     await choice.scrollIntoViewIfNeeded();
-    await page.waitForTimeout(150);
+    await settle(page, RATE);
     const box = await choice.boundingBox();
     await page.mouse.click(box.x + box.width / 2, box.y + Math.min(box.height / 2, 20));
     await page.waitForTimeout(400);
+    labels.push((await page.locator(".ending").count()) ? "choice, to the ending" : "choice");
   }
   const trace = JSON.parse((await browser.stopTracing()).toString());
   const events = trace.traceEvents;
@@ -50,7 +54,7 @@ try {
   // Per click: from the click's dispatch to the end of the first compositor commit after it
   // (the frame that shows the new scene), the main thread's time by kind.
   const windows = [];
-  for (const c of clicks) {
+  for (const [i, c] of clicks.entries()) {
     const commit = mine.find((e) => e.name === "Commit" && e.ts > c.ts + c.dur);
     const end = commit ? commit.ts + commit.dur : c.ts + c.dur;
     windows.push([c.ts, end]);
@@ -70,7 +74,8 @@ try {
     totals["forced style+layout in the handler"] = forced;
     console.log(
       `click to first commit ${((end - c.ts) / 1000).toFixed(1).padStart(6)} ms: ` +
-        Object.entries(totals).map(([k, v]) => `${k} ${v.toFixed(1)}`).join("  "),
+        Object.entries(totals).map(([k, v]) => `${k} ${v.toFixed(1)}`).join("  ") +
+        `  (${labels[i] ?? "?"})`,
     );
   }
   // The heaviest named slices inside the clicks' windows.
