@@ -79,9 +79,9 @@ try {
       const detail = e.args?.data?.url ?? e.args?.data?.functionName ?? e.args?.data?.type ?? JSON.stringify(e.args ?? {}).slice(0, 120);
       console.log(`  ${at(e.ts)} ${(e.dur / 1000).toFixed(1).padStart(6)}  ${e.name} ${String(detail).replace(/^http:\/\/[^/]+/, "")}`);
     }
-    console.log("\nslices over 0.5 ms inside script on the main thread:");
+    console.log("\nslices over 0.5 ms inside script and HTML parsing on the main thread:");
     const mainSlices = events.filter((e) => `${e.pid}:${e.tid}` === main && e.ph === "X" && e.ts >= t0 && e.ts <= end);
-    for (const top of mainSlices.filter((e) => (e.name === "FunctionCall" || e.name === "EvaluateScript" || e.name === "TimerFire") && e.dur > 1000)) {
+    for (const top of mainSlices.filter((e) => (e.name === "FunctionCall" || e.name === "EvaluateScript" || e.name === "TimerFire" || e.name === "ParseHTML") && e.dur > 1000)) {
       console.log(`  in ${top.name} at ${at(top.ts)}:`);
       for (const e of mainSlices.filter((e) => e !== top && e.ts >= top.ts && e.ts + e.dur <= top.ts + top.dur && e.dur > 500).sort((a, b) => a.ts - b.ts)) {
         const detail = e.args?.data?.url ?? e.args?.data?.type ?? "";
