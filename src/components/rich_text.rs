@@ -7,25 +7,21 @@
 //! plain paragraphs split at blank lines.
 
 use std::cell::RefCell;
+use std::collections::HashMap;
 use std::rc::Rc;
 
 use frontline_engine::compiled::RichTexts;
 use frontline_engine::markdown::{self, Block, Inline};
-use rustc_hash::FxHashMap;
 use yew::prelude::*;
 
 thread_local! {
-    // Keyed by the whole text, hashed again for every text rendered: FxHash, not the default
-    // SipHash: registering a scenario's texts took 1.47 ms of a 1x cold start with it, 0.45 ms
-    // with FxHash (CPU profiles, mean of 8 starts).
-    static TEXTS: RefCell<FxHashMap<String, Rc<Vec<Block>>>> = RefCell::new(FxHashMap::default());
+    static TEXTS: RefCell<HashMap<String, Rc<Vec<Block>>>> = RefCell::new(HashMap::new());
 }
 
 /// Makes a scenario's parsed texts available to [`RichText`] and [`plain`].
 pub fn register(texts: RichTexts) {
     TEXTS.with(|t| {
         let mut t = t.borrow_mut();
-        t.reserve(texts.len());
         for (text, blocks) in texts {
             t.insert(text, Rc::new(blocks));
         }
