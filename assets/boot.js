@@ -21,8 +21,12 @@ if (route && BUNDLED.includes(route[1])) {
   globalThis.frontlinePreload = preload;
 }
 
+// The app fires this on the window once its first page is on screen (src/lib.rs).
+const started = new Promise((resolve) => window.addEventListener("frontline-started", resolve, { once: true }));
+
 import("./frontline-web.js")
   .then(({ default: init }) => init({ module_or_path: new URL("./frontline-web_bg.wasm", import.meta.url) }))
+  .then(() => started)
   .then(registerServiceWorker)
   .catch((error) => {
     const box = document.getElementById("boot-error");
@@ -36,7 +40,8 @@ import("./frontline-web.js")
 // not registered when an LMS or a host page launched the app (a cmi5 launch, `embed`, or any
 // frame): the platform serves the package and owns its address space, and the LMS needs its
 // requests (cmi5's closing statements among them) to go straight to the network. It is
-// registered once the page has loaded, so its downloads never compete with the first play.
+// registered once the app's first page is on screen and the page has loaded, so its
+// downloads (every file, for offline use) never compete with the first play's.
 // Where it is not available (an insecure address, a browser setting) the app works online only.
 function launchedByAPlatform() {
   const params = new URLSearchParams(location.search);

@@ -30,7 +30,20 @@ pub fn start() {
         platform::fetch::settle_preload(500).await;
         parsed().await;
         yew::Renderer::<app::App>::new().render();
+        platform::clock::after_paint(announce_started);
     });
+}
+
+/// Tells boot.js that the first page is on screen (the `frontline-started` event on the
+/// window): it registers the service worker only then, so that the worker's downloads of
+/// every file for offline use never compete with the first page's.
+fn announce_started() {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    if let Ok(event) = web_sys::Event::new("frontline-started") {
+        let _ = window.dispatch_event(&event);
+    }
 }
 
 /// Resolves once the page's body has been parsed. boot.js is an async module, so the app can
