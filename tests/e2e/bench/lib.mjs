@@ -62,6 +62,19 @@ export function nextMessage(page, prefix) {
  * `selector` first appears.
  */
 export async function coldNavigation(browser, url, selector, rate) {
+  const { context, page, shown } = await coldPage(browser, selector, rate);
+  await page.goto(url, { waitUntil: "commit" });
+  const { painted } = await shown;
+  await context.close();
+  return painted;
+}
+
+/**
+ * A page for a cold start, not yet navigated: a fresh context (service workers blocked), the
+ * HTTP cache cleared and disabled, CPU throttling `rate`, and `shown`, which resolves with
+ * WATCH's times once `selector` is in the page and the frame after it is out.
+ */
+export async function coldPage(browser, selector, rate) {
   const context = await browser.newContext({ serviceWorkers: "block" });
   const page = await context.newPage();
   const cdp = await context.newCDPSession(page);
@@ -70,11 +83,7 @@ export async function coldNavigation(browser, url, selector, rate) {
   await cdp.send("Network.setCacheDisabled", { cacheDisabled: true });
   await cdp.send("Emulation.setCPUThrottlingRate", { rate });
   await page.addInitScript(WATCH, { selector });
-  const result = nextMessage(page, "__bench ");
-  await page.goto(url, { waitUntil: "commit" });
-  const { painted } = await result;
-  await context.close();
-  return painted;
+  return { context, page, cdp, shown: nextMessage(page, "__bench ") };
 }
 
 /**

@@ -14,7 +14,7 @@
 // (DIST default dist/; env BENCH_RUNS starts, default 8; BENCH_RATE CPU throttling, default 1;
 // BENCH_PORT, default 8198; BENCH_TOP functions listed without patterns, default 40).
 import { join } from "node:path";
-import { ROOT, WATCH, launch, nextMessage, serve } from "./lib.mjs";
+import { ROOT, coldPage, launch, serve } from "./lib.mjs";
 
 const DIST = process.argv[2] ?? join(ROOT, "dist");
 const PATTERNS = (process.argv[3] ?? "").split(",").filter(Boolean);
@@ -46,16 +46,9 @@ const browser = await launch();
 const totals = new Map();
 try {
   for (let run = 0; run < RUNS; run++) {
-    const context = await browser.newContext({ serviceWorkers: "block" });
-    const page = await context.newPage();
-    const cdp = await context.newCDPSession(page);
-    await cdp.send("Network.enable");
-    await cdp.send("Network.setCacheDisabled", { cacheDisabled: true });
-    await cdp.send("Emulation.setCPUThrottlingRate", { rate: RATE });
+    const { context, page, cdp, shown } = await coldPage(browser, ".scene-text p", RATE);
     await cdp.send("Profiler.enable");
     await cdp.send("Profiler.setSamplingInterval", { interval: 100 });
-    await page.addInitScript(WATCH, { selector: ".scene-text p" });
-    const shown = nextMessage(page, "__bench ");
     await cdp.send("Profiler.start");
     await page.goto(`http://127.0.0.1:${PORT}/#/play/stretch-target`, { waitUntil: "commit" });
     await shown;

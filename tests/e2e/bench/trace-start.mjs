@@ -7,7 +7,7 @@
 // BENCH_SELECTOR what counts as visible, default ".scene-text p"; BENCH_MIN_MS the shortest
 // main-thread slice listed, default 1).
 import { join } from "node:path";
-import { ROOT, WATCH, launch, nextMessage, serve } from "./lib.mjs";
+import { ROOT, coldPage, launch, serve } from "./lib.mjs";
 
 const DIST = process.env.BENCH_DIST ?? join(ROOT, "dist");
 const PORT = Number(process.env.BENCH_PORT ?? 8196);
@@ -21,16 +21,9 @@ const browser = await launch();
 try {
   // A warm-up start, then the traced one.
   for (const traced of [false, true]) {
-    const context = await browser.newContext({ serviceWorkers: "block" });
-    const page = await context.newPage();
-    const cdp = await context.newCDPSession(page);
-    await cdp.send("Network.enable");
-    await cdp.send("Network.setCacheDisabled", { cacheDisabled: true });
-    await cdp.send("Emulation.setCPUThrottlingRate", { rate: RATE });
     // Reported on the console, not polled: polling would run Playwright's injected script
     // on the main thread inside the start-up being traced.
-    await page.addInitScript(WATCH, { selector: SELECTOR });
-    const shown = nextMessage(page, "__bench ");
+    const { context, page, shown } = await coldPage(browser, SELECTOR, RATE);
     if (traced) {
       await browser.startTracing(page, {
         categories: ["devtools.timeline", "disabled-by-default-devtools.timeline", "blink.user_timing", "v8.wasm", "loading", "navigation"],
