@@ -71,7 +71,6 @@ fn rating_class(rating: Rating) -> String {
 #[function_component(Debrief)]
 pub fn debrief_view(props: &DebriefProps) -> Html {
     let session = &props.session.0;
-    let scenario = session.scenario().clone();
     // The debrief arrives in three steps so that the click that ends the scenario paints at
     // once: first the ending (rating, title, text, score, lesson); after that frame the
     // rest (path, charts, questions, sharing, past results, actions); after the next, the
@@ -109,8 +108,10 @@ pub fn debrief_view(props: &DebriefProps) -> Html {
     let Some(ending) = session.ending() else {
         return html! {};
     };
-    let score = session.score();
-    let passed = scenario.passes(score);
+    let Some(verdict) = session.verdict() else {
+        return html! {};
+    };
+    let (score, passed) = (verdict.score, verdict.passed);
     let rest = if complete.as_ref() == Some(&props.session) {
         let found = (*what_ifs)
             .as_ref()
@@ -131,7 +132,7 @@ pub fn debrief_view(props: &DebriefProps) -> Html {
             <div class="scene-text"><RichText text={session.scene_text().to_owned()} /></div>
             <p class={classes!("score", if passed { "passed" } else { "failed" })}>
                 <strong>{ format!("Score {score} / 100") }</strong>
-                { format!(" \u{2014} {} (pass mark {})", if passed { "passed" } else { "not passed" }, scenario.scoring.pass) }
+                { format!(" \u{2014} {} (pass mark {})", if passed { "passed" } else { "not passed" }, verdict.pass_mark) }
             </p>
             <section aria-labelledby="teaches-heading">
                 <h3 id="teaches-heading">{ "What this ending teaches" }</h3>

@@ -40,13 +40,13 @@ impl Record {
     /// The record for a finished session; `None` while it is unfinished.
     pub fn of(session: &Session, at: f64) -> Option<Record> {
         let ending = session.ending()?;
-        let score = session.score();
+        let verdict = session.verdict()?;
         Some(Record {
             code: code::encode(session),
             ending: ending.title.clone(),
             rating: ending.rating,
-            score,
-            passed: session.scenario().passes(score),
+            score: verdict.score,
+            passed: verdict.passed,
             at,
         })
     }

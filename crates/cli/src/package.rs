@@ -301,7 +301,7 @@ fn scorm_manifest(format: Format, scenario: &Scenario, files: &[String]) -> Resu
         ],
     )?;
     text_el(&mut w, "title", &[], &scenario.meta.title)?;
-    let pass = scenario.scoring.pass.clamp(0, 100);
+    let pass = scenario.scoring.pass_mark();
     if v12 {
         text_el(&mut w, "adlcp:masteryscore", &[], &pass.to_string())?;
     } else {
@@ -396,10 +396,7 @@ fn cmi5_manifest(opts: &Options, scenario: &Scenario) -> Result<String> {
     start(&mut w, "course", &[("id", &course_id)])?;
     title_and_description(&mut w, scenario, lang)?;
     end(&mut w, "course")?;
-    let mastery = format!(
-        "{:.2}",
-        f64::from(scenario.scoring.pass.clamp(0, 100)) / 100.0
-    );
+    let mastery = format!("{:.2}", f64::from(scenario.scoring.pass_mark()) / 100.0);
     start(
         &mut w,
         "au",

@@ -30,9 +30,14 @@ pub fn run(scenario: Scenario, seed: u64, input: &mut dyn BufRead) -> Result<()>
             println!("== {} ({}) ==", ending.title, ending.rating.as_str());
             println!("{}\n", markdown::plain(&ending.debrief));
             println!(
-                "score {} (pass mark {})\nsession code: {}",
+                "score {} (pass mark {}: {})\nsession code: {}",
                 session.score(),
-                scenario.scoring.pass,
+                scenario.scoring.pass_mark(),
+                if session.verdict().is_some_and(|v| v.passed) {
+                    "passed"
+                } else {
+                    "not passed"
+                },
                 frontline_engine::code::encode(&session)
             );
             return Ok(());

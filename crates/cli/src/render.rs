@@ -100,9 +100,10 @@ pub fn analysis_table(scenario: &Scenario, a: &Analysis) -> String {
     }
     let _ = writeln!(
         out,
-        "\nscore: mean {:.1}, pass mark {}, passes {:.1}% of random play",
+        "\nscore: mean {:.1}, pass mark {} ({} or better), passes {:.1}% of random play",
         a.mean_score,
-        scenario.scoring.pass,
+        scenario.scoring.pass_mark(),
+        scenario.scoring.pass.as_str(),
         a.pass_probability * 100.0
     );
     for (label, path) in [("best", &a.best), ("worst", &a.worst)] {

@@ -475,15 +475,18 @@ impl Tally {
             self.meter_max[i] = self.meter_max[i].max(v);
             self.meter_sum[i] += p * f64::from(v);
         }
-        let score = scenario.score(&state.meters);
+        let rating = scenario.scene(state.scene).ending().map(|e| e.rating);
+        let verdict = scenario.verdict(rating.unwrap_or(Rating::Failing), &state.meters);
+        let score = verdict.score;
         self.score_sum += p * f64::from(score);
-        if scenario.passes(score) {
+        if verdict.passed {
             self.pass += p;
         }
+        // The verdict order: rating first, then score.
         let rank = |s: i32, e: usize| {
             (
-                s,
                 std::cmp::Reverse(scenario.scenes[e].ending().map(|e| e.rating)),
+                s,
             )
         };
         if self

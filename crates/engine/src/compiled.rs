@@ -15,7 +15,7 @@ use crate::scenario::{Effect, FlagIdx, Next, Scenario, SceneKind};
 
 const MAGIC: &[u8; 3] = b"FLC";
 /// Raise when the scenario model changes shape.
-const FORMAT: u8 = 2;
+const FORMAT: u8 = 3;
 
 /// Each distinct Markdown text of a scenario with its parsed blocks.
 pub type RichTexts = Vec<(String, Vec<Block>)>;

@@ -176,10 +176,11 @@ pub struct Outcome {
 }
 
 impl Outcome {
-    /// Whether `self` is better than `other`: a higher score, then a better rating.
-    fn beats(&self, other: &Outcome) -> bool {
-        (self.score, std::cmp::Reverse(self.rating))
-            > (other.score, std::cmp::Reverse(other.rating))
+    /// Whether `self` is better than `other` in the verdict order: a better rating, then a
+    /// higher score (the same order as [`crate::scenario::Verdict::beats`]).
+    pub fn beats(&self, other: &Outcome) -> bool {
+        (std::cmp::Reverse(self.rating), self.score)
+            > (std::cmp::Reverse(other.rating), other.score)
     }
 }
 
@@ -195,9 +196,25 @@ pub struct WhatIf {
     pub alternative_leads_to: Option<Outcome>,
     /// Where the player's own choice leads with the best play afterwards.
     pub chosen_at_best: Outcome,
+    /// Whether every choice on offer led, with the best play afterwards, to the same ending
+    /// as the player's choice (possibly with other meters).
+    pub same_ending: bool,
     /// Whether every line was searched (`false` when the search budget ran out and the rest
     /// was played by always taking the first choice offered).
     pub exhaustive: bool,
+}
+
+/// What one decision meant for where the story could end, with the best play afterwards.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mattered {
+    /// Only one choice was on offer.
+    NoAlternative,
+    /// Every choice on offer led to the same ending.
+    SameEnding,
+    /// Another choice would have led further up the verdict order.
+    AlternativeBetter,
+    /// The player's choice kept the best reachable verdict; the others led lower (or equal).
+    ChoiceWasBest,
 }
 
 impl WhatIf {
@@ -205,6 +222,19 @@ impl WhatIf {
     pub fn alternative_is_better(&self) -> bool {
         self.alternative_leads_to
             .is_some_and(|alt| alt.beats(&self.chosen_at_best))
+    }
+
+    /// Whether, and how, this decision mattered.
+    pub fn mattered(&self) -> Mattered {
+        if self.alternative.is_none() {
+            Mattered::NoAlternative
+        } else if self.same_ending {
+            Mattered::SameEnding
+        } else if self.alternative_is_better() {
+            Mattered::AlternativeBetter
+        } else {
+            Mattered::ChoiceWasBest
+        }
     }
 }
 
@@ -221,10 +251,12 @@ pub fn what_ifs(session: &Session) -> Vec<WhatIf> {
     for (n, d) in session.history().iter().enumerate() {
         let mut best_alt: Option<(usize, Outcome)> = None;
         let mut chosen_at_best = None;
+        let mut endings = Vec::new();
         let options: Vec<usize> = state.available(scenario).collect();
         for i in options {
             let (next, next_draws) = search.step(&state, draws, i);
             let outcome = search.best(&next, next_draws);
+            endings.push(outcome.ending);
             if i == d.choice {
                 chosen_at_best = Some(outcome);
             } else if best_alt.is_none_or(|(_, b)| outcome.beats(&b)) {
@@ -238,6 +270,7 @@ pub fn what_ifs(session: &Session) -> Vec<WhatIf> {
             alternative: best_alt.map(|(i, _)| i),
             alternative_leads_to: best_alt.map(|(_, o)| o),
             chosen_at_best,
+            same_ending: endings.iter().all(|e| *e == chosen_at_best.ending),
             exhaustive: search.exhaustive,
         });
         (state, draws) = (next, next_draws);
@@ -295,7 +328,7 @@ impl<'s> Search<'s> {
         Outcome {
             ending: state.scene,
             rating,
-            score: self.scenario.score(&state.meters),
+            score: self.scenario.score(rating, &state.meters),
         }
     }
 

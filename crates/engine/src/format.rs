@@ -126,9 +126,31 @@ pub struct ScoringDef {
     /// table is left out, morale and satisfaction count equally.
     #[serde(default)]
     pub weights: BTreeMap<String, u32>,
-    /// The score (0-100) at or above which the learner passes. 60 when left out.
+    /// The lowest rating that passes: `exemplary`, `solid` (when left out), `costly` or
+    /// `failing`. A playthrough passes exactly when its ending is rated this or better.
     #[serde(default)]
-    pub pass: Option<i64>,
+    pub pass: Option<Rating>,
+    /// Where each rating's score band starts (the lowest score it can give). The bands run
+    /// from 0 to 100 without gaps, each rating's above the next one's, so a better-rated
+    /// ending always scores higher. When left out: exemplary 85, solid 65, costly 40
+    /// (failing always starts at 0).
+    #[serde(default)]
+    pub bands: Option<BandsDef>,
+}
+
+/// The `bands` of `[scoring]`: the lowest score of each rating's band.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BandsDef {
+    /// Where the exemplary band starts; it ends at 100. Default 85.
+    #[serde(default)]
+    pub exemplary: Option<i64>,
+    /// Where the solid band starts; it ends just below the exemplary band. Default 65.
+    #[serde(default)]
+    pub solid: Option<i64>,
+    /// Where the costly band starts; it ends just below the solid band. Default 40.
+    #[serde(default)]
+    pub costly: Option<i64>,
 }
 
 /// A scene: text, then either choices or an ending.
@@ -316,6 +338,16 @@ impl Rating {
         Rating::Costly,
         Rating::Failing,
     ];
+
+    /// The position in [`Rating::ALL`]: 0 for exemplary, 3 for failing.
+    pub fn rank(self) -> usize {
+        match self {
+            Rating::Exemplary => 0,
+            Rating::Solid => 1,
+            Rating::Costly => 2,
+            Rating::Failing => 3,
+        }
+    }
 
     /// The lower-case name used in files.
     pub fn as_str(self) -> &'static str {

@@ -16,7 +16,7 @@ use toml::de::DeTable;
 
 use crate::condition::{self, Cmp, Cond};
 use crate::diag::{Diagnostic, Severity, Sink, hint};
-use crate::format::{self, EffectDef, ScenarioFile};
+use crate::format::{self, BandsDef, EffectDef, ScenarioFile};
 use crate::principles;
 use crate::scenario::*;
 use crate::tree::{Path, SchemaCheck, Seg, Tree};
@@ -255,6 +255,7 @@ impl<'a, 's> Builder<'a, 's> {
             return None;
         }
         self.graph_checks(&scenes, start);
+        self.pass_checks(&scenes, &scoring);
         self.usage_warnings(&meters);
 
         Some(Scenario {
@@ -448,7 +449,8 @@ impl<'a, 's> Builder<'a, 's> {
 
     fn scoring(&mut self, meters: &[Meter]) -> Scoring {
         let mut weights = vec![0u32; meters.len()];
-        let mut pass = 60;
+        let mut pass = DEFAULT_PASS;
+        let mut band_starts = DEFAULT_BAND_STARTS;
         match &self.raw.scoring {
             None => {
                 for (i, m) in meters.iter().enumerate() {
@@ -487,17 +489,104 @@ impl<'a, 's> Builder<'a, 's> {
                     );
                 }
                 if let Some(p) = def.pass {
-                    if !(0..=100).contains(&p) {
-                        self.err(
-                            &[Seg::Key("scoring"), Seg::Key("pass")],
-                            format!("the pass mark must be from 0 to 100, not {p}"),
-                        );
-                    }
-                    pass = p.clamp(0, 100) as i32;
+                    pass = p;
+                }
+                if let Some(bands) = &def.bands {
+                    band_starts = self.bands(bands);
                 }
             }
         }
-        Scoring { weights, pass }
+        Scoring {
+            weights,
+            pass,
+            band_starts,
+        }
+    }
+
+    /// A pass rating that no ending reaches is an error (nobody could pass); one that every
+    /// ending reaches is a warning (nobody could fail).
+    fn pass_checks(&mut self, scenes: &[Scene], scoring: &Scoring) {
+        let ratings: Vec<Rating> = scenes
+            .iter()
+            .filter_map(|s| s.ending())
+            .map(|e| e.rating)
+            .collect();
+        let (Some(&best), Some(&worst)) = (ratings.iter().min(), ratings.iter().max()) else {
+            return;
+        };
+        let given = self.raw.scoring.as_ref().is_some_and(|s| s.pass.is_some());
+        let path: &[Seg] = if given {
+            &[Seg::Key("scoring"), Seg::Key("pass")]
+        } else {
+            &[Seg::Key("scenario"), Seg::Key("id")]
+        };
+        let pass = scoring.pass.as_str();
+        let (lo, _) = scoring.band(scoring.pass);
+        if !scoring.passes(best) {
+            self.err(
+                path,
+                format!(
+                    "no ending passes: the pass rating is '{pass}' (a score of {lo} or more), \
+                     but the best ending is rated '{}'",
+                    best.as_str()
+                ),
+            );
+        } else if scoring.passes(worst) && best != worst {
+            // Only when the endings' ratings differ: the author evidently meant some to be
+            // worse than others, yet the learner is told they passed at every one.
+            self.warn(
+                path,
+                format!(
+                    "every ending passes: the pass rating is '{pass}' and the worst ending is \
+                     rated '{}', so no learner can fail",
+                    worst.as_str()
+                ),
+            );
+        }
+    }
+
+    /// The score bands' starts, checked: each from 1 to 100 and each below the better
+    /// rating's, so that the bands cannot overlap and verdicts cannot disagree. On an error
+    /// the defaults stand in (the file fails to load anyway).
+    fn bands(&mut self, def: &BandsDef) -> [i32; 4] {
+        let given = [def.exemplary, def.solid, def.costly];
+        let mut starts = DEFAULT_BAND_STARTS;
+        let mut ok = true;
+        for (i, value) in given.iter().enumerate() {
+            let Some(v) = *value else { continue };
+            let name = Rating::ALL[i].as_str();
+            let path = [Seg::Key("scoring"), Seg::Key("bands"), Seg::Key(name)];
+            if !(1..=100).contains(&v) {
+                self.err(
+                    &path,
+                    format!("the {name} band must start from 1 to 100, not {v}"),
+                );
+                ok = false;
+            } else {
+                starts[i] = v as i32;
+            }
+        }
+        if !ok {
+            return DEFAULT_BAND_STARTS;
+        }
+        for i in 1..3 {
+            if starts[i] >= starts[i - 1] {
+                let (better, worse) = (Rating::ALL[i - 1].as_str(), Rating::ALL[i].as_str());
+                // Point at whichever of the two the author wrote (the later one if both).
+                let at = if given[i].is_some() { worse } else { better };
+                self.err(
+                    &[Seg::Key("scoring"), Seg::Key("bands"), Seg::Key(at)],
+                    format!(
+                        "the {worse} band starts at {}, not below the {better} band's start \
+                         ({}); a better rating must own higher scores",
+                        starts[i],
+                        starts[i - 1]
+                    ),
+                );
+                return DEFAULT_BAND_STARTS;
+            }
+        }
+        starts
     }
 
     fn scene(

@@ -101,13 +101,119 @@ impl Meter {
     }
 }
 
-/// Scoring rules.
+/// Scoring rules: how an ending and the final meters become one verdict.
+///
+/// Each rating owns a band of scores; the ending's rating picks the band and the meters
+/// place the score inside it. Bands never overlap and better ratings own higher bands, so a
+/// better-rated ending always scores higher than a worse-rated one, whatever the meters, and
+/// passing (a rating at or above [`Scoring::pass`]) is the same as a score at or above
+/// [`Scoring::pass_mark`]. The loader refuses bands that would break this.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Scoring {
     /// Weight of each meter, by [`MeterIdx`]; the sum is never zero.
     pub weights: Vec<u32>,
-    /// Pass mark, 0-100.
-    pub pass: i32,
+    /// The lowest rating that passes.
+    pub pass: Rating,
+    /// The lowest score of each rating's band, in [`Rating::ALL`] order (best first). The
+    /// last (failing) is always 0 and each is above the next.
+    pub band_starts: [i32; 4],
+}
+
+/// The default band starts: exemplary 85-100, solid 65-84, costly 40-64, failing 0-39.
+pub const DEFAULT_BAND_STARTS: [i32; 4] = [85, 65, 40, 0];
+
+/// The rating passes by default.
+pub const DEFAULT_PASS: Rating = Rating::Solid;
+
+impl Scoring {
+    /// The lowest and highest score a rating can give.
+    pub fn band(&self, rating: Rating) -> (i32, i32) {
+        let i = rating.rank();
+        let lo = self.band_starts[i];
+        let hi = if i == 0 {
+            METER_MAX
+        } else {
+            self.band_starts[i - 1] - 1
+        };
+        (lo, hi.max(lo))
+    }
+
+    /// The score an ending of `rating` gets when the meters' weighted goodness is `quality`
+    /// (0-100): the band's start plus the same share of its width.
+    pub fn place(&self, rating: Rating, quality: i32) -> i32 {
+        let (lo, hi) = self.band(rating);
+        let q = i64::from(quality.clamp(METER_MIN, METER_MAX));
+        let width = i64::from(hi - lo);
+        lo + ((width * q * 2 + 100) / 200) as i32
+    }
+
+    /// The lowest passing score: the start of the pass rating's band.
+    pub fn pass_mark(&self) -> i32 {
+        self.band(self.pass).0
+    }
+
+    /// Whether an ending of this rating passes.
+    pub fn passes(&self, rating: Rating) -> bool {
+        rating <= self.pass
+    }
+
+    /// The rating whose band holds a score.
+    pub fn rating_for(&self, score: i32) -> Rating {
+        Rating::ALL
+            .into_iter()
+            .find(|r| score >= self.band(*r).0)
+            .unwrap_or(Rating::Failing)
+    }
+}
+
+/// Where a pass mark came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum PassSource {
+    /// The scenario's own `[scoring] pass` rating.
+    Scenario,
+    /// A mastery score a learning platform supplied at launch.
+    Platform,
+}
+
+/// The verdict on a finished playthrough: its rating, its score and whether it passed, which
+/// never disagree (see [`Scoring`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Verdict {
+    /// The ending's rating.
+    pub rating: Rating,
+    /// The 0-100 score, inside the rating's band.
+    pub score: i32,
+    /// Whether the score reaches the pass mark.
+    pub passed: bool,
+    /// The pass mark that applied, 0-100.
+    pub pass_mark: i32,
+    /// Who set that pass mark.
+    pub pass_source: PassSource,
+}
+
+impl Verdict {
+    /// The same verdict judged against a learning platform's mastery score (0-100), which
+    /// wins over the scenario's own pass mark wherever the platform supplies one.
+    pub fn with_mastery(self, mastery: Option<i32>) -> Verdict {
+        match mastery {
+            Some(mark) => {
+                let mark = mark.clamp(0, 100);
+                Verdict {
+                    passed: self.score >= mark,
+                    pass_mark: mark,
+                    pass_source: PassSource::Platform,
+                    ..self
+                }
+            }
+            None => self,
+        }
+    }
+
+    /// Whether this verdict ranks above another: a better rating, then a higher score.
+    pub fn beats(&self, other: &Verdict) -> bool {
+        (std::cmp::Reverse(self.rating), self.score)
+            > (std::cmp::Reverse(other.rating), other.score)
+    }
 }
 
 /// A scene.
@@ -334,8 +440,26 @@ impl Scenario {
         self.meters.iter().map(|m| m.start).collect()
     }
 
-    /// The 0-100 score for final meter values: the weighted mean of each meter's goodness.
-    pub fn score(&self, meters: &[i32]) -> i32 {
+    /// The verdict on a playthrough that ends in an ending of `rating` with these meters.
+    pub fn verdict(&self, rating: Rating, meters: &[i32]) -> Verdict {
+        let score = self.scoring.place(rating, self.quality(meters));
+        Verdict {
+            rating,
+            score,
+            passed: self.scoring.passes(rating),
+            pass_mark: self.scoring.pass_mark(),
+            pass_source: PassSource::Scenario,
+        }
+    }
+
+    /// The final score of a playthrough ending in `rating` with these meters.
+    pub fn score(&self, rating: Rating, meters: &[i32]) -> i32 {
+        self.verdict(rating, meters).score
+    }
+
+    /// How good these meter values are, 0-100: the weighted mean of each meter's goodness.
+    /// It places a score inside its rating's band; on its own it is no verdict.
+    pub fn quality(&self, meters: &[i32]) -> i32 {
         let mut total: i64 = 0;
         let mut weight: i64 = 0;
         for (i, m) in self.meters.iter().enumerate() {
@@ -347,11 +471,6 @@ impl Scenario {
             return 0;
         }
         ((total * 2 + weight) / (weight * 2)) as i32
-    }
-
-    /// Whether a score passes.
-    pub fn passes(&self, score: i32) -> bool {
-        score >= self.scoring.pass
     }
 
     /// The best rating any ending in this scenario has.

@@ -244,12 +244,12 @@ impl State {
         self.scene = target;
         events.push(Event::SceneEntered { scene: target });
         if let Some(ending) = scenario.scene(target).ending() {
-            let score = scenario.score(&self.meters);
+            let verdict = scenario.verdict(ending.rating, &self.meters);
             events.push(Event::EndingReached {
                 scene: target,
                 rating: ending.rating,
-                score,
-                passed: scenario.passes(score),
+                score: verdict.score,
+                passed: verdict.passed,
             });
         }
         (outcome, fired)
@@ -477,9 +477,19 @@ impl Session {
         self.scene().ending()
     }
 
-    /// The score for the current meters.
+    /// The verdict, once an ending has been reached.
+    pub fn verdict(&self) -> Option<Verdict> {
+        self.ending()
+            .map(|e| self.scenario.verdict(e.rating, &self.state.meters))
+    }
+
+    /// The final score once an ending has been reached; before that, how good the meters are
+    /// now (0-100, [`Scenario::quality`]), which is no verdict.
     pub fn score(&self) -> i32 {
-        self.scenario.score(&self.state.meters)
+        match self.verdict() {
+            Some(v) => v.score,
+            None => self.scenario.quality(&self.state.meters),
+        }
     }
 
     /// The ids of the choices made, in order.

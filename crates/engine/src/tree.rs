@@ -598,6 +598,7 @@ fn human_name(def: &str) -> &'static str {
         "CastMember" => "cast member",
         "MeterDef" => "meter",
         "ScoringDef" => "[scoring]",
+        "BandsDef" => "score bands",
         "SceneDef" => "scene",
         "VariantDef" => "variant",
         "ChoiceDef" => "choice",

@@ -265,8 +265,8 @@ fn sample_best_and_worst_paths_replay() {
     let report = analysis::analyze(&scenario, analysis::Options::default());
     let best = report.best.expect("a best path");
     let worst = report.worst.expect("a worst path");
-    assert_eq!((best.ending.as_str(), best.score), ("end-thriving", 67));
-    assert_eq!((worst.ending.as_str(), worst.score), ("end-burnout", 21));
+    assert_eq!((best.ending.as_str(), best.score), ("end-thriving", 93));
+    assert_eq!((worst.ending.as_str(), worst.score), ("end-burnout", 7));
     assert_eq!(report.method, Method::Exhaustive { paths: 19 });
 }
 

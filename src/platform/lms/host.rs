@@ -216,12 +216,12 @@ pub fn report(session: &Session) {
         set(&event, "ending", session.scene().id.as_str());
         set(&event, "rating", ending.rating.as_str());
         post(&event);
-        let score = session.score();
+        let verdict = scenario.verdict(ending.rating, session.meters());
         let event = message("score");
         set(&event, "scenario", id.as_str());
-        set(&event, "score", score);
+        set(&event, "score", verdict.score);
         set(&event, "max", 100);
-        set(&event, "passed", scenario.passes(score));
+        set(&event, "passed", verdict.passed);
         post(&event);
         ended_posted = true;
     }

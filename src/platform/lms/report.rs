@@ -130,17 +130,23 @@ pub fn letter(index: usize) -> char {
 /// The outcome of an ended session. `mastery` (0 to 1), when the LMS sets one, replaces the
 /// scenario's pass mark.
 pub fn outcome(session: &Session, mastery: Option<f64>) -> Option<Outcome> {
-    session.ending()?;
-    let score = session.score();
-    let passed = match mastery {
-        Some(m) => f64::from(score) / 100.0 >= m,
-        None => session.scenario().passes(score),
-    };
+    let verdict = session.verdict()?.with_mastery(mastery.map(mastery_mark));
     Some(Outcome {
-        score,
-        passed,
+        score: verdict.score,
+        passed: verdict.passed,
         ending: session.scene().id.clone(),
     })
+}
+
+/// A mastery score from 0 to 1 as the lowest whole score (0-100) that reaches it, so that
+/// `score >= mastery_mark(m)` is the LMS's own `score / 100 >= m`.
+pub fn mastery_mark(mastery: f64) -> i32 {
+    if !mastery.is_finite() {
+        return 0;
+    }
+    // The small allowance keeps 0.95, stored as 0.9500000000000001 or 0.9499999999999999,
+    // at 95.
+    ((mastery * 100.0 - 1e-9).ceil() as i32).clamp(0, 100)
 }
 
 /// How far through the scenario the learner is, from 0 to 1: decisions made over decisions
@@ -319,10 +325,26 @@ mod tests {
         let s = played(9);
         let o = outcome(&s, None).expect("ended");
         assert_eq!(o.score, s.score());
-        assert_eq!(o.passed, s.scenario().passes(s.score()));
+        assert_eq!(o.passed, s.verdict().expect("ended").passed);
         assert!(outcome(&s, Some(0.0)).expect("ended").passed);
         assert!(!outcome(&s, Some(1.01)).expect("ended").passed);
+        // The LMS's mark wins: a score just below it fails, one at it passes.
+        let mark = f64::from(o.score) / 100.0;
+        assert!(outcome(&s, Some(mark)).expect("ended").passed);
+        assert!(!outcome(&s, Some(mark + 0.01)).expect("ended").passed);
         assert!((progress(&s) - 1.0).abs() < f64::EPSILON);
+    }
+
+    #[test]
+    fn mastery_marks_match_the_lms_comparison() {
+        assert_eq!(mastery_mark(0.95), 95);
+        assert_eq!(mastery_mark(0.9500000000000001), 95);
+        assert_eq!(mastery_mark(0.9499999999999999), 95);
+        assert_eq!(mastery_mark(0.951), 96);
+        assert_eq!(mastery_mark(0.0), 0);
+        assert_eq!(mastery_mark(1.0), 100);
+        assert_eq!(mastery_mark(2.0), 100);
+        assert_eq!(mastery_mark(f64::NAN), 0);
     }
 
     /// Scene, meters, flags and fired triggers: what decides the rest of a playthrough.
