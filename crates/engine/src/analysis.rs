@@ -1,11 +1,15 @@
 //! Analysis: what a scenario does under every way of playing it, for authors and tests.
 //!
-//! When the scenario is small enough, every path is enumerated exactly (each available choice
-//! equally likely, chance outcomes by weight); otherwise it falls back to seeded Monte Carlo
-//! play. The report gives the reachable endings and their probabilities, meter and score
-//! ranges, the best and worst achievable scores with a path to each, choices never taken, and
-//! whether the "greedy" player (always taking the choice whose immediate meter effects look
-//! best) reaches the best ending.
+//! "Random play" takes each available choice with equal probability and chance outcomes by
+//! weight. When the scenario is small enough, every path of random play is enumerated
+//! exactly; otherwise it falls back to seeded Monte Carlo play. From those come the reachable
+//! endings and their probabilities, meter and score ranges (per ending and per rating), the
+//! pass share, the length bias (is the longest choice the best-scoring one), the gates on the
+//! ways into each ending with how often each fails, choices never taken, and whether the
+//! "greedy" player (always taking the choice whose immediate meter effects look best)
+//! reaches the best ending. A separate search over every distinct reachable state gives the
+//! best and worst paths in the verdict order exactly, and the flags on arrival at each
+//! ending; past its budget those come from the sample and say so.
 
 use std::collections::{HashMap, HashSet};
 
