@@ -152,7 +152,8 @@ pub fn analysis_table(scenario: &Scenario, a: &Analysis) -> String {
     }
     let basis = match (a.paths_basis, a.states) {
         (Basis::Exact, Some(n)) => format!("exact, over all {n} reachable states"),
-        _ => "sampled: too many states to search them all".to_owned(),
+        (Basis::Exact, None) => "exact, over every path".to_owned(),
+        (Basis::Sampled, _) => "sampled: too many states to search them all".to_owned(),
     };
     for (label, path) in [("best", &a.best), ("worst", &a.worst)] {
         if let Some(p) = path {
@@ -300,9 +301,10 @@ fn gates(out: &mut String, a: &Analysis) {
 
 /// Per ending, the flags on arrival and the texts that can show.
 fn arrivals(out: &mut String, a: &Analysis) {
-    let over = match a.paths_basis {
-        Basis::Exact => "every reachable arrival state",
-        Basis::Sampled => "the sampled playthroughs' arrivals",
+    let over = match (a.paths_basis, a.states) {
+        (Basis::Exact, Some(_)) => "every reachable arrival state",
+        (Basis::Exact, None) => "every path's arrival",
+        (Basis::Sampled, _) => "the sampled playthroughs' arrivals",
     };
     let _ = writeln!(out, "\nflags on arrival at each ending, over {over}");
     let quoted = |v: &[String]| {
@@ -322,9 +324,9 @@ fn arrivals(out: &mut String, a: &Analysis) {
         if parts.is_empty() {
             parts.push("no flag is raised".to_owned());
         }
-        let states = match a.paths_basis {
-            Basis::Exact => format!("{} arrival states", r.states),
-            Basis::Sampled => format!("{} sampled arrivals", r.states),
+        let states = match (a.paths_basis, a.states) {
+            (Basis::Exact, Some(_)) => format!("{} arrival states", r.states),
+            _ => format!("{} arrivals", r.states),
         };
         wrap(
             out,
