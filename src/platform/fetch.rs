@@ -7,6 +7,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use frontline_engine::{Scenario, compiled};
+use gloo_net::http::Request;
 use wasm_bindgen::JsCast;
 
 use crate::components::rich_text;
@@ -125,19 +126,12 @@ fn preloaded(id: &str, pending: bool) -> Option<Preload> {
 async fn download(url: &str) -> Result<Vec<u8>, String> {
     let offline =
         || "The scenario could not be downloaded. Check your connection and try again.".to_owned();
-    let window = web_sys::window().ok_or_else(offline)?;
-    let response = JsFuture::from(window.fetch_with_str(url))
-        .await
-        .map_err(|_| offline())?;
-    let response: web_sys::Response = response.dyn_into().map_err(|_| offline())?;
+    let response = Request::get(url).send().await.map_err(|_| offline())?;
     if !response.ok() {
         return Err(format!(
             "The scenario could not be downloaded (the server answered {}).",
             response.status()
         ));
     }
-    let buffer = JsFuture::from(response.array_buffer().map_err(|_| offline())?)
-        .await
-        .map_err(|_| offline())?;
-    Ok(js_sys::Uint8Array::new(&buffer).to_vec())
+    response.binary().await.map_err(|_| offline())
 }
