@@ -42,9 +42,12 @@ pub fn load(file: &str, src: &str) -> Result<Loaded, Vec<Diagnostic>> {
     let mut sink = Sink::new(file, src);
     let (root, syntax) = DeTable::parse_recoverable(src);
     if !syntax.is_empty() {
-        for e in syntax {
-            let span = e.span().unwrap_or(0..0);
-            sink.error(span, syntax_message(e.message()));
+        let found = syntax
+            .iter()
+            .map(|e| (e.span().unwrap_or(0..0), e.message()))
+            .collect();
+        for (span, message) in syntax_errors(src, found) {
+            sink.error(span, message);
         }
         return Err(sink.finish());
     }
@@ -121,6 +124,142 @@ fn syntax_message(message: &str) -> String {
         "invalid TOML: {}",
         first.trim_end_matches('.').replace('`', "'")
     )
+}
+
+/// toml's syntax errors as messages an author can act on, in file order. Two mistakes that
+/// toml words confusingly get messages of their own: curly quotes (which word processors put
+/// in place of straight ones) and a missing comma between the items of a list or an inline
+/// table.
+fn syntax_errors(src: &str, mut found: Vec<(Range<usize>, &str)>) -> Vec<(Range<usize>, String)> {
+    found.sort_by_key(|(span, _)| span.start);
+    let mut out = Vec::with_capacity(found.len());
+    // After `{ morale = 10 satisfaction = 3 }` toml's recovery reports the rest of the line
+    // again in words that do not help; those reports are dropped up to the end of the line.
+    let mut skip_until = 0;
+    for (span, message) in found {
+        if span.start < skip_until {
+            continue;
+        }
+        if let Some(at) = curly_quote(src, &span, message) {
+            let quote = &src[at.clone()];
+            out.push((
+                at,
+                format!(
+                    "invalid TOML: '{quote}' is a curly quote; text goes between straight quotes, \"like this\" (a word processor may have changed them)"
+                ),
+            ));
+        } else if message.starts_with("missing comma between") {
+            out.push((span, MISSING_COMMA.to_owned()));
+        } else if let Some(at) = comma_missing_before(src, &span, message) {
+            skip_until = src
+                .get(span.start..)
+                .and_then(|rest| rest.find('\n'))
+                .map_or(src.len(), |n| span.start + n);
+            out.push((at, MISSING_COMMA.to_owned()));
+        } else {
+            out.push((span, syntax_message(message)));
+        }
+    }
+    out
+}
+
+const MISSING_COMMA: &str = "invalid TOML: missing ',' between items";
+
+fn is_curly_quote(c: char) -> bool {
+    matches!(c, '“' | '”' | '‘' | '’')
+}
+
+/// The curly quote a syntax error is about: the character the error points at, or, for a
+/// string that toml found unclosed at the end of its line, the last character of the line.
+fn curly_quote(src: &str, span: &Range<usize>, message: &str) -> Option<Range<usize>> {
+    let here = src.get(span.start..)?.chars().next();
+    if let Some(c) = here.filter(|c| is_curly_quote(*c)) {
+        return Some(span.start..span.start + c.len_utf8());
+    }
+    let unclosed = message.starts_with("invalid basic string")
+        || message.starts_with("invalid literal string");
+    if !unclosed {
+        return None;
+    }
+    let before = src.get(..span.start)?;
+    let line = &before[before.rfind('\n').map_or(0, |n| n + 1)..];
+    let trimmed = line.trim_end();
+    let c = trimmed.chars().next_back().filter(|c| is_curly_quote(*c))?;
+    let end = span.start - (line.len() - trimmed.len());
+    Some(end - c.len_utf8()..end)
+}
+
+/// Where a comma is missing, when toml took two items without a comma between them for one
+/// unquoted text: `10 satisfaction` in `{ morale = 10 satisfaction = 3 }`, or `1 2` in
+/// `[1 2]`. Returns the (empty) range at the start of the second item.
+fn comma_missing_before(src: &str, span: &Range<usize>, message: &str) -> Option<Range<usize>> {
+    if !message.starts_with("string values must be quoted") {
+        return None;
+    }
+    let text = src.get(span.clone())?;
+    let (first, rest) = text.split_once(char::is_whitespace)?;
+    let rest = rest.trim_start();
+    let second = rest.split(char::is_whitespace).next().unwrap_or("");
+    if !is_plain_value(first) {
+        return None;
+    }
+    let second_at = span.end - rest.len();
+    let inside = match innermost_bracket(src, span.start)? {
+        // Another `key = value` follows in an inline table.
+        '{' => {
+            valid_id(second)
+                && src[span.end..]
+                    .trim_start_matches([' ', '\t'])
+                    .starts_with('=')
+        }
+        // Another value follows in a list.
+        _ => is_plain_value(second),
+    };
+    inside.then_some(second_at..second_at)
+}
+
+/// A number or boolean as TOML writes it, the values toml reads up to the next `=`, `,` or
+/// bracket when the comma after them is missing.
+fn is_plain_value(word: &str) -> bool {
+    let digits = word.strip_prefix(['+', '-']).unwrap_or(word);
+    matches!(word, "true" | "false")
+        || (digits.starts_with(|c: char| c.is_ascii_digit())
+            && digits.chars().all(|c| {
+                c.is_ascii_digit() || matches!(c, '_' | '.' | 'e' | 'E' | '+' | '-' | ':')
+            }))
+}
+
+/// The innermost `[` or `{` still open at `pos`, looking only at its line (lists and inline
+/// tables in scenario files are written on one line), outside strings and comments.
+fn innermost_bracket(src: &str, pos: usize) -> Option<char> {
+    let before = src.get(..pos)?;
+    let line = &before[before.rfind('\n').map_or(0, |n| n + 1)..];
+    let mut open = Vec::new();
+    let mut quote = None;
+    let mut escaped = false;
+    for c in line.chars() {
+        match quote {
+            Some(q) => {
+                if escaped {
+                    escaped = false;
+                } else if c == '\\' && q == '"' {
+                    escaped = true;
+                } else if c == q {
+                    quote = None;
+                }
+            }
+            None => match c {
+                '"' | '\'' => quote = Some(c),
+                '[' | '{' => open.push(c),
+                ']' | '}' => {
+                    open.pop();
+                }
+                '#' => break,
+                _ => {}
+            },
+        }
+    }
+    open.pop()
 }
 
 /// Path helpers.
@@ -1247,6 +1386,32 @@ ending = { title = "E", rating = "solid", debrief = "D" }
         assert_eq!(
             messages(&src),
             ["t.toml:8:11: error: 'minutes' must be 4294967295 or less, not 5000000000"]
+        );
+    }
+
+    /// Curly quotes inside straight ones are ordinary text; unquoted text with a space in it
+    /// outside a list or inline table is not a missing comma.
+    #[test]
+    fn syntax_hints_only_where_they_apply() {
+        let curly = BASE.replace("text = \"Go\"", "text = \"Don’t say “no”\"");
+        assert_eq!(messages(&curly), Vec::<String>::new());
+        let unquoted = messages(&BASE.replace("text = \"Go\"", "text = Go on"));
+        assert_eq!(
+            unquoted,
+            [
+                "t.toml:23:8: error: invalid TOML: string values must be quoted, expected literal string"
+            ]
+        );
+        let two_numbers = messages(&BASE.replace("minutes = 2", "minutes = 2 3"));
+        assert!(
+            two_numbers.iter().all(|m| !m.contains("missing ','")),
+            "{two_numbers:?}"
+        );
+        // A bracket inside a string on the same line does not count.
+        let in_string = messages(&BASE.replace("text = \"Go\"", "text = \"[ {\" 1 2"));
+        assert!(
+            in_string.iter().all(|m| !m.contains("missing ','")),
+            "{in_string:?}"
         );
     }
 
