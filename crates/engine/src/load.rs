@@ -89,6 +89,7 @@ pub fn load(file: &str, src: &str) -> Result<Loaded, Vec<Diagnostic>> {
         never_set: Vec::new(),
     };
     let scenario = builder.build();
+    warn_file_name(file, &raw, &tree, &mut sink);
     match scenario {
         Some(scenario) if !sink.has_errors() => {
             warn_unreached(&scenario, &raw, &tree, &mut sink);
@@ -287,6 +288,39 @@ fn valid_id(id: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
+fn valid_scenario_id(id: &str) -> bool {
+    id.bytes()
+        .next()
+        .is_some_and(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
+/// Warns when `file` (as given to [`load`]) is a `.toml` file whose name is not the scenario's
+/// id. The tools name everything after the id (the compiled `ID.flc`, links, saved sessions),
+/// so a file named otherwise is hard to find again. Labels that are not file names, and ids
+/// that are themselves wrong, get no warning.
+fn warn_file_name(file: &str, raw: &ScenarioFile, tree: &Tree, sink: &mut Sink) {
+    let name = file.rsplit(['/', '\\']).next().unwrap_or(file);
+    let stem = name
+        .len()
+        .checked_sub(".toml".len())
+        .filter(|&n| n > 0 && name.is_char_boundary(n))
+        .filter(|&n| name[n..].eq_ignore_ascii_case(".toml"))
+        .map(|n| &name[..n]);
+    let id = &raw.scenario.id;
+    match stem {
+        Some(stem) if stem != id && valid_scenario_id(id) => sink.warning(
+            tree.span(&[Seg::Key("scenario"), Seg::Key("id")]),
+            format!(
+                "the scenario id '{id}' differs from the file name '{name}'; name the file '{id}.toml'"
+            ),
+        ),
+        _ => {}
+    }
+}
+
 fn valid_name(id: &str) -> bool {
     id.bytes().next().is_some_and(|b| b.is_ascii_alphabetic())
         && id
@@ -411,14 +445,7 @@ impl<'a, 's> Builder<'a, 's> {
 
     fn meta(&mut self) -> Meta {
         let m = &self.raw.scenario;
-        let ok =
-            m.id.bytes()
-                .next()
-                .is_some_and(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
-                && m.id
-                    .bytes()
-                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
-        if !ok {
+        if !valid_scenario_id(&m.id) {
             self.err(
                 &[Seg::Key("scenario"), Seg::Key("id")],
                 format!(
@@ -1412,6 +1439,44 @@ ending = { title = "E", rating = "solid", debrief = "D" }
         assert!(
             in_string.iter().all(|m| !m.contains("missing ','")),
             "{in_string:?}"
+        );
+    }
+
+    /// The file-name warning reads the last part of a path or link, and only when it names a
+    /// `.toml` file; a wrong id gets its error, not advice to rename the file after it.
+    #[test]
+    fn file_name_warning_only_for_toml_file_names() {
+        let warned = |label: &str, src: &str| match load(label, src) {
+            Ok(loaded) => loaded.warnings.iter().map(|d| d.message.clone()).collect(),
+            Err(diags) => diags.iter().map(|d| d.message.clone()).collect::<Vec<_>>(),
+        };
+        for label in [
+            "t.toml",
+            "scenarios/t.toml",
+            "C:\\work\\t.toml",
+            "t",
+            "<stdin>",
+            ".toml",
+        ] {
+            assert_eq!(warned(label, BASE), Vec::<String>::new(), "{label}");
+        }
+        for (label, name) in [
+            ("scenarios/burn-out.toml", "burn-out.toml"),
+            ("C:\\work\\T.TOML", "T.TOML"),
+            ("https://example.org/s/t2.toml", "t2.toml"),
+        ] {
+            assert_eq!(
+                warned(label, BASE),
+                [format!(
+                    "the scenario id 't' differs from the file name '{name}'; name the file 't.toml'"
+                )],
+                "{label}"
+            );
+        }
+        let bad_id = BASE.replace("id = \"t\"", "id = \"T t\"");
+        assert_eq!(
+            warned("x.toml", &bad_id),
+            ["scenario id 'T t' must use only lower-case letters, digits and '-'"]
         );
     }
 
