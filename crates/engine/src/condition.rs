@@ -106,6 +106,19 @@ impl Cond {
         }
     }
 
+    /// Calls `read` with every meter comparison and flag in the condition, in order.
+    pub(crate) fn for_each_read(&self, read: &mut impl FnMut(&Cond)) {
+        match self {
+            Cond::Meter { .. } | Cond::Flag(_) => read(self),
+            Cond::Not(inner) => inner.for_each_read(read),
+            Cond::And(parts) | Cond::Or(parts) => {
+                for p in parts {
+                    p.for_each_read(read);
+                }
+            }
+        }
+    }
+
     /// Whether some meter values in 0..=100 and some flags make this hold. Flags that nothing
     /// ever raises are passed in `never_set` and count as always down. Very large conditions
     /// are assumed satisfiable.

@@ -856,6 +856,8 @@ impl<'a, 's> Builder<'a, 's> {
         } else {
             let mut outcomes = Vec::new();
             let mut total: i64 = 0;
+            // Meters and flags already warned about for this choice's odds.
+            let mut warned = Vec::new();
             for (o, odef) in def.outcomes.iter().enumerate() {
                 let op = join(&cp, &[Seg::Key("outcomes"), Seg::Index(o)]);
                 if !valid_id(&odef.id) {
@@ -875,8 +877,16 @@ impl<'a, 's> Builder<'a, 's> {
                 for (r, rule) in odef.odds.iter().enumerate() {
                     let rp = join(&op, &[Seg::Key("odds"), Seg::Index(r)]);
                     let w = self.weight(&join(&rp, &[Seg::Key("weight")]), rule.weight);
-                    if let Some(cond) = self.condition(&join(&rp, &[Seg::Key("when")]), &rule.when)
-                    {
+                    let wp = join(&rp, &[Seg::Key("when")]);
+                    if let Some(cond) = self.condition(&wp, &rule.when) {
+                        self.odds_read_own_changes(
+                            &wp,
+                            &rule.when,
+                            def,
+                            &cond,
+                            &effects,
+                            &mut warned,
+                        );
                         odds.push((cond, w));
                     }
                 }
@@ -953,6 +963,70 @@ impl<'a, 's> Builder<'a, 's> {
             when,
             next,
         })
+    }
+
+    /// Warns when an odds rule of choice `def` reads a meter its `effects` change or a flag
+    /// its `set` or `clear` changes, at the name in the rule's `when` (`src`, at `path`). The
+    /// draw comes after the choice's own changes (see `State::step` in [`crate::session`]), so
+    /// such odds never see the state the player chose in. Once per meter or flag and choice:
+    /// `warned` holds those already reported, as (`true` for a meter, index).
+    fn odds_read_own_changes(
+        &mut self,
+        path: &[Seg],
+        src: &str,
+        def: &format::ChoiceDef,
+        cond: &Cond,
+        effects: &[Effect],
+        warned: &mut Vec<(bool, usize)>,
+    ) {
+        let mut reads = Vec::new();
+        cond.for_each_read(&mut |read| match read {
+            Cond::Meter { meter, .. } => reads.push((true, meter.0)),
+            Cond::Flag(flag) => reads.push((false, flag.0)),
+            _ => {}
+        });
+        for read in reads {
+            if warned.contains(&read) {
+                continue;
+            }
+            let (is_meter, i) = read;
+            let choice = &def.id;
+            let message = if is_meter {
+                let changes = effects.iter().any(|e| {
+                    e.meter.0 == i && !matches!(e.change, Change::Delta(0) | Change::Fair(0))
+                });
+                if !changes {
+                    continue;
+                }
+                let name = &self.meter_ids[i];
+                format!(
+                    "the odds of choice '{choice}' read '{name}', which the same choice changes before the chance is drawn, so they see the changed value; put the effect on the outcomes instead"
+                )
+            } else {
+                let name = &self.flag_ids[i];
+                let (verb, state, key) = if def.set.contains(name) {
+                    ("raises", "raised", "set")
+                } else if def.clear.contains(name) {
+                    ("lowers", "lowered", "clear")
+                } else {
+                    continue;
+                };
+                format!(
+                    "the odds of choice '{choice}' read '{name}', which the same choice {verb} before the chance is drawn, so they always see it {state}; put the '{key}' on the outcomes instead"
+                )
+            };
+            warned.push(read);
+            let name = if is_meter {
+                &self.meter_ids[i]
+            } else {
+                &self.flag_ids[i]
+            };
+            let at = match word_at(src, name) {
+                Some(at) => self.inside_string(path, &at),
+                None => self.tree.span(path),
+            };
+            self.sink.warning(at, message);
+        }
     }
 
     fn weight(&mut self, path: &[Seg], w: i64) -> u32 {
@@ -1232,6 +1306,19 @@ impl<'a, 's> Builder<'a, 's> {
             }
         }
     }
+}
+
+/// Where `name` first appears in the condition `src` as a whole name, not inside a longer one.
+fn word_at(src: &str, name: &str) -> Option<Range<usize>> {
+    let part_of_name = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b == b'-';
+    src.match_indices(name)
+        .map(|(i, _)| i..i + name.len())
+        .find(|at| {
+            !src.as_bytes()[..at.start]
+                .last()
+                .is_some_and(|&b| part_of_name(b))
+                && !src.as_bytes().get(at.end).is_some_and(|&b| part_of_name(b))
+        })
 }
 
 /// Scenes a scene can lead to, ignoring conditions.
