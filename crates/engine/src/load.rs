@@ -4,9 +4,11 @@
 //! 1. TOML syntax (toml's recoverable parser reports several errors at once);
 //! 2. structure against the JSON Schema of [`crate::format`] (unknown fields, missing fields,
 //!    wrong types);
-//! 3. meaning: ids, references, tags, effects, probabilities, conditions, reachability;
-//! 4. warnings that need the whole scenario: unused meters and flags, one-choice scenes, and
-//!    endings or choices that no sequence of choices and chances reaches.
+//! 3. meaning: ids, references, tags, effects, probabilities, conditions, reachability, with
+//!    the warnings found on the way (one-choice scenes, single chance outcomes, odds that read
+//!    what their own choice changes, a file name that is not the id);
+//! 4. warnings that need the whole scenario: unused meters and flags, missing workshop notes,
+//!    and endings or choices that no sequence of choices and chances reaches.
 
 use std::collections::{HashMap, VecDeque};
 use std::ops::Range;
@@ -429,6 +431,9 @@ impl<'a, 's> Builder<'a, 's> {
         }
         self.graph_checks(&scenes, start);
         self.usage_warnings(&meters);
+        if !self.sink.has_errors() {
+            self.workshop_warnings();
+        }
 
         Some(Scenario {
             meta,
@@ -1290,6 +1295,39 @@ impl<'a, 's> Builder<'a, 's> {
         }
     }
 
+    /// The house rule for workshops: every scene with choices has a note for the facilitator
+    /// and a question for the room. Reported only once the file has no errors, with the other
+    /// whole-scenario warnings: a first draft lacks many of them, and they would bury its
+    /// errors.
+    fn workshop_warnings(&mut self) {
+        let raw = self.raw;
+        for (i, scene) in raw.scenes.iter().enumerate() {
+            if scene.choices.is_empty() {
+                continue;
+            }
+            let blank = |text: &Option<String>| text.as_deref().is_none_or(|t| t.trim().is_empty());
+            let path = join(&scene_path(i), &[Seg::Key("id")]);
+            if blank(&scene.facilitator_note) {
+                self.warn(
+                    &path,
+                    format!(
+                        "scene '{}' has no facilitator_note; every scene with choices needs a note for the workshop facilitator",
+                        scene.id
+                    ),
+                );
+            }
+            if blank(&scene.discussion) {
+                self.warn(
+                    &path,
+                    format!(
+                        "scene '{}' has no discussion question; every scene with choices needs one for the room to discuss before deciding",
+                        scene.id
+                    ),
+                );
+            }
+        }
+    }
+
     /// Warns, once per flag, about flags in `list` (the `set` list of the table at `base`)
     /// that no condition reads.
     fn unread_flags(&mut self, base: &[Seg], list: &[String], warned: &mut [bool]) {
@@ -1426,6 +1464,8 @@ start = 50
 [[scenes]]
 id = "start"
 text = "Go"
+facilitator_note = "F"
+discussion = "D"
 
 [[scenes.choices]]
 id = "a"
@@ -1469,7 +1509,7 @@ ending = { title = "E", rating = "solid", debrief = "D" }
         assert_eq!(
             messages(&src),
             [
-                "t.toml:40:34: error: 'rating' must be one of exemplary, solid, costly, failing, not 'sold' (did you mean 'solid'?)"
+                "t.toml:42:34: error: 'rating' must be one of exemplary, solid, costly, failing, not 'sold' (did you mean 'solid'?)"
             ]
         );
     }
@@ -1485,8 +1525,8 @@ ending = { title = "E", rating = "solid", debrief = "D" }
         assert_eq!(
             messages(&src),
             [
-                "t.toml:28:17: error: '>' must be followed by a whole number",
-                "t.toml:30:8: error: choice 'a' goes to unknown scene 'ned' (did you mean 'end'?)",
+                "t.toml:30:17: error: '>' must be followed by a whole number",
+                "t.toml:32:8: error: choice 'a' goes to unknown scene 'ned' (did you mean 'end'?)",
             ]
         );
     }
@@ -1564,6 +1604,28 @@ ending = { title = "E", rating = "solid", debrief = "D" }
         assert_eq!(
             warned("x.toml", &bad_id),
             ["scenario id 'T t' must use only lower-case letters, digits and '-'"]
+        );
+    }
+
+    /// The workshop notes are asked for once the file has no errors, so that a first draft's
+    /// many missing notes do not bury its errors.
+    #[test]
+    fn workshop_notes_wait_until_the_file_has_no_errors() {
+        let no_notes = BASE.replace("facilitator_note = \"F\"\ndiscussion = \"D\"\n", "");
+        assert_eq!(
+            messages(&no_notes),
+            [
+                "t.toml:22:6: warning: scene 'start' has no facilitator_note; every scene with choices needs a note for the workshop facilitator",
+                "t.toml:22:6: warning: scene 'start' has no discussion question; every scene with choices needs one for the room to discuss before deciding",
+            ]
+        );
+        let with_error = no_notes.replace(
+            "goto = \"end\"\n\n[[scenes.choices]]",
+            "goto = \"ned\"\n\n[[scenes.choices]]",
+        );
+        assert_eq!(
+            messages(&with_error),
+            ["t.toml:29:8: error: choice 'a' goes to unknown scene 'ned' (did you mean 'end'?)"]
         );
     }
 
