@@ -10,7 +10,6 @@ use frontline_engine::{Scenario, compiled};
 use gloo_net::http::Request;
 use wasm_bindgen::JsCast;
 
-use crate::components::rich_text;
 use wasm_bindgen_futures::JsFuture;
 
 thread_local! {
@@ -59,7 +58,7 @@ fn read(id: &str, bytes: &[u8]) -> Result<Arc<Scenario>, String> {
     if scenario.meta.id != id {
         return Err("The scenario file belongs to another scenario.".into());
     }
-    rich_text::register(texts);
+    crate::texts::register(texts);
     CACHE.with(|c| c.borrow_mut().insert(id.to_owned(), scenario.clone()));
     Ok(scenario)
 }

@@ -72,7 +72,7 @@ pub fn scenario(id: &str) -> Option<Arc<Scenario>> {
 fn decode(bytes: &[u8]) -> Result<Arc<Scenario>, String> {
     let (mut scenario, texts) = compiled::read_with_texts(bytes)
         .map_err(|e| format!("The checked scenario could not be read ({e})."))?;
-    crate::components::rich_text::register(texts);
+    crate::texts::register(texts);
     scenario.meta.id = play_id(&scenario.meta.id);
     Ok(Arc::new(scenario))
 }
