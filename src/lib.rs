@@ -13,6 +13,7 @@ pub mod pages;
 pub mod platform;
 pub mod route;
 pub mod state;
+pub mod texts;
 
 use wasm_bindgen::JsCast;
 

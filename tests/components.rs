@@ -124,7 +124,7 @@ async fn choices_are_lettered_buttons_that_report_their_index() {
     };
     // Scenario texts arrive parsed with the compiled scenario and are registered on fetch.
     let marked = "Announce the *target*";
-    frontline_web::components::rich_text::register(vec![(
+    frontline_web::texts::register(vec![(
         marked.to_owned(),
         frontline_engine::markdown::parse(marked),
     )]);

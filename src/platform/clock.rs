@@ -1,6 +1,8 @@
 //! Time: the current time, a hook that re-renders a component at an interval so a countdown
 //! or a running clock moves, and one-off timers (after a delay, or after the next frame).
 
+use gloo_events::EventListener;
+use gloo_timers::callback::{Interval, Timeout};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::Closure;
 use yew::prelude::*;
@@ -10,19 +12,19 @@ pub fn now_ms() -> u64 {
     js_sys::Date::now() as u64
 }
 
-/// Runs `f` once after `ms` milliseconds. Without a window (never in the app) `f` is dropped.
+/// Runs `f` once after `ms` milliseconds.
 pub fn set_timeout(ms: i32, f: impl FnOnce() + 'static) {
-    if let Some(window) = web_sys::window() {
-        let callback = Closure::once_into_js(f);
-        let _ = window
-            .set_timeout_with_callback_and_timeout_and_arguments_0(callback.unchecked_ref(), ms);
-    }
+    Timeout::new(ms.max(0) as u32, f).forget();
 }
 
 /// Runs `f` once the next frame has been produced: work that must not delay showing what a
 /// render changed (moving focus, which forces a layout; the debrief's what-ifs) goes here.
 /// A requestAnimationFrame callback runs just before that frame; a timer set from it runs
 /// after. In a hidden tab frames wait until the tab is shown again, and so does `f`.
+///
+/// Not gloo-render: its `AnimationFrame` cancels the frame when the handle is dropped and
+/// has no `forget`, so a fire-and-forget frame would have to leak the handle on every call;
+/// `Closure::once_into_js` frees itself once it has run.
 pub fn after_paint(f: impl FnOnce() + 'static) {
     if let Some(window) = web_sys::window() {
         let frame = Closure::once_into_js(move || set_timeout(0, f));
@@ -37,21 +39,8 @@ pub fn use_now(every_ms: i32) -> u64 {
     {
         let now = now.clone();
         use_effect_with(every_ms, move |&every| {
-            let tick = Closure::<dyn FnMut()>::new(move || now.set(now_ms()));
-            let window = web_sys::window();
-            let id = window.as_ref().and_then(|w| {
-                w.set_interval_with_callback_and_timeout_and_arguments_0(
-                    tick.as_ref().unchecked_ref(),
-                    every,
-                )
-                .ok()
-            });
-            move || {
-                if let (Some(w), Some(id)) = (window, id) {
-                    w.clear_interval_with_handle(id);
-                }
-                drop(tick);
-            }
+            let interval = Interval::new(every.max(1) as u32, move || now.set(now_ms()));
+            move || drop(interval)
         });
     }
     *now
@@ -78,34 +67,27 @@ pub fn format_duration(ms: u64, round_up: bool) -> String {
 pub fn use_shortcuts(on_key: Callback<String>) {
     use_effect_with(on_key, move |on_key| {
         let on_key = on_key.clone();
-        let listener =
-            Closure::<dyn FnMut(web_sys::KeyboardEvent)>::new(move |e: web_sys::KeyboardEvent| {
-                if e.ctrl_key() || e.alt_key() || e.meta_key() || e.repeat() {
-                    return;
-                }
-                let typing = e
-                    .target()
-                    .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-                    .is_some_and(|el| {
-                        matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT")
-                    });
-                if !typing {
-                    on_key.emit(e.key());
-                }
+        let listener = web_sys::window()
+            .and_then(|w| w.document())
+            .map(|document| {
+                EventListener::new(&document, "keydown", move |e| {
+                    let Some(e) = e.dyn_ref::<web_sys::KeyboardEvent>() else {
+                        return;
+                    };
+                    if e.ctrl_key() || e.alt_key() || e.meta_key() || e.repeat() {
+                        return;
+                    }
+                    let typing = e
+                        .target()
+                        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+                        .is_some_and(|el| {
+                            matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT")
+                        });
+                    if !typing {
+                        on_key.emit(e.key());
+                    }
+                })
             });
-        let document = web_sys::window().and_then(|w| w.document());
-        if let Some(d) = &document {
-            let _ =
-                d.add_event_listener_with_callback("keydown", listener.as_ref().unchecked_ref());
-        }
-        move || {
-            if let Some(d) = &document {
-                let _ = d.remove_event_listener_with_callback(
-                    "keydown",
-                    listener.as_ref().unchecked_ref(),
-                );
-            }
-            drop(listener);
-        }
+        move || drop(listener)
     });
 }

@@ -7,9 +7,9 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use frontline_engine::{Scenario, compiled};
+use gloo_net::http::Request;
 use wasm_bindgen::JsCast;
 
-use crate::components::rich_text;
 use wasm_bindgen_futures::JsFuture;
 
 thread_local! {
@@ -58,7 +58,7 @@ fn read(id: &str, bytes: &[u8]) -> Result<Arc<Scenario>, String> {
     if scenario.meta.id != id {
         return Err("The scenario file belongs to another scenario.".into());
     }
-    rich_text::register(texts);
+    crate::texts::register(texts);
     CACHE.with(|c| c.borrow_mut().insert(id.to_owned(), scenario.clone()));
     Ok(scenario)
 }
@@ -125,19 +125,12 @@ fn preloaded(id: &str, pending: bool) -> Option<Preload> {
 async fn download(url: &str) -> Result<Vec<u8>, String> {
     let offline =
         || "The scenario could not be downloaded. Check your connection and try again.".to_owned();
-    let window = web_sys::window().ok_or_else(offline)?;
-    let response = JsFuture::from(window.fetch_with_str(url))
-        .await
-        .map_err(|_| offline())?;
-    let response: web_sys::Response = response.dyn_into().map_err(|_| offline())?;
+    let response = Request::get(url).send().await.map_err(|_| offline())?;
     if !response.ok() {
         return Err(format!(
             "The scenario could not be downloaded (the server answered {}).",
             response.status()
         ));
     }
-    let buffer = JsFuture::from(response.array_buffer().map_err(|_| offline())?)
-        .await
-        .map_err(|_| offline())?;
-    Ok(js_sys::Uint8Array::new(&buffer).to_vec())
+    response.binary().await.map_err(|_| offline())
 }

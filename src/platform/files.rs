@@ -1,6 +1,7 @@
 //! Files in and out of the browser, without a server: downloads made from text (CSV, the
 //! workshop file), reading a file the user picked, printing, and opening a second window.
 
+use gloo_file::{Blob, File, ObjectUrl};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
@@ -10,12 +11,9 @@ pub fn download(filename: &str, mime: &str, text: &str) -> Result<(), String> {
     let document = web_sys::window()
         .and_then(|w| w.document())
         .ok_or_else(failed)?;
-    let parts = js_sys::Array::of1(&text.into());
-    let options = web_sys::BlobPropertyBag::new();
-    options.set_type(mime);
-    let blob =
-        web_sys::Blob::new_with_str_sequence_and_options(&parts, &options).map_err(|_| failed())?;
-    let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(|_| failed())?;
+    // The object URL is revoked when `url` is dropped, after the click has started the
+    // download.
+    let url = ObjectUrl::from(Blob::new_with_options(text, Some(mime)));
     let link: web_sys::HtmlAnchorElement = document
         .create_element("a")
         .map_err(|_| failed())?
@@ -24,7 +22,6 @@ pub fn download(filename: &str, mime: &str, text: &str) -> Result<(), String> {
     link.set_href(&url);
     link.set_download(filename);
     link.click();
-    let _ = web_sys::Url::revoke_object_url(&url);
     Ok(())
 }
 
@@ -33,12 +30,11 @@ pub async fn read_chosen(input: &web_sys::HtmlInputElement) -> Result<String, St
     let file = input
         .files()
         .and_then(|f| f.get(0))
+        .map(File::from)
         .ok_or_else(|| "Choose a file first.".to_owned())?;
-    let text = JsFuture::from(file.text())
+    gloo_file::futures::read_as_text(&file)
         .await
-        .map_err(|_| "The file could not be read.".to_owned())?;
-    text.as_string()
-        .ok_or_else(|| "The file is not a text file.".to_owned())
+        .map_err(|_| "The file could not be read as text.".to_owned())
 }
 
 /// Opens the browser's print dialog.

@@ -15,6 +15,7 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use frontline_engine::{Scenario, compiled};
 
+use super::storage::local as storage;
 use crate::platform::saves;
 
 /// The id prefix of opened scenarios.
@@ -71,7 +72,7 @@ pub fn scenario(id: &str) -> Option<Arc<Scenario>> {
 fn decode(bytes: &[u8]) -> Result<Arc<Scenario>, String> {
     let (mut scenario, texts) = compiled::read_with_texts(bytes)
         .map_err(|e| format!("The checked scenario could not be read ({e})."))?;
-    crate::components::rich_text::register(texts);
+    crate::texts::register(texts);
     scenario.meta.id = play_id(&scenario.meta.id);
     Ok(Arc::new(scenario))
 }
@@ -101,10 +102,6 @@ fn keep(id: &str, bytes: &[u8]) -> bool {
         .set_item(&format!("{ITEM_PREFIX}{id}"), &STANDARD.encode(bytes))
         .and_then(|()| storage.set_item(INDEX_KEY, &ids.join(" ")))
         .is_ok()
-}
-
-fn storage() -> Option<web_sys::Storage> {
-    web_sys::window()?.local_storage().ok().flatten()
 }
 
 #[cfg(test)]

@@ -7,9 +7,9 @@
 //! an image instead of a scenario file, a file too large. Whether the file is a valid scenario
 //! is the loader's business (see [`crate::platform::loader`]).
 
+use gloo_net::http::Request;
 use js_sys::ArrayBuffer;
-use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::JsFuture;
+use web_sys::{RequestCredentials, RequestMode};
 
 /// The query parameter that names a scenario file.
 pub const PARAM: &str = "scenario";
@@ -181,24 +181,21 @@ pub async fn download(link: &str) -> Result<Download, String> {
     }
     let host = url.host();
     let href = url.href();
-    let init = web_sys::RequestInit::new();
-    init.set_mode(web_sys::RequestMode::Cors);
-    init.set_credentials(web_sys::RequestCredentials::SameOrigin);
-    let response = match JsFuture::from(window.fetch_with_str_and_init(&href, &init)).await {
+    let response = match Request::get(&href)
+        .mode(RequestMode::Cors)
+        .credentials(RequestCredentials::SameOrigin)
+        .send()
+        .await
+    {
         Ok(response) => response,
         Err(_) => return Err(unreachable_reason(&window, &href, &host, same_origin).await),
     };
-    let response: web_sys::Response = response
-        .dyn_into()
-        .map_err(|_| "The download gave no answer Frontline can read.".to_owned())?;
     if !response.ok() {
         return Err(status_problem(response.status(), &response.status_text()));
     }
     let headers = response.headers();
     if let Some(problem) = headers
         .get("content-type")
-        .ok()
-        .flatten()
         .and_then(|t| content_problem(&t))
     {
         return Err(problem);
@@ -210,8 +207,6 @@ pub async fn download(link: &str) -> Result<Download, String> {
     };
     if let Some(length) = headers
         .get("content-length")
-        .ok()
-        .flatten()
         .and_then(|l| l.trim().parse::<u64>().ok())
         && length > u64::from(MAX_BYTES)
     {
@@ -219,13 +214,12 @@ pub async fn download(link: &str) -> Result<Download, String> {
     }
     let interrupted =
         || "The download was interrupted. Check your connection and try again.".to_owned();
-    let buffer = JsFuture::from(response.array_buffer().map_err(|_| interrupted())?)
-        .await
-        .map_err(|_| interrupted())?;
-    let bytes: ArrayBuffer = buffer.dyn_into().map_err(|_| interrupted())?;
-    if bytes.byte_length() > MAX_BYTES {
+    let body = response.binary().await.map_err(|_| interrupted())?;
+    if body.len() > MAX_BYTES as usize {
         return Err(too_big());
     }
+    // The loader hands the bytes to its worker as an ArrayBuffer.
+    let bytes = js_sys::Uint8Array::from(body.as_slice()).buffer();
     Ok(Download {
         name: file_name(&url.pathname(), &host),
         bytes,
@@ -245,18 +239,17 @@ async fn unreachable_reason(
     if !window.navigator().on_line() {
         return "This browser is offline, so the scenario link cannot be downloaded. Connect to the internet and try again.".into();
     }
-    if !same_origin {
-        let init = web_sys::RequestInit::new();
-        init.set_mode(web_sys::RequestMode::NoCors);
-        init.set_credentials(web_sys::RequestCredentials::Omit);
-        if JsFuture::from(window.fetch_with_str_and_init(href, &init))
+    if !same_origin
+        && Request::get(href)
+            .mode(RequestMode::NoCors)
+            .credentials(RequestCredentials::Omit)
+            .send()
             .await
             .is_ok()
-        {
-            return format!(
-                "The site {host} does not allow other sites to read this file (its answer has no CORS header that allows it). Ask the site\u{2019}s owner to allow it, or download the file and open it here with \u{201c}Choose a file\u{201d}."
-            );
-        }
+    {
+        return format!(
+            "The site {host} does not allow other sites to read this file (its answer has no CORS header that allows it). Ask the site\u{2019}s owner to allow it, or download the file and open it here with \u{201c}Choose a file\u{201d}."
+        );
     }
     format!(
         "The site {host} could not be reached. Check the address and your connection, and try again."

@@ -3,8 +3,7 @@
 //!
 //! A save is only ever the engine's session code (see `frontline_engine::code`), so a corrupt,
 //! tampered or outdated save is detected by decoding it; the caller discards it and tells the
-//! player why. Storage is reached through `web_sys` with every step checked, because a browser
-//! that blocks storage (private modes, third-party iframes) makes the usual helpers throw.
+//! player why. Storage is reached through [`super::storage`], which checks every step.
 
 use std::sync::Arc;
 
@@ -58,10 +57,11 @@ pub fn restore(scenario: &Arc<Scenario>) -> Result<Option<Session>, SaveProblem>
 /// Saves a session.
 pub fn save(session: &Session) -> Result<(), SaveProblem> {
     let key = key(&session.scenario().meta.id);
-    storage()
-        .ok_or(SaveProblem::Unavailable)?
-        .set_item(&key, &code::encode(session))
-        .map_err(|_| SaveProblem::Unavailable)
+    if super::storage::write(&key, &code::encode(session)) {
+        Ok(())
+    } else {
+        Err(SaveProblem::Unavailable)
+    }
 }
 
 /// Removes a scenario's save.
@@ -82,18 +82,4 @@ pub fn raw(scenario_id: &str) -> Option<String> {
     read_raw(&key(scenario_id))
 }
 
-/// Local storage, if the browser allows it.
-pub(crate) fn storage() -> Option<web_sys::Storage> {
-    web_sys::window()?.local_storage().ok().flatten()
-}
-
-pub(crate) fn read_raw(key: &str) -> Option<String> {
-    storage()?.get_item(key).ok().flatten()
-}
-
-pub(crate) fn remove(key: &str) {
-    if let Some(s) = storage() {
-        // Nothing more can be done if removal fails; the next decode fails the same way.
-        let _ = s.remove_item(key);
-    }
-}
+pub(crate) use super::storage::{local as storage, read as read_raw, remove};

@@ -1,9 +1,13 @@
 //! Fresh seeds for new sessions. The only place the app asks for randomness: everything after
 //! the seed is the engine's deterministic generator.
 
-/// A random seed from the platform's secure generator, or the clock if that is unavailable.
+use rand::TryRng as _;
+use rand::rngs::SysRng;
+
+/// A random seed from the platform's secure generator (rand's `SysRng`, through getrandom's
+/// `wasm_js` backend in the browser), or the clock if that is unavailable.
 pub fn fresh_seed() -> u64 {
-    getrandom::u64().unwrap_or_else(|_| {
+    SysRng.try_next_u64().unwrap_or_else(|_| {
         // The clock is a poor source, but a seed only has to differ between playthroughs.
         (js_now() * 1000.0) as u64
     })

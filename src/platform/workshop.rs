@@ -8,6 +8,7 @@
 
 use std::rc::Rc;
 
+use super::storage::local as storage;
 use frontline_engine::workshop::Workshop;
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::JsCast;
@@ -16,10 +17,6 @@ use yew::prelude::*;
 
 const KEY: &str = "frontline.v1.workshop";
 const CHANNEL: &str = "frontline-workshop";
-
-fn storage() -> Option<web_sys::Storage> {
-    web_sys::window()?.local_storage().ok().flatten()
-}
 
 /// The stored workshop: `Ok(None)` when there is none, an error sentence when it is unreadable.
 pub fn load() -> Result<Option<Workshop>, String> {

@@ -33,11 +33,7 @@ pub fn diagnostics(src: &str, diags: &[Diagnostic]) {
         );
         let line = index.line_text(d.line);
         if !line.is_empty() {
-            let width = d
-                .span
-                .len()
-                .max(1)
-                .min(line.chars().count().saturating_sub(d.col - 1).max(1));
+            let width = marker_width(src, d, line);
             anstream::eprintln!("{DIM}{:>5} |{DIM:#} {line}", d.line);
             anstream::eprintln!(
                 "{DIM}      |{DIM:#} {}{style}{}{style:#}",
@@ -46,6 +42,17 @@ pub fn diagnostics(src: &str, diags: &[Diagnostic]) {
             );
         }
     }
+}
+
+/// How many `^` go under the problem: one per character of its span (not per byte: '≥' and
+/// curly quotes take three), at least one, and no further than the end of the line.
+fn marker_width(src: &str, d: &Diagnostic, line: &str) -> usize {
+    let chars = src
+        .get(d.span.clone())
+        .map_or(d.span.len(), |s| s.chars().count());
+    chars
+        .max(1)
+        .min(line.chars().count().saturating_sub(d.col - 1).max(1))
 }
 
 /// The analysis as a readable report.
@@ -385,4 +392,30 @@ fn wrap(out: &mut String, line: &str) {
         current.push_str(word);
     }
     let _ = writeln!(out, "{current}");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markers_count_characters_not_bytes() {
+        let src = "when = \"morale ≥ 40\"\n";
+        let at = src.find('≥').expect("in the source");
+        let d = Diagnostic {
+            severity: Severity::Error,
+            file: "t.toml".into(),
+            line: 1,
+            col: 16,
+            span: at..at + '≥'.len_utf8(),
+            message: "'≥' should be written '>='".into(),
+        };
+        assert_eq!(marker_width(src, &d, LineIndex::new(src).line_text(1)), 1);
+        // An empty span still gets one marker.
+        let empty = Diagnostic { span: at..at, ..d };
+        assert_eq!(
+            marker_width(src, &empty, LineIndex::new(src).line_text(1)),
+            1
+        );
+    }
 }

@@ -15,30 +15,19 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use criterion::{BenchmarkId, Criterion, Throughput};
+// A small, fast, seeded generator for picking choices (rand's; nothing here is pinned); the
+// engine's own randomness is ChaCha8 inside the session.
 use frontline_engine::{Scenario, Session, debrief, load};
+use rand::rngs::SmallRng;
+use rand::{RngExt, SeedableRng};
 
 const SAMPLE: &str = include_str!("../tests/fixtures/sample.toml");
-
-/// A small, fast, seeded generator for picking choices; the engine's own randomness is
-/// ChaCha8 inside the session.
-struct XorShift(u64);
-
-impl XorShift {
-    fn next(&mut self) -> u64 {
-        let mut x = self.0;
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
-        self.0 = x;
-        x
-    }
-}
 
 /// Plays random playthroughs of `scenario`, a new session (with a new seed) each time one
 /// ends, until `decisions` decisions have been made. Returns a checksum of the final scores
 /// so the work cannot be optimised away.
 fn random_play(scenario: &Arc<Scenario>, seed: u64, decisions: u64) -> u64 {
-    let mut pick = XorShift(seed | 1);
+    let mut pick = SmallRng::seed_from_u64(seed);
     let mut made = 0;
     let mut checksum = 0u64;
     let mut game = 0u64;
@@ -57,9 +46,9 @@ fn random_play(scenario: &Arc<Scenario>, seed: u64, decisions: u64) -> u64 {
 }
 
 /// One of the choices `session` offers now, picked with `pick`.
-fn random_choice(session: &Session, pick: &mut XorShift) -> usize {
+fn random_choice(session: &Session, pick: &mut SmallRng) -> usize {
     let offered = session.available_choices().count();
-    let k = (pick.next() % offered as u64) as usize;
+    let k = pick.random_range(0..offered);
     session
         .available_choices()
         .nth(k)
@@ -248,7 +237,7 @@ fn bundled() -> Vec<(String, Arc<Scenario>)> {
 
 /// A finished random playthrough of `scenario`.
 fn finished(scenario: &Arc<Scenario>, seed: u64) -> Session {
-    let mut pick = XorShift(seed | 1);
+    let mut pick = SmallRng::seed_from_u64(seed);
     let mut session = Session::new(scenario.clone(), seed);
     while !session.is_ended() {
         let idx = random_choice(&session, &mut pick);

@@ -106,6 +106,19 @@ impl Cond {
         }
     }
 
+    /// Calls `read` with every meter comparison and flag in the condition, in order.
+    pub(crate) fn for_each_read(&self, read: &mut impl FnMut(&Cond)) {
+        match self {
+            Cond::Meter { .. } | Cond::Flag(_) => read(self),
+            Cond::Not(inner) => inner.for_each_read(read),
+            Cond::And(parts) | Cond::Or(parts) => {
+                for p in parts {
+                    p.for_each_read(read);
+                }
+            }
+        }
+    }
+
     /// Whether some meter values in 0..=100 and some flags make this hold. Flags that nothing
     /// ever raises are passed in `never_set` and count as always down. Very large conditions
     /// are assumed satisfiable.
@@ -319,6 +332,12 @@ fn lex(src: &str) -> Result<Vec<(Tok, Range<usize>)>, SyntaxError> {
                 Tok::Close
             }
             b'<' | b'>' | b'=' | b'!' => {
+                if let Some(message) = misspelt_operator(c, bytes.get(i + 1).copied()) {
+                    return Err(SyntaxError {
+                        at: start..start + 2,
+                        message,
+                    });
+                }
                 let two = bytes.get(i + 1) == Some(&b'=');
                 i += if two { 2 } else { 1 };
                 match (c, two) {
@@ -374,13 +393,41 @@ fn lex(src: &str) -> Result<Vec<(Tok, Range<usize>)>, SyntaxError> {
                 let ch = src[start..].chars().next().unwrap_or('?');
                 return Err(SyntaxError {
                     at: start..start + ch.len_utf8(),
-                    message: format!("unexpected character '{ch}' in condition"),
+                    message: unexpected_character(ch),
                 });
             }
         };
         out.push((tok, start..i));
     }
     Ok(out)
+}
+
+/// The message for an operator typed the wrong way round (`=>`, `=<`) or in another
+/// language's spelling (`<>`), starting with the bytes `c` and `next`.
+fn misspelt_operator(c: u8, next: Option<u8>) -> Option<String> {
+    let (typed, meant) = match (c, next?) {
+        (b'=', b'>') => ("=>", ">="),
+        (b'=', b'<') => ("=<", "<="),
+        (b'<', b'>') => ("<>", "!="),
+        _ => return None,
+    };
+    Some(format!(
+        "'{typed}' is not a comparison (did you mean '{meant}'?)"
+    ))
+}
+
+/// The message for a character that cannot start a token. Word processors turn `>=` into
+/// `≥` and straight quotes into curly ones, so those get a message of their own.
+fn unexpected_character(ch: char) -> String {
+    match ch {
+        '≥' => "'≥' should be written '>='".into(),
+        '≤' => "'≤' should be written '<='".into(),
+        '≠' => "'≠' should be written '!='".into(),
+        '“' | '”' | '‘' | '’' => format!(
+            "curly quote '{ch}' in condition; a condition names meters and flags without quotes"
+        ),
+        _ => format!("unexpected character '{ch}' in condition"),
+    }
 }
 
 /// Parses a condition string.
@@ -558,6 +605,58 @@ mod tests {
         assert!(parse("   ").is_err());
         assert!(parse("(a or b").is_err());
         assert!(parse("a $ b").is_err());
+    }
+
+    /// Operators typed the wrong way round, and the characters word processors put in, are
+    /// named with the fix, at their place in the string.
+    #[test]
+    fn misspelt_operators_and_typographic_characters() {
+        let cases = [
+            (
+                "morale => 55",
+                7..9,
+                "'=>' is not a comparison (did you mean '>='?)",
+            ),
+            (
+                "morale =< 55",
+                7..9,
+                "'=<' is not a comparison (did you mean '<='?)",
+            ),
+            (
+                "morale <> 55",
+                7..9,
+                "'<>' is not a comparison (did you mean '!='?)",
+            ),
+            ("morale ≥ 55", 7..10, "'≥' should be written '>='"),
+            ("morale ≤ 55", 7..10, "'≤' should be written '<='"),
+            ("a and morale ≠ 55", 13..16, "'≠' should be written '!='"),
+            (
+                "“promised” or a",
+                0..3,
+                "curly quote '“' in condition; a condition names meters and flags without quotes",
+            ),
+            (
+                "not ‘promised’",
+                4..7,
+                "curly quote '‘' in condition; a condition names meters and flags without quotes",
+            ),
+        ];
+        for (src, at, message) in cases {
+            let e = parse(src).unwrap_err();
+            assert_eq!((e.at, e.message.as_str()), (at, message), "{src}");
+        }
+        // The correct spellings still parse, with or without spaces.
+        for src in [
+            "morale >= 55",
+            "morale<=55",
+            "morale == 5",
+            "morale = 5",
+            "morale != 5",
+        ] {
+            assert!(parse(src).is_ok(), "{src}");
+        }
+        // '=' followed by '=' or a space is still equality; '!' still negates.
+        assert!(parse("!a and morale=5").is_ok());
     }
 
     #[test]

@@ -4,9 +4,11 @@
 //! 1. TOML syntax (toml's recoverable parser reports several errors at once);
 //! 2. structure against the JSON Schema of [`crate::format`] (unknown fields, missing fields,
 //!    wrong types);
-//! 3. meaning: ids, references, tags, effects, probabilities, conditions, reachability;
-//! 4. warnings that need the whole scenario: unused meters and flags, one-choice scenes, and
-//!    endings or choices that no sequence of choices and chances reaches.
+//! 3. meaning: ids, references, tags, effects, probabilities, conditions, reachability, with
+//!    the warnings found on the way (one-choice scenes, single chance outcomes, odds that read
+//!    what their own choice changes, a file name that is not the id);
+//! 4. warnings that need the whole scenario: unused meters and flags, missing workshop notes,
+//!    and endings or choices that no sequence of choices and chances reaches.
 
 use std::collections::{HashMap, VecDeque};
 use std::ops::Range;
@@ -42,9 +44,12 @@ pub fn load(file: &str, src: &str) -> Result<Loaded, Vec<Diagnostic>> {
     let mut sink = Sink::new(file, src);
     let (root, syntax) = DeTable::parse_recoverable(src);
     if !syntax.is_empty() {
-        for e in syntax {
-            let span = e.span().unwrap_or(0..0);
-            sink.error(span, syntax_message(e.message()));
+        let found = syntax
+            .iter()
+            .map(|e| (e.span().unwrap_or(0..0), e.message()))
+            .collect();
+        for (span, message) in syntax_errors(src, found) {
+            sink.error(span, message);
         }
         return Err(sink.finish());
     }
@@ -86,6 +91,7 @@ pub fn load(file: &str, src: &str) -> Result<Loaded, Vec<Diagnostic>> {
         never_set: Vec::new(),
     };
     let scenario = builder.build();
+    warn_file_name(file, &raw, &tree, &mut sink);
     match scenario {
         Some(scenario) if !sink.has_errors() => {
             warn_unreached(&scenario, &raw, &tree, &mut sink);
@@ -123,6 +129,142 @@ fn syntax_message(message: &str) -> String {
     )
 }
 
+/// toml's syntax errors as messages an author can act on, in file order. Two mistakes that
+/// toml words confusingly get messages of their own: curly quotes (which word processors put
+/// in place of straight ones) and a missing comma between the items of a list or an inline
+/// table.
+fn syntax_errors(src: &str, mut found: Vec<(Range<usize>, &str)>) -> Vec<(Range<usize>, String)> {
+    found.sort_by_key(|(span, _)| span.start);
+    let mut out = Vec::with_capacity(found.len());
+    // After `{ morale = 10 satisfaction = 3 }` toml's recovery reports the rest of the line
+    // again in words that do not help; those reports are dropped up to the end of the line.
+    let mut skip_until = 0;
+    for (span, message) in found {
+        if span.start < skip_until {
+            continue;
+        }
+        if let Some(at) = curly_quote(src, &span, message) {
+            let quote = &src[at.clone()];
+            out.push((
+                at,
+                format!(
+                    "invalid TOML: '{quote}' is a curly quote; text goes between straight quotes, \"like this\" (a word processor may have changed them)"
+                ),
+            ));
+        } else if message.starts_with("missing comma between") {
+            out.push((span, MISSING_COMMA.to_owned()));
+        } else if let Some(at) = comma_missing_before(src, &span, message) {
+            skip_until = src
+                .get(span.start..)
+                .and_then(|rest| rest.find('\n'))
+                .map_or(src.len(), |n| span.start + n);
+            out.push((at, MISSING_COMMA.to_owned()));
+        } else {
+            out.push((span, syntax_message(message)));
+        }
+    }
+    out
+}
+
+const MISSING_COMMA: &str = "invalid TOML: missing ',' between items";
+
+fn is_curly_quote(c: char) -> bool {
+    matches!(c, '“' | '”' | '‘' | '’')
+}
+
+/// The curly quote a syntax error is about: the character the error points at, or, for a
+/// string that toml found unclosed at the end of its line, the last character of the line.
+fn curly_quote(src: &str, span: &Range<usize>, message: &str) -> Option<Range<usize>> {
+    let here = src.get(span.start..)?.chars().next();
+    if let Some(c) = here.filter(|c| is_curly_quote(*c)) {
+        return Some(span.start..span.start + c.len_utf8());
+    }
+    let unclosed = message.starts_with("invalid basic string")
+        || message.starts_with("invalid literal string");
+    if !unclosed {
+        return None;
+    }
+    let before = src.get(..span.start)?;
+    let line = &before[before.rfind('\n').map_or(0, |n| n + 1)..];
+    let trimmed = line.trim_end();
+    let c = trimmed.chars().next_back().filter(|c| is_curly_quote(*c))?;
+    let end = span.start - (line.len() - trimmed.len());
+    Some(end - c.len_utf8()..end)
+}
+
+/// Where a comma is missing, when toml took two items without a comma between them for one
+/// unquoted text: `10 satisfaction` in `{ morale = 10 satisfaction = 3 }`, or `1 2` in
+/// `[1 2]`. Returns the (empty) range at the start of the second item.
+fn comma_missing_before(src: &str, span: &Range<usize>, message: &str) -> Option<Range<usize>> {
+    if !message.starts_with("string values must be quoted") {
+        return None;
+    }
+    let text = src.get(span.clone())?;
+    let (first, rest) = text.split_once(char::is_whitespace)?;
+    let rest = rest.trim_start();
+    let second = rest.split(char::is_whitespace).next().unwrap_or("");
+    if !is_plain_value(first) {
+        return None;
+    }
+    let second_at = span.end - rest.len();
+    let inside = match innermost_bracket(src, span.start)? {
+        // Another `key = value` follows in an inline table.
+        '{' => {
+            valid_id(second)
+                && src[span.end..]
+                    .trim_start_matches([' ', '\t'])
+                    .starts_with('=')
+        }
+        // Another value follows in a list.
+        _ => is_plain_value(second),
+    };
+    inside.then_some(second_at..second_at)
+}
+
+/// A number or boolean as TOML writes it, the values toml reads up to the next `=`, `,` or
+/// bracket when the comma after them is missing.
+fn is_plain_value(word: &str) -> bool {
+    let digits = word.strip_prefix(['+', '-']).unwrap_or(word);
+    matches!(word, "true" | "false")
+        || (digits.starts_with(|c: char| c.is_ascii_digit())
+            && digits.chars().all(|c| {
+                c.is_ascii_digit() || matches!(c, '_' | '.' | 'e' | 'E' | '+' | '-' | ':')
+            }))
+}
+
+/// The innermost `[` or `{` still open at `pos`, looking only at its line (lists and inline
+/// tables in scenario files are written on one line), outside strings and comments.
+fn innermost_bracket(src: &str, pos: usize) -> Option<char> {
+    let before = src.get(..pos)?;
+    let line = &before[before.rfind('\n').map_or(0, |n| n + 1)..];
+    let mut open = Vec::new();
+    let mut quote = None;
+    let mut escaped = false;
+    for c in line.chars() {
+        match quote {
+            Some(q) => {
+                if escaped {
+                    escaped = false;
+                } else if c == '\\' && q == '"' {
+                    escaped = true;
+                } else if c == q {
+                    quote = None;
+                }
+            }
+            None => match c {
+                '"' | '\'' => quote = Some(c),
+                '[' | '{' => open.push(c),
+                ']' | '}' => {
+                    open.pop();
+                }
+                '#' => break,
+                _ => {}
+            },
+        }
+    }
+    open.pop()
+}
+
 /// Path helpers.
 fn scene_path(i: usize) -> [Seg<'static>; 2] {
     [Seg::Key("scenes"), Seg::Index(i)]
@@ -146,6 +288,39 @@ fn valid_id(id: &str) -> bool {
         && id
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
+fn valid_scenario_id(id: &str) -> bool {
+    id.bytes()
+        .next()
+        .is_some_and(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
+/// Warns when `file` (as given to [`load`]) is a `.toml` file whose name is not the scenario's
+/// id. The tools name everything after the id (the compiled `ID.flc`, links, saved sessions),
+/// so a file named otherwise is hard to find again. Labels that are not file names, and ids
+/// that are themselves wrong, get no warning.
+fn warn_file_name(file: &str, raw: &ScenarioFile, tree: &Tree, sink: &mut Sink) {
+    let name = file.rsplit(['/', '\\']).next().unwrap_or(file);
+    let stem = name
+        .len()
+        .checked_sub(".toml".len())
+        .filter(|&n| n > 0 && name.is_char_boundary(n))
+        .filter(|&n| name[n..].eq_ignore_ascii_case(".toml"))
+        .map(|n| &name[..n]);
+    let id = &raw.scenario.id;
+    match stem {
+        Some(stem) if stem != id && valid_scenario_id(id) => sink.warning(
+            tree.span(&[Seg::Key("scenario"), Seg::Key("id")]),
+            format!(
+                "the scenario id '{id}' differs from the file name '{name}'; name the file '{id}.toml'"
+            ),
+        ),
+        _ => {}
+    }
 }
 
 fn valid_name(id: &str) -> bool {
@@ -257,6 +432,9 @@ impl<'a, 's> Builder<'a, 's> {
         self.graph_checks(&scenes, start);
         self.pass_checks(&scenes, &scoring);
         self.usage_warnings(&meters);
+        if !self.sink.has_errors() {
+            self.workshop_warnings();
+        }
 
         Some(Scenario {
             meta,
@@ -273,14 +451,7 @@ impl<'a, 's> Builder<'a, 's> {
 
     fn meta(&mut self) -> Meta {
         let m = &self.raw.scenario;
-        let ok =
-            m.id.bytes()
-                .next()
-                .is_some_and(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
-                && m.id
-                    .bytes()
-                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
-        if !ok {
+        if !valid_scenario_id(&m.id) {
             self.err(
                 &[Seg::Key("scenario"), Seg::Key("id")],
                 format!(
@@ -779,6 +950,8 @@ impl<'a, 's> Builder<'a, 's> {
         } else {
             let mut outcomes = Vec::new();
             let mut total: i64 = 0;
+            // Meters and flags already warned about for this choice's odds.
+            let mut warned = Vec::new();
             for (o, odef) in def.outcomes.iter().enumerate() {
                 let op = join(&cp, &[Seg::Key("outcomes"), Seg::Index(o)]);
                 if !valid_id(&odef.id) {
@@ -798,8 +971,16 @@ impl<'a, 's> Builder<'a, 's> {
                 for (r, rule) in odef.odds.iter().enumerate() {
                     let rp = join(&op, &[Seg::Key("odds"), Seg::Index(r)]);
                     let w = self.weight(&join(&rp, &[Seg::Key("weight")]), rule.weight);
-                    if let Some(cond) = self.condition(&join(&rp, &[Seg::Key("when")]), &rule.when)
-                    {
+                    let wp = join(&rp, &[Seg::Key("when")]);
+                    if let Some(cond) = self.condition(&wp, &rule.when) {
+                        self.odds_read_own_changes(
+                            &wp,
+                            &rule.when,
+                            def,
+                            &cond,
+                            &effects,
+                            &mut warned,
+                        );
                         odds.push((cond, w));
                     }
                 }
@@ -876,6 +1057,70 @@ impl<'a, 's> Builder<'a, 's> {
             when,
             next,
         })
+    }
+
+    /// Warns when an odds rule of choice `def` reads a meter its `effects` change or a flag
+    /// its `set` or `clear` changes, at the name in the rule's `when` (`src`, at `path`). The
+    /// draw comes after the choice's own changes (see `State::step` in [`crate::session`]), so
+    /// such odds never see the state the player chose in. Once per meter or flag and choice:
+    /// `warned` holds those already reported, as (`true` for a meter, index).
+    fn odds_read_own_changes(
+        &mut self,
+        path: &[Seg],
+        src: &str,
+        def: &format::ChoiceDef,
+        cond: &Cond,
+        effects: &[Effect],
+        warned: &mut Vec<(bool, usize)>,
+    ) {
+        let mut reads = Vec::new();
+        cond.for_each_read(&mut |read| match read {
+            Cond::Meter { meter, .. } => reads.push((true, meter.0)),
+            Cond::Flag(flag) => reads.push((false, flag.0)),
+            _ => {}
+        });
+        for read in reads {
+            if warned.contains(&read) {
+                continue;
+            }
+            let (is_meter, i) = read;
+            let choice = &def.id;
+            let message = if is_meter {
+                let changes = effects.iter().any(|e| {
+                    e.meter.0 == i && !matches!(e.change, Change::Delta(0) | Change::Fair(0))
+                });
+                if !changes {
+                    continue;
+                }
+                let name = &self.meter_ids[i];
+                format!(
+                    "the odds of choice '{choice}' read '{name}', which the same choice changes before the chance is drawn, so they see the changed value; put the effect on the outcomes instead"
+                )
+            } else {
+                let name = &self.flag_ids[i];
+                let (verb, state, key) = if def.set.contains(name) {
+                    ("raises", "raised", "set")
+                } else if def.clear.contains(name) {
+                    ("lowers", "lowered", "clear")
+                } else {
+                    continue;
+                };
+                format!(
+                    "the odds of choice '{choice}' read '{name}', which the same choice {verb} before the chance is drawn, so they always see it {state}; put the '{key}' on the outcomes instead"
+                )
+            };
+            warned.push(read);
+            let name = if is_meter {
+                &self.meter_ids[i]
+            } else {
+                &self.flag_ids[i]
+            };
+            let at = match word_at(src, name) {
+                Some(at) => self.inside_string(path, &at),
+                None => self.tree.span(path),
+            };
+            self.sink.warning(at, message);
+        }
     }
 
     fn weight(&mut self, path: &[Seg], w: i64) -> u32 {
@@ -1139,6 +1384,39 @@ impl<'a, 's> Builder<'a, 's> {
         }
     }
 
+    /// The house rule for workshops: every scene with choices has a note for the facilitator
+    /// and a question for the room. Reported only once the file has no errors, with the other
+    /// whole-scenario warnings: a first draft lacks many of them, and they would bury its
+    /// errors.
+    fn workshop_warnings(&mut self) {
+        let raw = self.raw;
+        for (i, scene) in raw.scenes.iter().enumerate() {
+            if scene.choices.is_empty() {
+                continue;
+            }
+            let blank = |text: &Option<String>| text.as_deref().is_none_or(|t| t.trim().is_empty());
+            let path = join(&scene_path(i), &[Seg::Key("id")]);
+            if blank(&scene.facilitator_note) {
+                self.warn(
+                    &path,
+                    format!(
+                        "scene '{}' has no facilitator_note; every scene with choices needs a note for the workshop facilitator",
+                        scene.id
+                    ),
+                );
+            }
+            if blank(&scene.discussion) {
+                self.warn(
+                    &path,
+                    format!(
+                        "scene '{}' has no discussion question; every scene with choices needs one for the room to discuss before deciding",
+                        scene.id
+                    ),
+                );
+            }
+        }
+    }
+
     /// Warns, once per flag, about flags in `list` (the `set` list of the table at `base`)
     /// that no condition reads.
     fn unread_flags(&mut self, base: &[Seg], list: &[String], warned: &mut [bool]) {
@@ -1155,6 +1433,19 @@ impl<'a, 's> Builder<'a, 's> {
             }
         }
     }
+}
+
+/// Where `name` first appears in the condition `src` as a whole name, not inside a longer one.
+fn word_at(src: &str, name: &str) -> Option<Range<usize>> {
+    let part_of_name = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b == b'-';
+    src.match_indices(name)
+        .map(|(i, _)| i..i + name.len())
+        .find(|at| {
+            !src.as_bytes()[..at.start]
+                .last()
+                .is_some_and(|&b| part_of_name(b))
+                && !src.as_bytes().get(at.end).is_some_and(|&b| part_of_name(b))
+        })
 }
 
 /// Scenes a scene can lead to, ignoring conditions.
@@ -1262,6 +1553,8 @@ start = 50
 [[scenes]]
 id = "start"
 text = "Go"
+facilitator_note = "F"
+discussion = "D"
 
 [[scenes.choices]]
 id = "a"
@@ -1305,7 +1598,7 @@ ending = { title = "E", rating = "solid", debrief = "D" }
         assert_eq!(
             messages(&src),
             [
-                "t.toml:40:34: error: 'rating' must be one of exemplary, solid, costly, failing, not 'sold' (did you mean 'solid'?)"
+                "t.toml:42:34: error: 'rating' must be one of exemplary, solid, costly, failing, not 'sold' (did you mean 'solid'?)"
             ]
         );
     }
@@ -1321,8 +1614,8 @@ ending = { title = "E", rating = "solid", debrief = "D" }
         assert_eq!(
             messages(&src),
             [
-                "t.toml:28:17: error: '>' must be followed by a whole number",
-                "t.toml:30:8: error: choice 'a' goes to unknown scene 'ned' (did you mean 'end'?)",
+                "t.toml:30:17: error: '>' must be followed by a whole number",
+                "t.toml:32:8: error: choice 'a' goes to unknown scene 'ned' (did you mean 'end'?)",
             ]
         );
     }
@@ -1336,6 +1629,92 @@ ending = { title = "E", rating = "solid", debrief = "D" }
         assert_eq!(
             messages(&src),
             ["t.toml:8:11: error: 'minutes' must be 4294967295 or less, not 5000000000"]
+        );
+    }
+
+    /// Curly quotes inside straight ones are ordinary text; unquoted text with a space in it
+    /// outside a list or inline table is not a missing comma.
+    #[test]
+    fn syntax_hints_only_where_they_apply() {
+        let curly = BASE.replace("text = \"Go\"", "text = \"Don’t say “no”\"");
+        assert_eq!(messages(&curly), Vec::<String>::new());
+        let unquoted = messages(&BASE.replace("text = \"Go\"", "text = Go on"));
+        assert_eq!(
+            unquoted,
+            [
+                "t.toml:23:8: error: invalid TOML: string values must be quoted, expected literal string"
+            ]
+        );
+        let two_numbers = messages(&BASE.replace("minutes = 2", "minutes = 2 3"));
+        assert!(
+            two_numbers.iter().all(|m| !m.contains("missing ','")),
+            "{two_numbers:?}"
+        );
+        // A bracket inside a string on the same line does not count.
+        let in_string = messages(&BASE.replace("text = \"Go\"", "text = \"[ {\" 1 2"));
+        assert!(
+            in_string.iter().all(|m| !m.contains("missing ','")),
+            "{in_string:?}"
+        );
+    }
+
+    /// The file-name warning reads the last part of a path or link, and only when it names a
+    /// `.toml` file; a wrong id gets its error, not advice to rename the file after it.
+    #[test]
+    fn file_name_warning_only_for_toml_file_names() {
+        let warned = |label: &str, src: &str| match load(label, src) {
+            Ok(loaded) => loaded.warnings.iter().map(|d| d.message.clone()).collect(),
+            Err(diags) => diags.iter().map(|d| d.message.clone()).collect::<Vec<_>>(),
+        };
+        for label in [
+            "t.toml",
+            "scenarios/t.toml",
+            "C:\\work\\t.toml",
+            "t",
+            "<stdin>",
+            ".toml",
+        ] {
+            assert_eq!(warned(label, BASE), Vec::<String>::new(), "{label}");
+        }
+        for (label, name) in [
+            ("scenarios/burn-out.toml", "burn-out.toml"),
+            ("C:\\work\\T.TOML", "T.TOML"),
+            ("https://example.org/s/t2.toml", "t2.toml"),
+        ] {
+            assert_eq!(
+                warned(label, BASE),
+                [format!(
+                    "the scenario id 't' differs from the file name '{name}'; name the file 't.toml'"
+                )],
+                "{label}"
+            );
+        }
+        let bad_id = BASE.replace("id = \"t\"", "id = \"T t\"");
+        assert_eq!(
+            warned("x.toml", &bad_id),
+            ["scenario id 'T t' must use only lower-case letters, digits and '-'"]
+        );
+    }
+
+    /// The workshop notes are asked for once the file has no errors, so that a first draft's
+    /// many missing notes do not bury its errors.
+    #[test]
+    fn workshop_notes_wait_until_the_file_has_no_errors() {
+        let no_notes = BASE.replace("facilitator_note = \"F\"\ndiscussion = \"D\"\n", "");
+        assert_eq!(
+            messages(&no_notes),
+            [
+                "t.toml:22:6: warning: scene 'start' has no facilitator_note; every scene with choices needs a note for the workshop facilitator",
+                "t.toml:22:6: warning: scene 'start' has no discussion question; every scene with choices needs one for the room to discuss before deciding",
+            ]
+        );
+        let with_error = no_notes.replace(
+            "goto = \"end\"\n\n[[scenes.choices]]",
+            "goto = \"ned\"\n\n[[scenes.choices]]",
+        );
+        assert_eq!(
+            messages(&with_error),
+            ["t.toml:29:8: error: choice 'a' goes to unknown scene 'ned' (did you mean 'end'?)"]
         );
     }
 

@@ -7,6 +7,7 @@
 //! completed, passed or failed (only in the Normal launch mode, as cmi5 requires) and
 //! terminated. Failed requests are retried; nothing here panics or throws.
 
+use rand::TryRng as _;
 use std::cell::RefCell;
 use std::collections::VecDeque;
 use std::rc::Rc;
@@ -104,7 +105,7 @@ fn with_query(base: &str, pairs: &[(&str, &str)]) -> String {
 
 fn random_uuid() -> String {
     let mut b = [0u8; 16];
-    if getrandom::fill(&mut b).is_err() {
+    if rand::rngs::SysRng.try_fill_bytes(&mut b).is_err() {
         let t = (now_ms() * 1000.0) as u128;
         b = t.to_le_bytes();
     }

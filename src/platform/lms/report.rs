@@ -6,7 +6,7 @@
 
 use frontline_engine::Session;
 
-use crate::components::rich_text::plain;
+use crate::texts::plain;
 
 /// SCORM 1.2 allows 4,096 characters of suspend data; the same limit is kept everywhere.
 pub const SUSPEND_DATA_MAX: usize = 4096;
