@@ -1734,34 +1734,72 @@ mod tests {
 
     #[test]
     fn odds_gates_read_as_the_condition_under_which_the_outcome_is_possible() {
-        let scenario = bundled("bad-day");
+        let head = include_str!("../tests/fixtures/odds-after-effects.toml");
+        let head = &head[..head.find("[[scenes]]").expect("scenes")];
+        let outcomes = r#"
+[[scenes.choices.outcomes]]
+id = "great"
+weight = 0
+odds = [
+  { when = "morale >= 80 and not (satisfaction < 20 or morale == 99)", weight = 0 },
+  { when = "morale >= 50", weight = 2 },
+  { when = "satisfaction > 10", weight = 1 },
+]
+text = "g"
+goto = "e1"
+[[scenes.choices.outcomes]]
+id = "fallback"
+weight = 1
+odds = [{ when = "satisfaction >= 50", weight = 0 }]
+text = "f"
+goto = "e2"
+[[scenes.choices.outcomes]]
+id = "plain"
+weight = 1
+odds = [{ when = "satisfaction >= 90", weight = 5 }]
+text = "p"
+goto = "e2"
+"#;
+        let src = format!(
+            "{head}[[scenes]]\nid = \"s\"\ntext = \"t\"\n\
+             [[scenes.choices]]\nid = \"a\"\ntext = \"a\"\n{outcomes}\
+             [[scenes.choices]]\nid = \"b\"\ntext = \"b\"\n{outcomes}\
+             [[scenes]]\nid = \"e1\"\ntext = \"e\"\n\
+             ending = {{ title = \"E1\", rating = \"exemplary\", debrief = \"d\" }}\n\
+             [[scenes]]\nid = \"e2\"\ntext = \"e\"\n\
+             ending = {{ title = \"E2\", rating = \"failing\", debrief = \"d\" }}\n"
+        );
+        let scenario = match crate::load("gates.toml", &src) {
+            Ok(loaded) => loaded.scenario,
+            Err(e) => panic!("{e:?}"),
+        };
         let table = GateTable::new(&scenario);
-        let condition = |outcome: &str| {
+        let gate = |outcome: &str| {
             table
                 .gates
                 .iter()
                 .find(|g| g.outcome.as_deref() == Some(outcome))
-                .map(|g| g.condition.clone())
                 .expect("a gate")
         };
-        // A default of zero raised by a rule, after a zero rule that wins first.
+        // A default of zero raised by rules, after a zero rule that wins first.
         assert_eq!(
-            condition("contained"),
-            "not (owned_it and morale >= 62 and satisfaction >= 56 and stress < 70) and \
-             morale >= 50 and satisfaction >= 50"
+            gate("great").condition,
+            "(not (morale >= 80 and not (satisfaction < 20 or morale == 99)) and morale >= 50) \
+             or (not (morale >= 80 and not (satisfaction < 20 or morale == 99)) and \
+             satisfaction > 10)"
         );
         // A default weight that a rule takes away.
-        assert_eq!(condition("everyones-bad-day"), "satisfaction < 50");
-        // The same outcome after three choices of one scene is one gate.
-        let trusted = table
-            .gates
-            .iter()
-            .find(|g| g.outcome.as_deref() == Some("trusted"))
-            .expect("a gate");
-        assert_eq!(
-            trusted.choices,
-            ["clean-slate", "share-the-lesson", "head-down"]
+        assert_eq!(gate("fallback").condition, "satisfaction < 50");
+        // A weight that never reaches zero is no gate.
+        assert!(
+            table
+                .gates
+                .iter()
+                .all(|g| g.outcome.as_deref() != Some("plain"))
         );
+        // The same outcome after two choices of one scene is one gate.
+        assert_eq!(gate("great").choices, ["a", "b"]);
+        assert_eq!(table.gates.len(), 2);
     }
 
     #[test]
