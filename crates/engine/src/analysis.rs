@@ -770,6 +770,7 @@ fn odds_gate(scenario: &Scenario, o: &Outcome) -> Option<String> {
 enum Context {
     Top,
     And,
+    Or,
 }
 
 /// A condition in the `when` language.
@@ -816,15 +817,23 @@ fn describe_in(scenario: &Scenario, cond: &Cond, ctx: Context) -> String {
             Cond::Flag(f) => format!("not {}", scenario.flags[f.0]),
             other => format!("not ({})", describe_in(scenario, other, Context::Top)),
         },
-        Cond::And(all) => all
-            .iter()
-            .map(|c| describe_in(scenario, c, Context::And))
-            .collect::<Vec<_>>()
-            .join(" and "),
+        Cond::And(all) => {
+            let text = all
+                .iter()
+                .map(|c| describe_in(scenario, c, Context::And))
+                .collect::<Vec<_>>()
+                .join(" and ");
+            // `and` binds tighter than `or`; the parentheses are for the reader.
+            if ctx == Context::Or && all.len() > 1 {
+                format!("({text})")
+            } else {
+                text
+            }
+        }
         Cond::Or(any) => {
             let text = any
                 .iter()
-                .map(|c| describe_in(scenario, c, Context::Top))
+                .map(|c| describe_in(scenario, c, Context::Or))
                 .collect::<Vec<_>>()
                 .join(" or ");
             if ctx == Context::And && any.len() > 1 {
@@ -1750,7 +1759,7 @@ goto = "e1"
 [[scenes.choices.outcomes]]
 id = "fallback"
 weight = 1
-odds = [{ when = "satisfaction >= 50", weight = 0 }]
+odds = [{ when = "satisfaction >= 50 and (morale < 5 or morale > 95 and satisfaction < 60)", weight = 0 }]
 text = "f"
 goto = "e2"
 [[scenes.choices.outcomes]]
@@ -1789,7 +1798,10 @@ goto = "e2"
              satisfaction > 10)"
         );
         // A default weight that a rule takes away.
-        assert_eq!(gate("fallback").condition, "satisfaction < 50");
+        assert_eq!(
+            gate("fallback").condition,
+            "not (satisfaction >= 50 and (morale < 5 or (morale > 95 and satisfaction < 60)))"
+        );
         // A weight that never reaches zero is no gate.
         assert!(
             table
