@@ -62,27 +62,45 @@ pub fn analysis_table(scenario: &Scenario, a: &Analysis) -> String {
             writeln!(out, "random play: {runs} playthroughs from seed {seed}")
         }
     };
-    let _ = writeln!(out, "\nendings under random play");
+    let basis = match &a.method {
+        Method::Exhaustive { .. } => "every path",
+        Method::MonteCarlo { .. } => "the sampled playthroughs",
+    };
+    let _ = writeln!(
+        out,
+        "\nendings under random play (each available choice equally likely, chance by weight)"
+    );
     let w = a
         .endings
         .iter()
         .map(|e| e.id.len())
         .max()
         .unwrap_or(6)
-        .max(6);
+        .max(9);
     let _ = writeln!(
         out,
-        "  {:<w$}  {:<9}  {:>7}  title",
-        "ending", "rating", "chance"
+        "  {:<w$}  {:<9}  {:>7}  {:>18}  title",
+        "ending", "rating", "chance", "score min-mean-max"
     );
     for e in &a.endings {
         let _ = writeln!(
             out,
-            "  {:<w$}  {:<9}  {:>6.1}%  {}",
+            "  {:<w$}  {:<9}  {:>6.1}%  {:>18}  {}",
             e.id,
             e.rating.as_str(),
             e.probability * 100.0,
+            score_range(e.score.as_ref()),
             e.title
+        );
+    }
+    let _ = writeln!(out, "\nby rating (score min-mean-max under random play)");
+    for r in &a.ratings {
+        let _ = writeln!(
+            out,
+            "  {:<9}  {:>6.1}%  {:>15}",
+            r.rating.as_str(),
+            r.probability * 100.0,
+            score_range(r.score.as_ref()),
         );
     }
     let _ = writeln!(out, "\nmeters at the end");
@@ -100,12 +118,38 @@ pub fn analysis_table(scenario: &Scenario, a: &Analysis) -> String {
     }
     let _ = writeln!(
         out,
-        "\nscore: mean {:.1}, pass mark {} ({} or better), passes {:.1}% of random play",
+        "\nscore: mean {:.1}; passes {:.1}% of random play (pass: {} or better, a score of {} or more)",
         a.mean_score,
-        scenario.scoring.pass_mark(),
-        scenario.scoring.pass.as_str(),
-        a.pass_probability * 100.0
+        a.pass_probability * 100.0,
+        a.pass_rating.as_str(),
+        a.pass_mark,
     );
+    let lb = &a.length_bias;
+    let _ = writeln!(
+        out,
+        "\nlength bias: the longest choice is the best-scoring one in {} of {} decision scenes ({:.0}%)",
+        lb.biased.len(),
+        lb.decision_scenes,
+        lb.share * 100.0
+    );
+    let _ = writeln!(
+        out,
+        "  (decision scene: random play takes 2+ of its choices; best-scoring: the highest mean\n   \
+         final score over {basis} taking it; longest: the most characters, a tie is none)"
+    );
+    for d in lb.scenes.iter().filter(|d| d.biased()) {
+        let c = d
+            .choices
+            .iter()
+            .find(|c| Some(&c.choice) == d.longest.as_ref());
+        if let Some(c) = c {
+            let _ = writeln!(
+                out,
+                "  {}: '{}' ({} characters, mean score {:.1})",
+                d.scene, c.choice, c.chars, c.mean_score
+            );
+        }
+    }
     for (label, path) in [("best", &a.best), ("worst", &a.worst)] {
         if let Some(p) = path {
             let _ = writeln!(
@@ -157,4 +201,12 @@ pub fn analysis_table(scenario: &Scenario, a: &Analysis) -> String {
         }
     );
     out
+}
+
+/// `min-mean-max`, or a dash for nothing reached.
+fn score_range(r: Option<&frontline_engine::analysis::ScoreRange>) -> String {
+    match r {
+        Some(r) => format!("{}-{:.0}-{}", r.min, r.mean, r.max),
+        None => "-".to_owned(),
+    }
 }

@@ -45,6 +45,79 @@ pub struct EndingStat {
     pub rating: Rating,
     /// Probability under random play.
     pub probability: f64,
+    /// Scores reached in this ending, `None` if it is never reached.
+    pub score: Option<ScoreRange>,
+}
+
+/// The lowest, mean and highest final score over some playthroughs.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct ScoreRange {
+    /// Lowest score.
+    pub min: i32,
+    /// Mean score under random play.
+    pub mean: f64,
+    /// Highest score.
+    pub max: i32,
+}
+
+/// Statistics for one rating: every ending with it taken together.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RatingStat {
+    /// The rating.
+    pub rating: Rating,
+    /// Probability under random play of an ending with this rating.
+    pub probability: f64,
+    /// Scores reached, `None` if no ending with this rating is reached.
+    pub score: Option<ScoreRange>,
+}
+
+/// One choice of a decision scene, for [`LengthBias`].
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ChoiceScore {
+    /// Choice id.
+    pub choice: String,
+    /// Characters in its text.
+    pub chars: usize,
+    /// Probability under random play that a playthrough takes it (in this scene).
+    pub probability: f64,
+    /// Mean final score of the playthroughs that take it.
+    pub mean_score: f64,
+}
+
+/// A scene where random play takes two or more different choices.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DecisionScene {
+    /// Scene id.
+    pub scene: String,
+    /// The choice with the most characters, `None` if two or more tie for it.
+    pub longest: Option<String>,
+    /// The choice with the highest mean final score, `None` if two or more tie for it.
+    pub best_scoring: Option<String>,
+    /// Every choice random play takes here, in file order.
+    pub choices: Vec<ChoiceScore>,
+}
+
+impl DecisionScene {
+    /// Whether the longest choice is the best-scoring one.
+    pub fn biased(&self) -> bool {
+        self.longest.is_some() && self.longest == self.best_scoring
+    }
+}
+
+/// Whether the longest choice tends to be the best one: players learn to pick the longest
+/// text when it is.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LengthBias {
+    /// Whether the means come from every path (`true`) or the Monte Carlo sample.
+    pub exact: bool,
+    /// Number of decision scenes.
+    pub decision_scenes: usize,
+    /// Ids of the decision scenes whose longest choice is the best-scoring one.
+    pub biased: Vec<String>,
+    /// Share of decision scenes that are biased (0 when there are none).
+    pub share: f64,
+    /// Every decision scene in file order.
+    pub scenes: Vec<DecisionScene>,
 }
 
 /// Statistics for one meter at the end of play.
@@ -108,6 +181,14 @@ pub struct Analysis {
     pub mean_score: f64,
     /// Probability of passing under random play.
     pub pass_probability: f64,
+    /// The lowest rating that passes.
+    pub pass_rating: Rating,
+    /// The lowest passing score.
+    pub pass_mark: i32,
+    /// Per rating, best first: how often random play ends with it and the scores reached.
+    pub ratings: Vec<RatingStat>,
+    /// Whether the longest choice tends to be the best-scoring one.
+    pub length_bias: LengthBias,
     /// The best path found.
     pub best: Option<PathReport>,
     /// The worst path found.
@@ -438,6 +519,56 @@ struct Tally {
     worst: Option<Found>,
     taken: Vec<Vec<bool>>,
     leaves: u64,
+    /// Per scene index: the scores of the leaves ending there.
+    ending_scores: HashMap<usize, Scores>,
+    /// Per rating rank: the scores of the leaves with that rating.
+    rating_scores: [Scores; 4],
+    /// Per scene, per choice: probability of the leaves that take it there and their
+    /// probability-weighted score sum.
+    choice_scores: Vec<Vec<(f64, f64)>>,
+    /// Scratch: the (scene, choice) pairs of the current leaf, each once.
+    pairs: Vec<(usize, usize)>,
+}
+
+/// Probability-weighted scores of some leaves.
+#[derive(Debug, Clone, Copy)]
+struct Scores {
+    mass: f64,
+    sum: f64,
+    min: i32,
+    max: i32,
+}
+
+impl Default for Scores {
+    fn default() -> Self {
+        Scores {
+            mass: 0.0,
+            sum: 0.0,
+            min: i32::MAX,
+            max: i32::MIN,
+        }
+    }
+}
+
+impl Scores {
+    fn add(&mut self, score: i32, p: f64) {
+        self.mass += p;
+        self.sum += p * f64::from(score);
+        self.min = self.min.min(score);
+        self.max = self.max.max(score);
+    }
+
+    fn range(&self) -> Option<ScoreRange> {
+        (self.min <= self.max).then(|| ScoreRange {
+            min: self.min,
+            mean: if self.mass > 0.0 {
+                self.sum / self.mass
+            } else {
+                f64::from(self.min)
+            },
+            max: self.max,
+        })
+    }
 }
 
 impl Tally {
@@ -458,6 +589,14 @@ impl Tally {
                 .map(|s| vec![false; s.choices().len()])
                 .collect(),
             leaves: 0,
+            ending_scores: HashMap::new(),
+            rating_scores: [Scores::default(); 4],
+            choice_scores: scenario
+                .scenes
+                .iter()
+                .map(|s| vec![(0.0, 0.0); s.choices().len()])
+                .collect(),
+            pairs: Vec::new(),
         }
     }
 
@@ -505,6 +644,22 @@ impl Tally {
         }
         for &(s, c, _) in path {
             self.taken[s][c] = true;
+        }
+        let rating = rating.unwrap_or(Rating::Failing);
+        self.ending_scores
+            .entry(state.scene.0)
+            .or_default()
+            .add(score, p);
+        self.rating_scores[rating.rank()].add(score, p);
+        // A path that passes a scene twice counts once for each choice it takes there.
+        self.pairs.clear();
+        self.pairs.extend(path.iter().map(|&(s, c, _)| (s, c)));
+        self.pairs.sort_unstable();
+        self.pairs.dedup();
+        for &(s, c) in &self.pairs {
+            let cell = &mut self.choice_scores[s][c];
+            cell.0 += p;
+            cell.1 += p * f64::from(score);
         }
     }
 }
@@ -623,6 +778,78 @@ fn path_report(scenario: &Scenario, found: Option<&Found>) -> Option<PathReport>
     })
 }
 
+/// The single index with the greatest key, or `None` if none or two or more share it.
+fn single_max<T: PartialOrd + Copy>(items: impl Iterator<Item = (usize, T)>) -> Option<usize> {
+    let mut best: Option<(usize, T)> = None;
+    let mut tied = false;
+    for (i, v) in items {
+        match best {
+            Some((_, b)) if v < b => {}
+            Some((_, b)) if v == b => tied = true,
+            _ => {
+                best = Some((i, v));
+                tied = false;
+            }
+        }
+    }
+    if tied { None } else { best.map(|(i, _)| i) }
+}
+
+/// The length bias over the leaves of `tally`: a decision scene is one where the leaves take
+/// two or more different choices; its longest choice (by characters of text) and its
+/// best-scoring one (by mean final score of the leaves taking it) are compared among those.
+fn length_bias(scenario: &Scenario, tally: &Tally, exact: bool) -> LengthBias {
+    let total: f64 = tally.endings.values().sum();
+    let mut scenes = Vec::new();
+    for (s, scene) in scenario.scenes.iter().enumerate() {
+        let taken: Vec<usize> = (0..scene.choices().len())
+            .filter(|&c| tally.choice_scores[s][c].0 > 0.0)
+            .collect();
+        if taken.len() < 2 {
+            continue;
+        }
+        let choices: Vec<ChoiceScore> = taken
+            .iter()
+            .map(|&c| {
+                let (mass, sum) = tally.choice_scores[s][c];
+                let choice = &scene.choices()[c];
+                ChoiceScore {
+                    choice: choice.id.clone(),
+                    chars: choice.text.chars().count(),
+                    probability: if total > 0.0 { mass / total } else { 0.0 },
+                    mean_score: sum / mass,
+                }
+            })
+            .collect();
+        // Means equal to within rounding error tie.
+        let mean = |c: &ChoiceScore| (c.mean_score * 1e6).round();
+        let longest = single_max(choices.iter().map(|c| c.chars).enumerate());
+        let best = single_max(choices.iter().map(mean).enumerate());
+        scenes.push(DecisionScene {
+            scene: scene.id.clone(),
+            longest: longest.map(|i| choices[i].choice.clone()),
+            best_scoring: best.map(|i| choices[i].choice.clone()),
+            choices,
+        });
+    }
+    let biased: Vec<String> = scenes
+        .iter()
+        .filter(|d| d.biased())
+        .map(|d| d.scene.clone())
+        .collect();
+    LengthBias {
+        exact,
+        decision_scenes: scenes.len(),
+        share: if scenes.is_empty() {
+            0.0
+        } else {
+            biased.len() as f64 / scenes.len() as f64
+        },
+        biased,
+        scenes,
+    }
+}
+
 /// Analyses a scenario.
 pub fn analyze(scenario: &Scenario, options: Options) -> Analysis {
     let (method, tally, unfinished) = match enumerate(scenario, Policy::Uniform, options.max_paths)
@@ -677,8 +904,25 @@ pub fn analyze(scenario: &Scenario, options: Options) -> Analysis {
             title: e.title.clone(),
             rating: e.rating,
             probability: tally.endings.get(&idx.0).copied().unwrap_or(0.0) / norm,
+            score: tally.ending_scores.get(&idx.0).and_then(Scores::range),
         })
         .collect();
+    let ratings = Rating::ALL
+        .into_iter()
+        .map(|rating| {
+            let scores = &tally.rating_scores[rating.rank()];
+            RatingStat {
+                rating,
+                probability: scores.mass / norm,
+                score: scores.range(),
+            }
+        })
+        .collect();
+    let length_bias = length_bias(
+        scenario,
+        &tally,
+        matches!(method, Method::Exhaustive { .. }),
+    );
     let meters = scenario
         .meters
         .iter()
@@ -719,6 +963,10 @@ pub fn analyze(scenario: &Scenario, options: Options) -> Analysis {
         meters,
         mean_score: tally.score_sum / norm,
         pass_probability: tally.pass / norm,
+        pass_rating: scenario.scoring.pass,
+        pass_mark: scenario.scoring.pass_mark(),
+        ratings,
+        length_bias,
         best: path_report(scenario, tally.best.as_ref()),
         worst: path_report(scenario, tally.worst.as_ref()),
         never_taken,
