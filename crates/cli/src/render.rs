@@ -3,7 +3,7 @@
 use std::fmt::Write as _;
 
 use anstyle::{AnsiColor, Style};
-use frontline_engine::analysis::{Analysis, Method};
+use frontline_engine::analysis::{Analysis, Basis, Gate, Method};
 use frontline_engine::diag::LineIndex;
 use frontline_engine::{Diagnostic, Scenario, Severity};
 
@@ -157,11 +157,15 @@ pub fn analysis_table(scenario: &Scenario, a: &Analysis) -> String {
             );
         }
     }
+    let basis = match (a.paths_basis, a.states) {
+        (Basis::Exact, Some(n)) => format!("exact, over all {n} reachable states"),
+        _ => "sampled: too many states to search them all".to_owned(),
+    };
     for (label, path) in [("best", &a.best), ("worst", &a.worst)] {
         if let Some(p) = path {
             let _ = writeln!(
                 out,
-                "\n{label} path: score {} -> {} ({})",
+                "\n{label} path ({basis}; rating first, then score): score {} -> {} ({})",
                 p.score,
                 p.ending,
                 p.rating.as_str()
@@ -176,6 +180,8 @@ pub fn analysis_table(scenario: &Scenario, a: &Analysis) -> String {
             }
         }
     }
+    gates(&mut out, a);
+    arrivals(&mut out, a);
     if a.never_taken.is_empty() {
         let _ = writeln!(out, "\nevery choice is taken on some path");
     } else {
@@ -216,6 +222,174 @@ fn score_range(r: Option<&frontline_engine::analysis::ScoreRange>) -> String {
         Some(r) => format!("{}-{:.0}-{}", r.min, r.mean, r.max),
         None => "-".to_owned(),
     }
+}
+
+/// Where a gate is: `odds of outcome 'x' in choice 'y' of scene 'z'` or `choice 'y' of scene 'z'`.
+fn gate_place(g: &Gate) -> String {
+    let choices = g
+        .choices
+        .iter()
+        .map(|c| format!("'{c}'"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let plural = if g.choices.len() > 1 { "s" } else { "" };
+    match &g.outcome {
+        Some(o) => format!(
+            "odds of outcome '{o}' in choice{plural} {choices} of scene '{}'",
+            g.scene
+        ),
+        None => format!("when of choice {choices} of scene '{}'", g.scene),
+    }
+}
+
+/// Per ending, the gates on the ways into it.
+fn gates(out: &mut String, a: &Analysis) {
+    let over = match a.gates_basis {
+        Basis::Exact => "every path",
+        Basis::Sampled => "the sampled playthroughs",
+    };
+    let _ = writeln!(
+        out,
+        "\ngates: what must hold on the ways into each ending, over {over}\n  \
+         (a gate is a choice's `when`, or the odds that can make a chance outcome impossible;\n   \
+         an attempt is random play reaching where it is evaluated: the scene for a `when`, the\n   \
+         choice for odds; \"via\" is the share of the ending's playthroughs that pass it)"
+    );
+    for e in &a.ending_gates {
+        let reached = if e.probability > 0.0 {
+            format!(
+                "is reached in {:.1}% of playthroughs",
+                e.probability * 100.0
+            )
+        } else {
+            "is never reached".to_owned()
+        };
+        let none = if e.gates.is_empty() {
+            if e.probability > 0.0 {
+                "; no gate on the ways into it"
+            } else {
+                "; no gate leads straight to it"
+            }
+        } else if e.probability > 0.0 {
+            ""
+        } else {
+            "; the gates that lead straight to it:"
+        };
+        let _ = writeln!(
+            out,
+            "  {} ({}) {reached}{none}",
+            e.ending,
+            e.rating.as_str()
+        );
+        for u in &e.gates {
+            let g = &a.gates[u.gate];
+            let attempts = if g.attempts > 0.0 {
+                format!(
+                    "fails in {:.1}% of the attempts ({:.2} per playthrough)",
+                    g.fails * 100.0,
+                    g.attempts
+                )
+            } else {
+                "is never attempted".to_owned()
+            };
+            let via = if e.probability > 0.0 {
+                format!("; via {:.0}%", u.via * 100.0)
+            } else {
+                String::new()
+            };
+            wrap(
+                out,
+                &format!("    '{}' ({}) {attempts}{via}", g.condition, gate_place(g)),
+            );
+        }
+    }
+}
+
+/// Per ending, the flags on arrival and the texts that can show.
+fn arrivals(out: &mut String, a: &Analysis) {
+    let over = match a.paths_basis {
+        Basis::Exact => "every reachable arrival state",
+        Basis::Sampled => "the sampled playthroughs' arrivals",
+    };
+    let _ = writeln!(out, "\nflags on arrival at each ending, over {over}");
+    let quoted = |v: &[String]| {
+        v.iter()
+            .map(|f| format!("'{f}'"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    for r in &a.arrivals {
+        let mut parts = Vec::new();
+        if !r.varying.is_empty() {
+            parts.push(format!("{} may be raised or lowered", quoted(&r.varying)));
+        }
+        if !r.always.is_empty() {
+            parts.push(format!("{} always raised", quoted(&r.always)));
+        }
+        if parts.is_empty() {
+            parts.push("no flag is raised".to_owned());
+        }
+        let states = match a.paths_basis {
+            Basis::Exact => format!("{} arrival states", r.states),
+            Basis::Sampled => format!("{} sampled arrivals", r.states),
+        };
+        wrap(
+            out,
+            &format!(
+                "  {} ({states}): on arrival, {}",
+                r.ending,
+                parts.join("; ")
+            ),
+        );
+        // Worth saying only where the author already writes variants.
+        if !r.unnamed.is_empty() && !r.variants_shown.is_empty() {
+            wrap(
+                out,
+                &format!("    no text variant names {}", quoted(&r.unnamed)),
+            );
+        }
+        let never: Vec<String> = r
+            .variants_shown
+            .iter()
+            .enumerate()
+            .filter(|(_, shown)| !**shown)
+            .map(|(i, _)| (i + 1).to_string())
+            .collect();
+        if !never.is_empty() {
+            let _ = writeln!(out, "    variant {} never shows", never.join(", "));
+        }
+        if !r.text_shown && !r.variants_shown.is_empty() {
+            let _ = writeln!(
+                out,
+                "    the scene's own text never shows (a variant always holds)"
+            );
+        }
+    }
+}
+
+/// Writes a line, wrapped at spaces to 100 columns; continuation lines are indented by the
+/// line's own indent plus two spaces.
+fn wrap(out: &mut String, line: &str) {
+    const WIDTH: usize = 100;
+    let indent = line.len() - line.trim_start().len() + 2;
+    let mut current = String::new();
+    for word in line.trim_start().split(' ') {
+        let start = if current.is_empty() {
+            line.len() - line.trim_start().len()
+        } else {
+            0
+        };
+        if !current.is_empty() && current.chars().count() + 1 + word.chars().count() > WIDTH {
+            let _ = writeln!(out, "{current}");
+            current = " ".repeat(indent);
+        } else if !current.is_empty() {
+            current.push(' ');
+        } else {
+            current = " ".repeat(start);
+        }
+        current.push_str(word);
+    }
+    let _ = writeln!(out, "{current}");
 }
 
 #[cfg(test)]

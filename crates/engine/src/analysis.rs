@@ -13,6 +13,7 @@ use rand_chacha::ChaCha8Rng;
 use rand_core::{Rng, SeedableRng};
 use serde::Serialize;
 
+use crate::condition::{Cmp, Cond};
 use crate::scenario::*;
 use crate::session::{State, draw_index};
 
@@ -120,6 +121,78 @@ pub struct LengthBias {
     pub scenes: Vec<DecisionScene>,
 }
 
+/// Whether a figure covers every way of playing or a sample of them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Basis {
+    /// Every reachable state or path.
+    Exact,
+    /// The Monte Carlo sample: something rarer may exist.
+    Sampled,
+}
+
+/// A condition that can close a way into an ending: the `when` of a choice, or the odds of a
+/// chance outcome that can make its weight zero.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Gate {
+    /// Scene id where it is evaluated.
+    pub scene: String,
+    /// The chance outcome id whose odds it is, `None` for a choice's `when`.
+    pub outcome: Option<String>,
+    /// The choice ids it belongs to: one for a `when`; for odds, every choice of the scene
+    /// with an outcome of this id and the same condition.
+    pub choices: Vec<String>,
+    /// What must hold, in the `when` language.
+    pub condition: String,
+    /// Times random play reaches the place where it is evaluated, per playthrough: the scene
+    /// for a `when`, the draw (the choice taken) for odds.
+    pub attempts: f64,
+    /// Share of those attempts in which it does not hold (0 when never attempted).
+    pub fails: f64,
+}
+
+/// What gates one ending.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EndingGates {
+    /// Ending scene id.
+    pub ending: String,
+    /// Its rating.
+    pub rating: Rating,
+    /// Probability under random play.
+    pub probability: f64,
+    /// The gates some way into it passes (or, for an ending random play never reaches, the
+    /// gates of the choices and outcomes that lead straight to it), most used first.
+    pub gates: Vec<GateUse>,
+}
+
+/// A gate on the ways into an ending.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct GateUse {
+    /// Index into [`Analysis::gates`].
+    pub gate: usize,
+    /// Share of the ending's random playthroughs that pass through it.
+    pub via: f64,
+}
+
+/// The flags of the states a player can arrive at an ending in.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Arrival {
+    /// Ending scene id.
+    pub ending: String,
+    /// Distinct arrival states (exact), or playthroughs sampled that arrive.
+    pub states: u64,
+    /// Flags raised in some arrivals and lowered in others.
+    pub varying: Vec<String>,
+    /// Flags raised in every arrival.
+    pub always: Vec<String>,
+    /// Which texts can show, by variant in file order.
+    pub variants_shown: Vec<bool>,
+    /// Whether the scene's own text (no variant holding) can show.
+    pub text_shown: bool,
+    /// Varying flags that no variant's condition names.
+    pub unnamed: Vec<String>,
+}
+
 /// Statistics for one meter at the end of play.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct MeterStat {
@@ -189,10 +262,23 @@ pub struct Analysis {
     pub ratings: Vec<RatingStat>,
     /// Whether the longest choice tends to be the best-scoring one.
     pub length_bias: LengthBias,
-    /// The best path found.
+    /// Distinct reachable states, when the state search covered them all.
+    pub states: Option<u64>,
+    /// Whether the best and worst paths and the arrivals come from every reachable state
+    /// (the state search) or from the sample.
+    pub paths_basis: Basis,
+    /// The best path in the verdict order (rating first, then score).
     pub best: Option<PathReport>,
-    /// The worst path found.
+    /// The worst path in the verdict order.
     pub worst: Option<PathReport>,
+    /// Every gate of the scenario, in file order.
+    pub gates: Vec<Gate>,
+    /// Whether gate figures and uses come from every path or the sample.
+    pub gates_basis: Basis,
+    /// Per ending, the gates on the ways into it.
+    pub ending_gates: Vec<EndingGates>,
+    /// Per ending, the flags on arrival.
+    pub arrivals: Vec<Arrival>,
     /// Choices never taken, as `scene/choice`.
     pub never_taken: Vec<String>,
     /// Playthroughs cut off because they looped too long (Monte Carlo only).
@@ -206,6 +292,9 @@ pub struct Analysis {
 pub struct Options {
     /// Paths to enumerate before switching to Monte Carlo.
     pub max_paths: u64,
+    /// Distinct states the search for the best and worst paths may meet before it gives up
+    /// and they come from the sample.
+    pub max_states: usize,
     /// Monte Carlo playthroughs.
     pub runs: u32,
     /// Monte Carlo seed.
@@ -216,6 +305,7 @@ impl Default for Options {
     fn default() -> Self {
         Options {
             max_paths: 200_000,
+            max_states: 2_000_000,
             runs: 10_000,
             seed: 1,
         }
@@ -528,6 +618,266 @@ struct Tally {
     choice_scores: Vec<Vec<(f64, f64)>>,
     /// Scratch: the (scene, choice) pairs of the current leaf, each once.
     pairs: Vec<(usize, usize)>,
+    /// Where the gates are.
+    gates: GateTable,
+    /// Per gate: probability-weighted attempts and failures.
+    gate_attempts: Vec<f64>,
+    gate_fails: Vec<f64>,
+    /// Per ending scene index, per gate: probability of the leaves there passing it.
+    via: HashMap<usize, Vec<f64>>,
+    /// Scratch: the gates of the current leaf, each once.
+    passed: Vec<usize>,
+    /// Per ending scene index: the leaves' arrival states.
+    arrivals: HashMap<usize, ArrivalAcc>,
+}
+
+/// The gates of a scenario and where each is evaluated.
+#[derive(Debug, Clone)]
+struct GateTable {
+    gates: Vec<Gate>,
+    /// By scene, by choice: the gate of its `when`.
+    choice: Vec<Vec<Option<usize>>>,
+    /// By scene, by choice, by outcome: the gate of its odds.
+    outcome: Vec<Vec<Vec<Option<usize>>>>,
+}
+
+impl GateTable {
+    fn new(scenario: &Scenario) -> GateTable {
+        let mut gates: Vec<Gate> = Vec::new();
+        let mut choice = Vec::new();
+        let mut outcome = Vec::new();
+        for scene in &scenario.scenes {
+            let first_of_scene = gates.len();
+            let mut by_choice = Vec::new();
+            let mut by_outcome = Vec::new();
+            for ch in scene.choices() {
+                by_choice.push(ch.when.as_ref().map(|when| {
+                    gates.push(Gate {
+                        scene: scene.id.clone(),
+                        outcome: None,
+                        choices: vec![ch.id.clone()],
+                        condition: describe(scenario, when),
+                        attempts: 0.0,
+                        fails: 0.0,
+                    });
+                    gates.len() - 1
+                }));
+                let mut per_outcome = Vec::new();
+                if let Next::Chance(os) = &ch.next {
+                    for o in os {
+                        per_outcome.push(odds_gate(scenario, o).map(|condition| {
+                            // Odds gates of the same outcome id and condition in one scene
+                            // (the same outcome offered after several choices) are one gate.
+                            let same = gates[first_of_scene..].iter().position(|g| {
+                                g.outcome.as_deref() == Some(o.id.as_str())
+                                    && g.condition == condition
+                            });
+                            match same {
+                                Some(i) => {
+                                    let g = &mut gates[first_of_scene + i];
+                                    if !g.choices.contains(&ch.id) {
+                                        g.choices.push(ch.id.clone());
+                                    }
+                                    first_of_scene + i
+                                }
+                                None => {
+                                    gates.push(Gate {
+                                        scene: scene.id.clone(),
+                                        outcome: Some(o.id.clone()),
+                                        choices: vec![ch.id.clone()],
+                                        condition,
+                                        attempts: 0.0,
+                                        fails: 0.0,
+                                    });
+                                    gates.len() - 1
+                                }
+                            }
+                        }));
+                    }
+                }
+                by_outcome.push(per_outcome);
+            }
+            choice.push(by_choice);
+            outcome.push(by_outcome);
+        }
+        GateTable {
+            gates,
+            choice,
+            outcome,
+        }
+    }
+
+    /// The gates a step passes: its choice's `when` and its outcome's odds.
+    fn passed(&self, s: usize, c: usize, o: Option<usize>) -> impl Iterator<Item = usize> + '_ {
+        let by_outcome = o.and_then(|o| self.outcome[s][c].get(o).copied().flatten());
+        self.choice[s][c].into_iter().chain(by_outcome)
+    }
+
+    /// Whether choice `c` of scene `s` has an outcome with a gate.
+    fn has_odds_gate(&self, s: usize, c: usize) -> bool {
+        self.outcome[s][c].iter().any(Option::is_some)
+    }
+}
+
+/// When the odds of an outcome make it possible, if they can also make it impossible: its
+/// weight is zero by default and an odds rule raises it, or the reverse. `None` for an
+/// outcome whose weight never changes between zero and not.
+fn odds_gate(scenario: &Scenario, o: &Outcome) -> Option<String> {
+    let zero_default = o.weight == 0;
+    if !o.odds.iter().any(|(_, w)| (*w == 0) != zero_default) {
+        return None;
+    }
+    // The first rule that holds decides. The outcome is possible when a rule with a
+    // weight holds and no zero rule before it does, or (with a default weight) when no zero
+    // rule holds at all; rules with a weight before a rule need not be negated, since if one
+    // of them held, its own term would.
+    let mut terms: Vec<String> = Vec::new();
+    let mut zeros: Vec<String> = Vec::new();
+    for (cond, w) in &o.odds {
+        if *w == 0 {
+            zeros.push(describe(scenario, &Cond::Not(Box::new(cond.clone()))));
+        } else {
+            let mut parts = zeros.clone();
+            parts.push(describe_in(scenario, cond, Context::And));
+            terms.push(parts.join(" and "));
+        }
+    }
+    if !zero_default {
+        terms.push(zeros.join(" and "));
+    }
+    let n = terms.len();
+    Some(
+        terms
+            .into_iter()
+            .map(|t| {
+                if n > 1 && t.contains(" and ") {
+                    format!("({t})")
+                } else {
+                    t
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(" or "),
+    )
+}
+
+/// Where a condition is written, for parentheses.
+#[derive(Clone, Copy, PartialEq)]
+enum Context {
+    Top,
+    And,
+}
+
+/// A condition in the `when` language.
+fn describe(scenario: &Scenario, cond: &Cond) -> String {
+    describe_in(scenario, cond, Context::Top)
+}
+
+fn describe_in(scenario: &Scenario, cond: &Cond, ctx: Context) -> String {
+    let cmp = |c: Cmp| match c {
+        Cmp::Lt => "<",
+        Cmp::Le => "<=",
+        Cmp::Gt => ">",
+        Cmp::Ge => ">=",
+        Cmp::Eq => "==",
+        Cmp::Ne => "!=",
+    };
+    match cond {
+        Cond::Meter {
+            meter,
+            cmp: c,
+            value,
+        } => {
+            format!("{} {} {value}", scenario.meters[meter.0].id, cmp(*c))
+        }
+        Cond::Flag(f) => scenario.flags[f.0].clone(),
+        Cond::Not(inner) => match &**inner {
+            // `not` of a comparison reads better as the opposite comparison.
+            Cond::Meter {
+                meter,
+                cmp: c,
+                value,
+            } => {
+                let opposite = match c {
+                    Cmp::Lt => Cmp::Ge,
+                    Cmp::Le => Cmp::Gt,
+                    Cmp::Gt => Cmp::Le,
+                    Cmp::Ge => Cmp::Lt,
+                    Cmp::Eq => Cmp::Ne,
+                    Cmp::Ne => Cmp::Eq,
+                };
+                format!("{} {} {value}", scenario.meters[meter.0].id, cmp(opposite))
+            }
+            Cond::Not(inner) => describe_in(scenario, inner, ctx),
+            Cond::Flag(f) => format!("not {}", scenario.flags[f.0]),
+            other => format!("not ({})", describe_in(scenario, other, Context::Top)),
+        },
+        Cond::And(all) => all
+            .iter()
+            .map(|c| describe_in(scenario, c, Context::And))
+            .collect::<Vec<_>>()
+            .join(" and "),
+        Cond::Or(any) => {
+            let text = any
+                .iter()
+                .map(|c| describe_in(scenario, c, Context::Top))
+                .collect::<Vec<_>>()
+                .join(" or ");
+            if ctx == Context::And && any.len() > 1 {
+                format!("({text})")
+            } else {
+                text
+            }
+        }
+    }
+}
+
+/// The arrival states of one ending: which flags were raised and lowered, which texts show.
+#[derive(Debug, Clone)]
+struct ArrivalAcc {
+    count: u64,
+    raised: Vec<bool>,
+    lowered: Vec<bool>,
+    /// By variant, then the scene's own text last.
+    shown: Vec<bool>,
+}
+
+impl ArrivalAcc {
+    fn add(&mut self, scenario: &Scenario, state: &State) {
+        let scene = scenario.scene(state.scene);
+        if self.raised.is_empty() {
+            self.raised = vec![false; state.flags.len()];
+            self.lowered = vec![false; state.flags.len()];
+            self.shown = vec![false; scene.variants.len() + 1];
+        }
+        self.count += 1;
+        for (i, &on) in state.flags.iter().enumerate() {
+            if on {
+                self.raised[i] = true;
+            } else {
+                self.lowered[i] = true;
+            }
+        }
+        let shown = scene
+            .variants
+            .iter()
+            .position(|v| v.when.eval(&state.meters, &state.flags))
+            .unwrap_or(scene.variants.len());
+        self.shown[shown] = true;
+    }
+}
+
+/// Records the arrival at an ending.
+fn arrive(arrivals: &mut HashMap<usize, ArrivalAcc>, scenario: &Scenario, state: &State) {
+    arrivals
+        .entry(state.scene.0)
+        .or_insert_with(|| ArrivalAcc {
+            count: 0,
+            raised: Vec::new(),
+            lowered: Vec::new(),
+            shown: Vec::new(),
+        })
+        .add(scenario, state);
 }
 
 /// Probability-weighted scores of some leaves.
@@ -574,6 +924,7 @@ impl Scores {
 impl Tally {
     fn new(scenario: &Scenario) -> Tally {
         let n = scenario.meters.len();
+        let gates = GateTable::new(scenario);
         Tally {
             endings: HashMap::new(),
             meter_min: vec![i32::MAX; n],
@@ -597,6 +948,40 @@ impl Tally {
                 .map(|s| vec![(0.0, 0.0); s.choices().len()])
                 .collect(),
             pairs: Vec::new(),
+            gate_attempts: vec![0.0; gates.gates.len()],
+            gate_fails: vec![0.0; gates.gates.len()],
+            gates,
+            via: HashMap::new(),
+            passed: Vec::new(),
+            arrivals: HashMap::new(),
+        }
+    }
+
+    /// Random play is in `state` with probability `p`: the `when` of each of the scene's
+    /// choices is evaluated.
+    fn visit(&mut self, scenario: &Scenario, state: &State, p: f64) {
+        let s = state.scene.0;
+        for (c, choice) in scenario.scenes[s].choices().iter().enumerate() {
+            if let Some(g) = self.gates.choice[s][c] {
+                self.gate_attempts[g] += p;
+                if !choice.available(&state.meters, &state.flags) {
+                    self.gate_fails[g] += p;
+                }
+            }
+        }
+    }
+
+    /// Random play takes choice `c` in `state` with probability `p`, and its outcomes can be
+    /// `probs`: the odds of each outcome are evaluated.
+    fn draw(&mut self, state: &State, c: usize, probs: &[(Option<usize>, f64)], p: f64) {
+        let s = state.scene.0;
+        for (o, gate) in self.gates.outcome[s][c].iter().enumerate() {
+            if let Some(g) = *gate {
+                self.gate_attempts[g] += p;
+                if !probs.iter().any(|(x, _)| *x == Some(o)) {
+                    self.gate_fails[g] += p;
+                }
+            }
         }
     }
 
@@ -661,6 +1046,21 @@ impl Tally {
             cell.0 += p;
             cell.1 += p * f64::from(score);
         }
+        self.passed.clear();
+        for &(s, c, o) in path {
+            self.passed.extend(self.gates.passed(s, c, o));
+        }
+        self.passed.sort_unstable();
+        self.passed.dedup();
+        let n_gates = self.gates.gates.len();
+        let via = self
+            .via
+            .entry(state.scene.0)
+            .or_insert_with(|| vec![0.0; n_gates]);
+        for &g in &self.passed {
+            via[g] += p;
+        }
+        arrive(&mut self.arrivals, scenario, state);
     }
 }
 
@@ -691,8 +1091,11 @@ fn enumerate(scenario: &Scenario, policy: Policy, max_paths: u64) -> Option<Tall
         }
         let choices = policy_choices(scenario, &state, policy);
         let pc = 1.0 / choices.len() as f64;
+        tally.visit(scenario, &state, p);
         for c in choices {
-            for (o, po) in outcome_probs(scenario, &state, c) {
+            let probs = outcome_probs(scenario, &state, c);
+            tally.draw(&state, c, &probs, p * pc);
+            for (o, po) in probs {
                 let mut next = state.clone();
                 events.clear();
                 next.step(scenario, c, &mut |_| (o.unwrap_or(0), 0), events);
@@ -740,6 +1143,11 @@ fn monte_carlo(scenario: &Scenario, policy: Policy, runs: u32, seed: u64) -> (Ta
             let (c, _) = draw_index(rng.next_u64(), &vec![1; choices.len()]);
             let c = choices[c];
             let scene = state.scene.0;
+            tally.visit(scenario, &state, p);
+            if tally.gates.has_odds_gate(scene, c) {
+                let probs = outcome_probs(scenario, &state, c);
+                tally.draw(&state, c, &probs, p);
+            }
             events.clear();
             let mut pick = |w: &[u32]| draw_index(rng.next_u64(), w);
             let (o, _) = state.step(scenario, c, &mut pick, &mut events);
@@ -752,6 +1160,144 @@ fn monte_carlo(scenario: &Scenario, policy: Policy, runs: u32, seed: u64) -> (Ta
         }
     }
     (tally, unfinished)
+}
+
+/// What the search over every reachable state found.
+struct StateSearch {
+    states: u64,
+    best: Option<Found>,
+    worst: Option<Found>,
+    arrivals: HashMap<usize, ArrivalAcc>,
+    /// Every distinct (ending, final meters) pair, when asked for.
+    ends: HashSet<(usize, Vec<i32>)>,
+}
+
+/// Every distinct pair of an ending and final meter values that some play reaches (choices
+/// as offered, chance outcomes that can be drawn), found by searching every reachable state;
+/// `None` if there are more than `budget` states. A playthrough's verdict depends only on
+/// these two, so this is every verdict the scenario can give.
+pub fn reachable_endings(scenario: &Scenario, budget: usize) -> Option<Vec<(SceneIdx, Vec<i32>)>> {
+    let found = search_states(scenario, budget, true)?;
+    let mut ends: Vec<(SceneIdx, Vec<i32>)> = found
+        .ends
+        .into_iter()
+        .map(|(s, m)| (SceneIdx(s), m))
+        .collect();
+    ends.sort();
+    Some(ends)
+}
+
+/// Searches every distinct state reachable from the start, breadth first, for the best and
+/// worst endings in the verdict order (the first found of equals, so a shortest path to
+/// it) and the arrival states of every ending. `None` past `budget` states.
+fn search_states(scenario: &Scenario, budget: usize, collect: bool) -> Option<StateSearch> {
+    let packing = Packing::new(scenario);
+    let width = packing.width();
+    let mut key = vec![0u8; width];
+    let mut index: HashMap<Box<[u8]>, u32, rustc_hash::FxBuildHasher> = HashMap::default();
+    // Packed states by id, and how each was first reached: (parent id, choice, outcome).
+    let mut store: Vec<u8> = Vec::new();
+    let mut parent: Vec<(u32, u32, Option<u32>)> = Vec::new();
+    let mut state = State::start(scenario);
+    packing.pack(&state, &mut key);
+    index.insert(key.as_slice().into(), 0);
+    store.extend_from_slice(&key);
+    parent.push((u32::MAX, 0, None));
+
+    let rank = |v: &Verdict| (std::cmp::Reverse(v.rating), v.score);
+    let mut best: Option<(u32, Verdict)> = None;
+    let mut worst: Option<(u32, Verdict)> = None;
+    let mut arrivals = HashMap::new();
+    let mut ends = HashSet::new();
+    let mut next = state.clone();
+    let mut events = Vec::new();
+    let mut weights: Vec<u32> = Vec::new();
+    let mut choices: Vec<usize> = Vec::new();
+    let mut id = 0usize;
+    while id < parent.len() {
+        packing.unpack(&store[id * width..(id + 1) * width], &mut state);
+        let scene = scenario.scene(state.scene);
+        if let Some(ending) = scene.ending() {
+            let v = scenario.verdict(ending.rating, &state.meters);
+            if best.as_ref().is_none_or(|(_, b)| rank(&v) > rank(b)) {
+                best = Some((id as u32, v));
+            }
+            if worst.as_ref().is_none_or(|(_, w)| rank(&v) < rank(w)) {
+                worst = Some((id as u32, v));
+            }
+            arrive(&mut arrivals, scenario, &state);
+            if collect {
+                ends.insert((state.scene.0, state.meters.clone()));
+            }
+            id += 1;
+            continue;
+        }
+        choices.clear();
+        choices.extend(state.available(scenario));
+        for &c in &choices {
+            let n_outcomes = match &scene.choices()[c].next {
+                Next::Scene(_) => 1,
+                Next::Chance(os) => os.len(),
+            };
+            for o in 0..n_outcomes {
+                next.clone_from(&state);
+                events.clear();
+                weights.clear();
+                let (drawn, _) = next.step(
+                    scenario,
+                    c,
+                    &mut |w| {
+                        weights.extend_from_slice(w);
+                        (o, 0)
+                    },
+                    &mut events,
+                );
+                // As in play: an outcome of weight zero is never drawn while another can be.
+                if weights.get(o) == Some(&0) && weights.iter().any(|w| *w > 0) {
+                    continue;
+                }
+                packing.pack(&next, &mut key);
+                if !index.contains_key(key.as_slice()) {
+                    if parent.len() >= budget {
+                        return None;
+                    }
+                    index.insert(key.as_slice().into(), parent.len() as u32);
+                    store.extend_from_slice(&key);
+                    parent.push((id as u32, c as u32, drawn.map(|o| o as u32)));
+                }
+            }
+        }
+        id += 1;
+    }
+    let mut path_to = |found: Option<(u32, Verdict)>| -> Option<Found> {
+        let (mut at, verdict) = found?;
+        let end = {
+            packing.unpack(
+                &store[at as usize * width..(at as usize + 1) * width],
+                &mut state,
+            );
+            state.scene.0
+        };
+        let mut raw: RawPath = Vec::new();
+        while parent[at as usize].0 != u32::MAX {
+            let (from, c, o) = parent[at as usize];
+            let from_at = from as usize;
+            packing.unpack(&store[from_at * width..(from_at + 1) * width], &mut state);
+            raw.push((state.scene.0, c as usize, o.map(|o| o as usize)));
+            at = from;
+        }
+        raw.reverse();
+        Some((verdict.score, raw, end))
+    };
+    let best = path_to(best);
+    let worst = path_to(worst);
+    Some(StateSearch {
+        states: parent.len() as u64,
+        best,
+        worst,
+        arrivals,
+        ends,
+    })
 }
 
 fn path_report(scenario: &Scenario, found: Option<&Found>) -> Option<PathReport> {
@@ -850,6 +1396,65 @@ fn length_bias(scenario: &Scenario, tally: &Tally, exact: bool) -> LengthBias {
     }
 }
 
+/// The gates of the choices and outcomes that lead straight to scene `target`.
+fn straight_into(scenario: &Scenario, table: &GateTable, target: SceneIdx) -> Vec<usize> {
+    let mut out = Vec::new();
+    for (s, scene) in scenario.scenes.iter().enumerate() {
+        for (c, choice) in scene.choices().iter().enumerate() {
+            let (to_target, outcomes): (bool, &[Outcome]) = match &choice.next {
+                Next::Scene(t) => (*t == target, &[]),
+                Next::Chance(os) => (os.iter().any(|o| o.goto == target), os),
+            };
+            if to_target {
+                out.extend(table.choice[s][c]);
+            }
+            for (o, outcome) in outcomes.iter().enumerate() {
+                if outcome.goto == target {
+                    out.extend(table.outcome[s][c][o]);
+                }
+            }
+        }
+    }
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+/// The report on an ending's arrival states.
+fn arrival(scenario: &Scenario, idx: SceneIdx, acc: &ArrivalAcc) -> Arrival {
+    let scene = scenario.scene(idx);
+    let mut named = vec![false; scenario.flags.len()];
+    for v in &scene.variants {
+        mark_flags(&v.when, &mut named);
+    }
+    let flags = |pred: &dyn Fn(usize) -> bool| -> Vec<String> {
+        (0..scenario.flags.len())
+            .filter(|&f| pred(f))
+            .map(|f| scenario.flags[f].clone())
+            .collect()
+    };
+    let varying = |f: usize| acc.raised[f] && acc.lowered[f];
+    Arrival {
+        ending: scene.id.clone(),
+        states: acc.count,
+        varying: flags(&varying),
+        always: flags(&|f| acc.raised[f] && !acc.lowered[f]),
+        variants_shown: acc.shown[..scene.variants.len()].to_vec(),
+        text_shown: acc.shown[scene.variants.len()],
+        unnamed: flags(&|f| varying(f) && !named[f]),
+    }
+}
+
+/// Marks every flag a condition names.
+fn mark_flags(cond: &Cond, named: &mut [bool]) {
+    match cond {
+        Cond::Meter { .. } => {}
+        Cond::Flag(f) => named[f.0] = true,
+        Cond::Not(inner) => mark_flags(inner, named),
+        Cond::And(all) | Cond::Or(all) => all.iter().for_each(|c| mark_flags(c, named)),
+    }
+}
+
 /// Analyses a scenario.
 pub fn analyze(scenario: &Scenario, options: Options) -> Analysis {
     let (method, tally, unfinished) = match enumerate(scenario, Policy::Uniform, options.max_paths)
@@ -918,11 +1523,84 @@ pub fn analyze(scenario: &Scenario, options: Options) -> Analysis {
             }
         })
         .collect();
-    let length_bias = length_bias(
-        scenario,
-        &tally,
-        matches!(method, Method::Exhaustive { .. }),
-    );
+    let exhaustive = matches!(method, Method::Exhaustive { .. });
+    let length_bias = length_bias(scenario, &tally, exhaustive);
+    let searched = search_states(scenario, options.max_states, false);
+    let gates_basis = if exhaustive {
+        Basis::Exact
+    } else {
+        Basis::Sampled
+    };
+    let (states, paths_basis, best, worst, arrival_accs) = match searched {
+        Some(found) => (
+            Some(found.states),
+            Basis::Exact,
+            found.best,
+            found.worst,
+            found.arrivals,
+        ),
+        None => (
+            None,
+            gates_basis,
+            tally.best.clone(),
+            tally.worst.clone(),
+            tally.arrivals.clone(),
+        ),
+    };
+    let gates: Vec<Gate> = tally
+        .gates
+        .gates
+        .iter()
+        .enumerate()
+        .map(|(g, gate)| {
+            let attempts = tally.gate_attempts[g];
+            Gate {
+                attempts: attempts / norm,
+                fails: if attempts > 0.0 {
+                    tally.gate_fails[g] / attempts
+                } else {
+                    0.0
+                },
+                ..gate.clone()
+            }
+        })
+        .collect();
+    let ending_gates = scenario
+        .endings()
+        .map(|(idx, e)| {
+            let mass = tally.endings.get(&idx.0).copied().unwrap_or(0.0);
+            let mut uses: Vec<GateUse> = match tally.via.get(&idx.0) {
+                Some(via) if mass > 0.0 => via
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, v)| **v > 0.0)
+                    .map(|(gate, v)| GateUse {
+                        gate,
+                        via: v / mass,
+                    })
+                    .collect(),
+                // Never reached: the gates right before it.
+                _ => straight_into(scenario, &tally.gates, idx)
+                    .into_iter()
+                    .map(|gate| GateUse { gate, via: 0.0 })
+                    .collect(),
+            };
+            uses.sort_by(|a, b| b.via.total_cmp(&a.via).then(a.gate.cmp(&b.gate)));
+            EndingGates {
+                ending: scenario.scene(idx).id.clone(),
+                rating: e.rating,
+                probability: mass / norm,
+                gates: uses,
+            }
+        })
+        .collect();
+    let arrivals = scenario
+        .endings()
+        .filter_map(|(idx, _)| {
+            let acc = arrival_accs.get(&idx.0)?;
+            Some(arrival(scenario, idx, acc))
+        })
+        .collect();
     let meters = scenario
         .meters
         .iter()
@@ -967,8 +1645,14 @@ pub fn analyze(scenario: &Scenario, options: Options) -> Analysis {
         pass_mark: scenario.scoring.pass_mark(),
         ratings,
         length_bias,
-        best: path_report(scenario, tally.best.as_ref()),
-        worst: path_report(scenario, tally.worst.as_ref()),
+        states,
+        paths_basis,
+        best: path_report(scenario, best.as_ref()),
+        worst: path_report(scenario, worst.as_ref()),
+        gates,
+        gates_basis,
+        ending_gates,
+        arrivals,
         never_taken,
         unfinished,
         greedy: Greedy {
@@ -1003,6 +1687,224 @@ mod tests {
         let mut session = crate::Session::new(std::sync::Arc::new(loaded.scenario), 1);
         session.choose("up").expect("available");
         assert_eq!(session.scene().id, "e1");
+    }
+
+    fn bundled(name: &str) -> Scenario {
+        let path = format!("{}/../../scenarios/{name}.toml", env!("CARGO_MANIFEST_DIR"));
+        let src = std::fs::read_to_string(&path).expect("bundled scenario");
+        crate::load(&path, &src).expect("loads").scenario
+    }
+
+    /// Gates are evaluated where play evaluates them: odds after the choice's own effects.
+    #[test]
+    fn gates_count_attempts_and_failures_where_they_are_evaluated() {
+        let src = include_str!("../tests/fixtures/odds-after-effects.toml");
+        let scenario = crate::load("odds.toml", src)
+            .expect("fixture loads")
+            .scenario;
+        let report = analyze(&scenario, Options::default());
+        assert_eq!(report.gates_basis, Basis::Exact);
+        let gate = |outcome: &str| {
+            let g = report
+                .gates
+                .iter()
+                .position(|g| g.outcome.as_deref() == Some(outcome))
+                .expect("a gate");
+            (g, &report.gates[g])
+        };
+        let (hi, hi_gate) = gate("hi");
+        assert_eq!(hi_gate.condition, "morale >= 70");
+        assert_eq!(hi_gate.choices, ["up"]);
+        // `up` is taken in half the playthroughs, and its odds always allow `hi`.
+        assert!((hi_gate.attempts - 0.5).abs() < 1e-9, "{hi_gate:?}");
+        assert_eq!(hi_gate.fails, 0.0);
+        let (_, lo_gate) = gate("lo");
+        assert_eq!(lo_gate.condition, "morale < 70");
+        assert_eq!(lo_gate.fails, 1.0);
+        let e1 = &report.ending_gates[0];
+        assert_eq!(e1.ending, "e1");
+        assert_eq!(e1.gates, [GateUse { gate: hi, via: 1.0 }]);
+        // `e2` is reached only through `other`, which has no gate.
+        assert!(report.ending_gates[1].gates.is_empty());
+    }
+
+    #[test]
+    fn odds_gates_read_as_the_condition_under_which_the_outcome_is_possible() {
+        // Three choices of one scene share the same two outcomes with the same odds.
+        let outcomes = r#"
+[[scenes.choices.outcomes]]
+id = "fine"
+weight = 0
+odds = [
+  { when = "lucky and morale >= 60", weight = 0 },
+  { when = "morale >= 50", weight = 1 },
+]
+text = "Fine."
+goto = "end-fine"
+
+[[scenes.choices.outcomes]]
+id = "bad"
+weight = 1
+odds = [{ when = "satisfaction >= 50", weight = 0 }]
+text = "Bad."
+goto = "end-bad"
+"#;
+        let mut src = String::from(
+            r#"
+[scenario]
+id = "gates"
+title = "Gates"
+summary = "Odds read as gates."
+role = "Lead"
+team = "A team"
+minutes = 1
+language = "en"
+version = 1
+authors = ["tests"]
+
+[meters.morale]
+label = "Morale"
+start = 55
+
+[meters.satisfaction]
+label = "Satisfaction"
+start = 55
+
+[[scenes]]
+id = "start"
+text = "Pick."
+"#,
+        );
+        for (id, effect) in [("a", 5), ("b", -5), ("c", 0)] {
+            src.push_str(&format!(
+                "\n[[scenes.choices]]\nid = \"{id}\"\ntext = \"{id}\"\neffects = {{ morale = {effect} }}\nset = [\"lucky\"]\n{outcomes}"
+            ));
+        }
+        src.push_str(
+            r#"
+[[scenes]]
+id = "end-fine"
+text = "Fine."
+ending = { title = "Fine", rating = "solid", debrief = "Fine." }
+
+[[scenes]]
+id = "end-bad"
+text = "Bad."
+ending = { title = "Bad", rating = "failing", debrief = "Bad." }
+"#,
+        );
+        let scenario = crate::load("gates.toml", &src).expect("loads").scenario;
+        let table = GateTable::new(&scenario);
+        let gate = |outcome: &str| {
+            table
+                .gates
+                .iter()
+                .find(|g| g.outcome.as_deref() == Some(outcome))
+                .expect("a gate")
+        };
+        // A default of zero raised by a rule, after a zero rule that wins first.
+        assert_eq!(
+            gate("fine").condition,
+            "not (lucky and morale >= 60) and morale >= 50"
+        );
+        // A default weight that a rule takes away.
+        assert_eq!(gate("bad").condition, "satisfaction < 50");
+        // The same outcome after three choices of one scene is one gate.
+        assert_eq!(gate("fine").choices, ["a", "b", "c"]);
+    }
+
+    #[test]
+    fn a_tie_is_no_single_longest_or_best() {
+        assert_eq!(single_max([(0, 3), (1, 5), (2, 4)].into_iter()), Some(1));
+        assert_eq!(single_max([(0, 5), (1, 5), (2, 4)].into_iter()), None);
+        assert_eq!(single_max([(0, 5), (1, 5), (2, 6)].into_iter()), Some(2));
+        assert_eq!(single_max(std::iter::empty::<(usize, i32)>()), None);
+    }
+
+    /// The state search finds the same best and worst verdicts as enumerating every path, and
+    /// keeps them exact when the paths are only sampled; past its budget it says "sampled".
+    #[test]
+    fn best_and_worst_come_from_every_state_or_say_they_are_sampled() {
+        let scenario = bundled("escalation");
+        let rank = |p: &Option<PathReport>| {
+            let p = p.as_ref().expect("a path");
+            (std::cmp::Reverse(p.rating), p.score)
+        };
+        let full = analyze(&scenario, Options::default());
+        assert!(matches!(full.method, Method::Exhaustive { .. }));
+        let tally = enumerate(&scenario, Policy::Uniform, u64::MAX).expect("enumerates");
+        let by_paths = |f: &Option<Found>| {
+            let (score, _, end) = f.as_ref().expect("a path");
+            let rating = scenario.scenes[*end].ending().expect("an ending").rating;
+            (std::cmp::Reverse(rating), *score)
+        };
+        assert_eq!(full.paths_basis, Basis::Exact);
+        assert_eq!(rank(&full.best), by_paths(&tally.best));
+        assert_eq!(rank(&full.worst), by_paths(&tally.worst));
+
+        let sampled_paths = analyze(
+            &scenario,
+            Options {
+                max_paths: 10,
+                runs: 50,
+                ..Options::default()
+            },
+        );
+        assert!(matches!(sampled_paths.method, Method::MonteCarlo { .. }));
+        assert_eq!(sampled_paths.paths_basis, Basis::Exact);
+        assert_eq!(sampled_paths.gates_basis, Basis::Sampled);
+        assert_eq!(rank(&sampled_paths.best), rank(&full.best));
+        assert_eq!(rank(&sampled_paths.worst), rank(&full.worst));
+        assert_eq!(sampled_paths.arrivals, full.arrivals);
+
+        let sampled_states = analyze(
+            &scenario,
+            Options {
+                max_states: 10,
+                ..Options::default()
+            },
+        );
+        assert_eq!(sampled_states.states, None);
+        assert_eq!(sampled_states.paths_basis, Basis::Exact);
+        let both_sampled = analyze(
+            &scenario,
+            Options {
+                max_states: 10,
+                max_paths: 10,
+                runs: 50,
+                ..Options::default()
+            },
+        );
+        assert_eq!(both_sampled.paths_basis, Basis::Sampled);
+        assert!(rank(&both_sampled.best) <= rank(&full.best));
+        assert!(rank(&both_sampled.worst) >= rank(&full.worst));
+    }
+
+    /// Arrivals: flags that differ between arrival states, and the texts that can show.
+    #[test]
+    fn arrivals_list_the_flags_that_vary_and_the_texts_that_show() {
+        let scenario = bundled("boss-demand");
+        let report = analyze(&scenario, Options::default());
+        let found = search_states(&scenario, usize::MAX, true).expect("searched");
+        for a in &report.arrivals {
+            let idx = scenario.scene_by_id(&a.ending).expect("an ending");
+            let states: Vec<&(usize, Vec<i32>)> =
+                found.ends.iter().filter(|(s, _)| *s == idx.0).collect();
+            assert!(!states.is_empty(), "{}", a.ending);
+            for f in a.varying.iter().chain(&a.always) {
+                assert!(scenario.flags.contains(f));
+            }
+            assert!(a.always.iter().all(|f| !a.varying.contains(f)));
+            assert!(a.unnamed.iter().all(|f| a.varying.contains(f)));
+            assert!(a.text_shown || a.variants_shown.iter().any(|s| *s));
+        }
+        // `plan_agreed` decides which ending the exemplary line reaches: always raised there.
+        let exemplary = report
+            .arrivals
+            .iter()
+            .find(|a| a.ending == "end-number-behind")
+            .expect("reached");
+        assert!(exemplary.always.contains(&"plan_agreed".to_owned()));
     }
 
     /// The plain search [`explore`] replaced: breadth-first over whole states, to the end.
