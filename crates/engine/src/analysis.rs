@@ -13,8 +13,8 @@
 
 use std::collections::{HashMap, HashSet};
 
-use rand_chacha::ChaCha8Rng;
-use rand_core::{Rng, SeedableRng};
+use rand::rngs::SmallRng;
+use rand::{Rng, RngExt, SeedableRng};
 use serde::Serialize;
 
 use crate::condition::{Cmp, Cond};
@@ -1141,20 +1141,27 @@ fn enumerate(scenario: &Scenario, policy: Policy, max_paths: u64) -> Option<Tall
     Some(tally)
 }
 
-/// Plays `runs` random playthroughs under `policy`.
+/// Plays `runs` random playthroughs under `policy`. Nothing here is pinned (a sample only
+/// has to be reproducible with the same build), so rand's small fast generator picks the
+/// choices; chance outcomes still go through the engine's own `draw_index`, so a weight
+/// means here exactly what it means in play.
 fn monte_carlo(scenario: &Scenario, policy: Policy, runs: u32, seed: u64) -> (Tally, u32) {
     let mut tally = Tally::new(scenario);
     let mut unfinished = 0;
     let p = 1.0 / f64::from(runs.max(1));
     let mut events = Vec::new();
     for run in 0..runs {
-        let mut rng = ChaCha8Rng::seed_from_u64(seed.wrapping_add(u64::from(run)));
+        let mut rng = SmallRng::seed_from_u64(seed.wrapping_add(u64::from(run)));
         let mut state = State::start(scenario);
         let mut path = Vec::new();
         while !state.ended(scenario) && path.len() < MAX_DEPTH * 5 {
             let choices = policy_choices(scenario, &state, policy);
-            let (c, _) = draw_index(rng.next_u64(), &vec![1; choices.len()]);
-            let c = choices[c];
+            // A loaded scenario always offers a choice before an ending; stop rather than
+            // panic if it did not.
+            if choices.is_empty() {
+                break;
+            }
+            let c = choices[rng.random_range(0..choices.len())];
             let scene = state.scene.0;
             tally.visit(scenario, &state, p);
             if tally.gates.has_odds_gate(scene, c) {
