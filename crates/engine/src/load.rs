@@ -132,6 +132,8 @@ fn syntax_message(message: &str) -> String {
 #[path = "load_limits.rs"]
 mod size;
 
+pub use size::source_text;
+
 /// Path helpers.
 fn scene_path(i: usize) -> [Seg<'static>; 2] {
     [Seg::Key("scenes"), Seg::Index(i)]

@@ -201,3 +201,40 @@ impl Builder<'_, '_> {
         }
     }
 }
+
+/// A file's bytes as scenario text: without a UTF-8 byte order mark, and only if it is UTF-8
+/// without NUL bytes. Otherwise the one error, positioned at the first byte that is not text
+/// (everything before it is valid text, so it has a line and column).
+pub fn source_text<'b>(file: &str, bytes: &'b [u8]) -> Result<&'b str, crate::Diagnostic> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let error = |valid: &str, offset: usize, message: &str| {
+        let (line, col) = crate::diag::LineIndex::new(valid).line_col(offset);
+        crate::Diagnostic {
+            severity: crate::Severity::Error,
+            file: file.to_owned(),
+            line,
+            col,
+            span: offset..offset,
+            message: message.to_owned(),
+        }
+    };
+    let src = match std::str::from_utf8(bytes) {
+        Ok(src) => src,
+        Err(e) => {
+            let valid = std::str::from_utf8(&bytes[..e.valid_up_to()]).unwrap_or_default();
+            return Err(error(
+                valid,
+                valid.len(),
+                "the file is not UTF-8 text (a scenario is a TOML text file); the first byte that is not text is here",
+            ));
+        }
+    };
+    match src.find('\0') {
+        Some(nul) => Err(error(
+            src,
+            nul,
+            "the file contains a NUL byte, so it is binary, not a TOML scenario file",
+        )),
+        None => Ok(src),
+    }
+}
