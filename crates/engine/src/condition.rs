@@ -225,6 +225,10 @@ fn dnf(cond: &Cond, negated: bool, cap: usize) -> Option<Vec<Vec<Lit>>> {
             let mut out: Vec<Vec<Lit>> = vec![Vec::new()];
             for p in parts {
                 let terms = dnf(p, negated, cap)?;
+                // Checked before the product is built, which could be cap * cap terms.
+                if out.len().saturating_mul(terms.len()) > cap {
+                    return None;
+                }
                 let mut next = Vec::with_capacity(out.len() * terms.len());
                 for a in &out {
                     for b in &terms {

@@ -258,7 +258,8 @@ impl<'a, 's> Builder<'a, 's> {
                         )
                     } else {
                         format!(
-                            "the start scene '{id}' is not a scene id{}{}",
+                            "the start scene '{}' is not a scene id{}{}",
+                            short(id),
                             id_rules(id),
                             plain_hint(id, self.raw.scenes.iter().map(|s| s.id.as_str()))
                         )
@@ -647,7 +648,8 @@ impl<'a, 's> Builder<'a, 's> {
                     )
                 } else {
                     format!(
-                        "{what} '{id}' goes to '{target}', which is not a scene id{}{}",
+                        "{what} '{id}' goes to '{}', which is not a scene id{}{}",
+                        short(target),
                         id_rules(target),
                         plain_hint(target, self.raw.scenes.iter().map(|s| s.id.as_str()))
                     )
@@ -1148,9 +1150,21 @@ fn bad_name(what: &str, name: &str) -> String {
 fn too_long(what: &str, id: &str) -> Option<String> {
     let chars = id.chars().count();
     (chars > MAX_ID_CHARS).then(|| {
-        let start: String = id.chars().take(20).collect();
-        format!("{what} '{start}\u{2026}' is {chars} characters long, more than the {MAX_ID_CHARS} allowed")
+        format!(
+            "{what} '{}' is {chars} characters long, more than the {MAX_ID_CHARS} allowed",
+            short(id)
+        )
     })
+}
+
+/// An id to quote: itself, or its first 20 characters if it is longer than any id may be.
+fn short(id: &str) -> std::borrow::Cow<'_, str> {
+    if id.chars().nth(MAX_ID_CHARS).is_some() {
+        let start: String = id.chars().take(20).collect();
+        format!("{start}\u{2026}").into()
+    } else {
+        id.into()
+    }
 }
 
 /// `" (did you mean 'x'?)"` or nothing, for a reference already said not to be an id.
