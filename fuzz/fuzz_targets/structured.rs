@@ -154,6 +154,9 @@ impl Text {
     }
 }
 
+/// The largest file the browser's checker takes; rendering stops soon after it.
+const MAX_BYTES: usize = 2 * 1024 * 1024;
+
 const OPS: [&str; 7] = ["<", "<=", ">", ">=", "==", "!=", "="];
 
 impl CondSpec {
@@ -284,6 +287,9 @@ fn render(spec: &Spec) -> String {
             1
         };
         for r in 0..repeat {
+            if out.len() > MAX_BYTES {
+                return out;
+            }
             write_scene(&mut out, scene, r, &meters, spec.flags);
         }
     }
@@ -334,6 +340,9 @@ fn write_scene(out: &mut String, scene: &SceneSpec, r: usize, meters: &[String],
             1
         };
         for k in 0..repeat {
+            if out.len() > MAX_BYTES {
+                return;
+            }
             let cid = if k == 0 {
                 choice.id.render("c")
             } else {
@@ -361,6 +370,9 @@ fn write_scene(out: &mut String, scene: &SceneSpec, r: usize, meters: &[String],
                     1
                 };
                 for j in 0..repeat {
+                    if out.len() > MAX_BYTES {
+                        return;
+                    }
                     let oid = if j == 0 {
                         outcome.id.render("o")
                     } else {
@@ -439,8 +451,12 @@ fn check(spec: &Spec, src: &str) {
 
 fuzz_target!(|spec: Spec| {
     let src = render(&spec);
+    // `FRONTLINE_FUZZ_DUMP=FILE` writes the scenario out, to reproduce a finding by hand.
+    if let Some(path) = std::env::var_os("FRONTLINE_FUZZ_DUMP") {
+        let _ = std::fs::write(path, &src);
+    }
     // The browser's checker takes files of up to 2 MB.
-    if src.len() > 2 * 1024 * 1024 {
+    if src.len() > MAX_BYTES {
         return;
     }
     std::thread::scope(|s| {
