@@ -27,6 +27,8 @@ struct Ready {
     minutes: u32,
     name: String,
     warnings: Vec<Report>,
+    /// How many warnings there are in all (`warnings` holds the first few hundred).
+    warning_count: usize,
     kept: bool,
 }
 
@@ -41,7 +43,11 @@ enum Stage {
     /// The file was checked and has errors.
     Rejected {
         name: String,
+        /// The first few hundred problems.
         reports: Rc<Vec<Report>>,
+        /// How many errors and warnings there are in all.
+        errors: usize,
+        warnings: usize,
     },
     Ready(Rc<Ready>),
 }
@@ -50,11 +56,23 @@ enum Stage {
 async fn check(name: String, bytes: js_sys::ArrayBuffer) -> Stage {
     match loader::check(&name, bytes).await {
         Err(message) => Stage::Failed(message),
-        Ok(Checked::Rejected(reports)) => Stage::Rejected {
+        Ok(Checked::Rejected {
+            reports,
+            errors,
+            warnings,
+        }) => Stage::Rejected {
             name,
             reports: Rc::new(reports),
+            errors,
+            warnings,
         },
-        Ok(Checked::Compiled { bytes, warnings }) => match opened::register(&bytes) {
+        // A newer file is being checked; this attempt's result is dropped in any case.
+        Ok(Checked::Superseded) => Stage::Idle,
+        Ok(Checked::Compiled {
+            bytes,
+            warnings,
+            warning_count,
+        }) => match opened::register(&bytes) {
             Err(message) => Stage::Failed(message),
             Ok((scenario, kept)) => Stage::Ready(Rc::new(Ready {
                 id: scenario.meta.id.clone(),
@@ -63,6 +81,7 @@ async fn check(name: String, bytes: js_sys::ArrayBuffer) -> Stage {
                 minutes: scenario.meta.minutes,
                 name,
                 warnings,
+                warning_count,
                 kept,
             })),
         },
@@ -331,16 +350,22 @@ fn result_view(stage: &Stage, heading: &NodeRef) -> Html {
                 <p class="error">{ message }</p>
             </section>
         },
-        Stage::Rejected { name, reports } => {
-            let errors = reports.iter().filter(|r| r.error).count();
-            let warnings = reports.len() - errors;
+        Stage::Rejected {
+            name,
+            reports,
+            errors,
+            warnings,
+        } => {
+            let (errors, warnings) = (*errors, *warnings);
             let mut title = format!(
-                "{errors} {} in \u{201c}{name}\u{201d}",
+                "{} {} in \u{201c}{name}\u{201d}",
+                thousands(errors),
                 if errors == 1 { "error" } else { "errors" }
             );
             if warnings > 0 {
                 title.push_str(&format!(
-                    " (and {warnings} {})",
+                    " (and {} {})",
+                    thousands(warnings),
                     if warnings == 1 { "warning" } else { "warnings" }
                 ));
             }
@@ -348,12 +373,12 @@ fn result_view(stage: &Stage, heading: &NodeRef) -> Html {
                 <section class="open-result open-rejected" aria-labelledby="open-result-heading">
                     <h2 id="open-result-heading" tabindex="-1" ref={heading.clone()}>{ title }</h2>
                     <p>{ "This file cannot be played yet. Fix these problems in the file, then open it again." }</p>
-                    { reports_view(reports) }
+                    { reports_view(reports, errors + warnings) }
                 </section>
             }
         }
         Stage::Ready(ready) => {
-            let n = ready.warnings.len();
+            let n = ready.warning_count;
             html! {
                 <section class="open-result open-ready" aria-labelledby="open-result-heading">
                     <h2 id="open-result-heading" tabindex="-1" ref={heading.clone()}>{ "Ready to play" }</h2>
@@ -372,9 +397,9 @@ fn result_view(stage: &Stage, heading: &NodeRef) -> Html {
                         <p class="open-note">{ "This browser is not letting Frontline keep a copy of the file, so after a reload you will need to open it again." }</p>
                     }
                     if n > 0 {
-                        <h3 class="open-warnings-heading">{ format!("{n} {} for the author", if n == 1 { "warning" } else { "warnings" }) }</h3>
+                        <h3 class="open-warnings-heading">{ format!("{} {} for the author", thousands(n), if n == 1 { "warning" } else { "warnings" }) }</h3>
                         <p>{ "The scenario plays, but these are probably mistakes:" }</p>
-                        { reports_view(&ready.warnings) }
+                        { reports_view(&ready.warnings, n) }
                     }
                 </section>
             }
@@ -382,12 +407,39 @@ fn result_view(stage: &Stage, heading: &NodeRef) -> Html {
     }
 }
 
-fn reports_view(reports: &[Report]) -> Html {
+/// The most problems listed: a file can have tens of thousands, and listing them all would
+/// block the page for seconds. The worker sends no more than this either.
+const MAX_LISTED: usize = 300;
+
+/// The first [`MAX_LISTED`] reports, and how many more there are of `total`.
+fn reports_view(reports: &[Report], total: usize) -> Html {
+    let listed = reports.len().min(MAX_LISTED);
+    let more = total.saturating_sub(listed);
     html! {
-        <ol class="open-diagnostics">
-            { for reports.iter().map(report_view) }
-        </ol>
+        <>
+            <ol class="open-diagnostics">
+                { for reports.iter().take(MAX_LISTED).map(report_view) }
+            </ol>
+            if more > 0 {
+                <p class="open-more">
+                    { format!("And {} more not listed. Fix the ones above first, then open the file again.", thousands(more)) }
+                </p>
+            }
+        </>
     }
+}
+
+/// `1834` as `1,834`.
+fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    out
 }
 
 /// Splits an excerpt around the column a report points at: text before, the marked part (to
@@ -423,7 +475,7 @@ fn report_view(r: &Report) -> Html {
             <p class="open-diagnostic-message">{ &r.message }</p>
             if !r.excerpt.trim().is_empty() {
                 {{
-                    let (before, marked, after) = mark(&r.excerpt, r.col);
+                    let (before, marked, after) = mark(&r.excerpt, r.mark);
                     html! {
                         <pre class="open-excerpt">
                             <span class="open-excerpt-line" aria-hidden="true">{ r.line }</span>

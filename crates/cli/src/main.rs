@@ -169,21 +169,40 @@ fn write_out(text: &str) -> Result<()> {
     }
 }
 
-fn read(path: &Path) -> Result<String> {
-    std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))
+fn read(path: &Path) -> Result<Vec<u8>> {
+    std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))
+}
+
+/// A file's bytes as text, or `None` after printing where it stops being text.
+fn text_or_report<'b>(name: &str, bytes: &'b [u8]) -> Option<&'b str> {
+    match frontline_engine::load::source_text(name, bytes) {
+        Ok(src) => Some(src),
+        Err(diag) => {
+            // Everything before the bad byte is text, and that is all the excerpt needs.
+            let valid = match std::str::from_utf8(bytes) {
+                Ok(text) => text,
+                Err(e) => std::str::from_utf8(&bytes[..e.valid_up_to()]).unwrap_or_default(),
+            };
+            render::diagnostics(valid, std::slice::from_ref(&diag));
+            None
+        }
+    }
 }
 
 /// Loads a file, printing its diagnostics; `None` when it has errors.
 fn load_or_report(path: &Path) -> Result<Option<Loaded>> {
-    let src = read(path)?;
+    let bytes = read(path)?;
     let name = path.display().to_string();
-    match load(&name, &src) {
+    let Some(src) = text_or_report(&name, &bytes) else {
+        return Ok(None);
+    };
+    match load(&name, src) {
         Ok(loaded) => {
-            render::diagnostics(&src, &loaded.warnings);
+            render::diagnostics(src, &loaded.warnings);
             Ok(Some(loaded))
         }
         Err(diags) => {
-            render::diagnostics(&src, &diags);
+            render::diagnostics(src, &diags);
             Ok(None)
         }
     }
@@ -193,8 +212,8 @@ fn check(files: &[PathBuf], deny_warnings: bool) -> Result<ExitCode> {
     let mut errors = 0;
     let mut warnings = 0;
     for path in files {
-        let src = match read(path) {
-            Ok(src) => src,
+        let bytes = match read(path) {
+            Ok(bytes) => bytes,
             Err(e) => {
                 anstream::eprintln!("{}: {e:#}", render::error_label());
                 errors += 1;
@@ -202,11 +221,15 @@ fn check(files: &[PathBuf], deny_warnings: bool) -> Result<ExitCode> {
             }
         };
         let name = path.display().to_string();
-        let diags = match load(&name, &src) {
+        let Some(src) = text_or_report(&name, &bytes) else {
+            errors += 1;
+            continue;
+        };
+        let diags = match load(&name, src) {
             Ok(loaded) => loaded.warnings,
             Err(diags) => diags,
         };
-        render::diagnostics(&src, &diags);
+        render::diagnostics(src, &diags);
         errors += diags
             .iter()
             .filter(|d| d.severity == Severity::Error)

@@ -4,7 +4,7 @@ use std::fmt::Write as _;
 
 use anstyle::{AnsiColor, Style};
 use frontline_engine::analysis::{Analysis, Basis, Gate, Method};
-use frontline_engine::diag::LineIndex;
+use frontline_engine::diag::{self, LineIndex};
 use frontline_engine::{Diagnostic, Scenario, Severity};
 
 const ERROR: Style = AnsiColor::Red.on_default().bold();
@@ -15,44 +15,129 @@ pub fn error_label() -> String {
     format!("{ERROR}error{ERROR:#}")
 }
 
+/// At most this many diagnostics are printed per file; the rest are counted. A file with
+/// thousands of mistakes has one cause to fix first, and printing them all would flood the
+/// terminal.
+pub const MAX_SHOWN: usize = 50;
+
+/// Characters of a source line quoted under a diagnostic: a window around the column, so a
+/// file that is one long line (or uses CR alone for line breaks) is never printed whole.
+const EXCERPT_CHARS: usize = 120;
+
 /// Prints diagnostics to stderr the way compilers do: `file:line:col: error: message`, then
 /// the line with a caret under the place. Colour only on a terminal (anstream strips it).
+/// What the file says is escaped: control characters (such as ESC, which starts terminal
+/// sequences) and bidirectional overrides are printed as `\u{..}`.
 pub fn diagnostics(src: &str, diags: &[Diagnostic]) {
     let index = LineIndex::new(src);
-    for d in diags {
+    for d in diags.iter().take(MAX_SHOWN) {
         let (style, kind) = match d.severity {
             Severity::Error => (ERROR, "error"),
             Severity::Warning => (WARNING, "warning"),
         };
         anstream::eprintln!(
             "{}:{}:{}: {style}{kind}{style:#}: {}",
-            d.file,
+            escape(&d.file),
             d.line,
             d.col,
-            d.message
+            escape(&d.message)
         );
         let line = index.line_text(d.line);
         if !line.is_empty() {
-            let width = marker_width(src, d, line);
-            anstream::eprintln!("{DIM}{:>5} |{DIM:#} {line}", d.line);
+            let (excerpt, col) = diag::excerpt(line, d.col, EXCERPT_CHARS);
+            let (shown, caret, width) = escape_marked(&excerpt, col, marker_width(src, d));
+            anstream::eprintln!("{DIM}{:>5} |{DIM:#} {shown}", d.line);
             anstream::eprintln!(
                 "{DIM}      |{DIM:#} {}{style}{}{style:#}",
-                " ".repeat(d.col - 1),
+                " ".repeat(caret),
                 "^".repeat(width)
             );
         }
     }
+    if let Some(file) = diags.get(MAX_SHOWN).map(|d| &d.file) {
+        let rest = &diags[MAX_SHOWN..];
+        let errors = rest
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .count();
+        let warnings = rest.len() - errors;
+        anstream::eprintln!(
+            "{}: and {} more not shown ({} error{}, {} warning{}); fix the ones above first",
+            escape(file),
+            thousands(rest.len()),
+            thousands(errors),
+            if errors == 1 { "" } else { "s" },
+            thousands(warnings),
+            if warnings == 1 { "" } else { "s" },
+        );
+    }
 }
 
-/// How many `^` go under the problem: one per character of its span (not per byte: '≥' and
-/// curly quotes take three), at least one, and no further than the end of the line.
-fn marker_width(src: &str, d: &Diagnostic, line: &str) -> usize {
-    let chars = src
-        .get(d.span.clone())
-        .map_or(d.span.len(), |s| s.chars().count());
-    chars
+/// `1834` as `1,834`.
+pub fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    out
+}
+
+/// Whether a character must not reach a terminal as it is: control characters (ESC starts
+/// colour, cursor and title sequences) and the invisible marks that reorder text (a
+/// right-to-left override can make a line read differently from what it is).
+fn unsafe_char(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// Text from a file, safe to print.
+pub fn escape(text: &str) -> String {
+    text.chars().map(escape_char).collect()
+}
+
+fn escape_char(c: char) -> String {
+    if c == '\t' {
+        " ".into()
+    } else if unsafe_char(c) {
+        format!("\\u{{{:x}}}", u32::from(c))
+    } else {
+        c.to_string()
+    }
+}
+
+/// An excerpt escaped for printing, with where the caret goes under it (in printed
+/// characters) and how wide it is: `col` (1-based) and `width` are in characters of
+/// `excerpt`.
+fn escape_marked(excerpt: &str, col: usize, width: usize) -> (String, usize, usize) {
+    let start = col.saturating_sub(1);
+    let mut out = String::new();
+    let (mut printed, mut caret, mut marked) = (0, None, 0);
+    for (i, c) in excerpt.chars().enumerate() {
+        if i == start {
+            caret = Some(printed);
+        }
+        let piece = escape_char(c);
+        let n = piece.chars().count();
+        if i >= start && i < start + width {
+            marked += n;
+        }
+        printed += n;
+        out.push_str(&piece);
+    }
+    (out, caret.unwrap_or(printed), marked.max(1))
+}
+
+/// How many characters the problem spans, for the `^` under it: one per character (not per
+/// byte: '≥' and curly quotes take three), at least one. The excerpt stops them at the end
+/// of what it shows.
+fn marker_width(src: &str, d: &Diagnostic) -> usize {
+    src.get(d.span.clone())
+        .map_or(d.span.len(), |s| s.chars().count())
         .max(1)
-        .min(line.chars().count().saturating_sub(d.col - 1).max(1))
 }
 
 /// The analysis as a readable report.
@@ -410,12 +495,37 @@ mod tests {
             span: at..at + '≥'.len_utf8(),
             message: "'≥' should be written '>='".into(),
         };
-        assert_eq!(marker_width(src, &d, LineIndex::new(src).line_text(1)), 1);
+        assert_eq!(marker_width(src, &d), 1);
         // An empty span still gets one marker.
-        let empty = Diagnostic { span: at..at, ..d };
+        let empty = Diagnostic {
+            span: at..at,
+            ..d.clone()
+        };
+        assert_eq!(marker_width(src, &empty), 1);
+        // Under the excerpt, the one character takes one marker.
+        let line = LineIndex::new(src).line_text(1);
+        let (excerpt, col) = diag::excerpt(line, d.col, EXCERPT_CHARS);
+        let (_, _, width) = escape_marked(&excerpt, col, marker_width(src, &d));
+        assert_eq!(width, 1);
+    }
+
+    #[test]
+    fn terminal_sequences_and_bidi_overrides_are_escaped() {
         assert_eq!(
-            marker_width(src, &empty, LineIndex::new(src).line_text(1)),
-            1
+            escape("a\u{1b}]0;owned\u{7}b\u{202e}c\rd"),
+            "a\\u{1b}]0;owned\\u{7}b\\u{202e}c\\u{d}d"
         );
+        // The caret stays under the marked character after escapes before it.
+        let (shown, caret, width) = escape_marked("\u{1b}x = 1", 2, 1);
+        assert_eq!(shown, "\\u{1b}x = 1");
+        assert_eq!((caret, width), (6, 1));
+    }
+
+    #[test]
+    fn counts_have_thousands_separators() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(1834), "1,834");
+        assert_eq!(thousands(1_234_567), "1,234,567");
     }
 }

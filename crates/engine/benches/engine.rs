@@ -5,7 +5,10 @@
 //! the targets in the engine's brief: `decisions/s: N` (target at least 1,000,000) from a
 //! timed loop of over a million decisions, and `load 10000 scenes: X ms` (target at most
 //! 50 ms). Then `what-ifs` per bundled scenario: the time to work out the debrief's what-ifs
-//! for a random playthrough, which the app does on the main thread after an ending.
+//! for a random playthrough, which the app does on the main thread after an ending. Then
+//! `check`: the time to check generated files of 1,000, 10,000 and 100,000 scenes and of
+//! 100,000 choices in one scene (it should grow about linearly), and of hostile files of up
+//! to 2 MB, the largest file the browser's checker takes (each under 2 s natively).
 //!
 //! Run with `cargo bench -p frontline-engine --bench engine`.
 
@@ -310,7 +313,242 @@ fn bench_what_ifs(c: &mut Criterion) {
     group.finish();
 }
 
+const HEAD: &str = "[scenario]\nid = \"hostile\"\ntitle = \"Hostile\"\nsummary = \"S\"\nrole = \"R\"\nteam = \"T\"\nminutes = 2\nlanguage = \"en\"\nversion = 1\nauthors = [\"bench\"]\n\n[meters.morale]\nlabel = \"M\"\nstart = 50\n\n[meters.satisfaction]\nlabel = \"S\"\nstart = 50\n";
+
+const END: &str = "\n[[scenes]]\nid = \"end\"\ntext = \"End\"\nending = { title = \"E\", rating = \"solid\", debrief = \"D\" }\n";
+
+/// Appends `piece(i)` for i = 0, 1, ... while the text stays within `max` bytes and `piece`
+/// has one.
+fn fill(out: String, max: usize, tail: &str, piece: impl Fn(usize) -> String) -> String {
+    fill_n(out, max, tail, |i| Some(piece(i)))
+}
+
+fn fill_n(
+    mut out: String,
+    max: usize,
+    tail: &str,
+    piece: impl Fn(usize) -> Option<String>,
+) -> String {
+    for i in 0.. {
+        let Some(p) = piece(i) else { break };
+        if out.len() + p.len() + tail.len() > max {
+            break;
+        }
+        out.push_str(&p);
+    }
+    out.push_str(tail);
+    out
+}
+
+/// One scene with choices `c0`, `c1`, ... to the ending, up to `max` bytes or `n` choices.
+fn many_choices(n: usize, max: usize) -> String {
+    let head = format!("{HEAD}\n[[scenes]]\nid = \"start\"\ntext = \"Go\"\n");
+    fill_n(head, max, END, |i| {
+        (i < n).then(|| {
+            format!(
+                "\n[[scenes.choices]]\nid = \"c{i}\"\ntext = \"C\"\neffects = {{ morale = 1, satisfaction = 1 }}\ngoto = \"end\"\n"
+            )
+        })
+    })
+}
+
+/// Hostile files of at most `max` bytes, by name: the cases of issue 14 and the heaviest
+/// valid files the limits allow.
+fn hostile_files(max: usize) -> Vec<(&'static str, String)> {
+    let scene = |id: String, goto: String, when: &str| {
+        format!(
+            "\n[[scenes]]\nid = \"{id}\"\ntext = \"S\"\n\n[[scenes.choices]]\nid = \"a\"\ntext = \"A\"\n{when}effects = {{ morale = 1 }}\nset = [\"f\"]\ngoto = \"{goto}\"\n\n[[scenes.choices]]\nid = \"b\"\ntext = \"B\"\neffects = {{ satisfaction = 1 }}\ngoto = \"end\"\n"
+        )
+    };
+    let mut files = vec![
+        (
+            "misspelt gotos",
+            fill(HEAD.to_owned(), max, END, |i| {
+                scene(format!("scene-{i}"), format!("scene-{}x", i + 1), "")
+            }),
+        ),
+        (
+            "duplicate ids",
+            fill(HEAD.to_owned(), max, END, |_| {
+                scene("s".into(), "s".into(), "")
+            }),
+        ),
+        (
+            "unknown names in conditions",
+            fill(HEAD.to_owned(), max, END, |i| {
+                scene(
+                    format!("s{i}"),
+                    format!("s{}", i + 1),
+                    &format!("when = \"morale > 1 and flag{i}x and not moralle\"\n"),
+                )
+            }),
+        ),
+        (
+            "conditions at the DNF cap",
+            fill(HEAD.to_owned(), max, END, |i| {
+                let pairs = "(f or morale > 1) and ".repeat(8);
+                let wide = (0..50)
+                    .map(|k| format!("morale > {k}"))
+                    .collect::<Vec<_>>()
+                    .join(" or ");
+                scene(
+                    format!("s{i}"),
+                    format!("s{}", i + 1),
+                    &format!("when = \"{pairs}({wide})\"\n"),
+                )
+            }),
+        ),
+        ("bad ids on one line", {
+            let tail = format!("]\n{HEAD}");
+            fill("scenes = [".to_owned(), max, &tail, |i| {
+                format!(
+                    "{{ id = \"bad id {i}\", text = \"t\", ending = {{ title = \"t\", rating = \"solid\", debrief = \"d\" }} }}, "
+                )
+            })
+        }),
+        ("choices past the limit", many_choices(usize::MAX, max)),
+        (
+            "emphasis at the depth limit",
+            fill(HEAD.to_owned(), max, END, |i| {
+                let mut text = String::new();
+                for k in 0..16 {
+                    text.push_str(if k % 2 == 0 { "*a " } else { "_a " });
+                }
+                text.push('x');
+                for k in (0..16).rev() {
+                    text.push_str(if k % 2 == 0 { " a*" } else { " a_" });
+                }
+                let text = format!("{text}\\n\\n").repeat(20);
+                format!(
+                    "\n[[scenes]]\nid = \"s{i}\"\ntext = \"{text}\"\n\n[[scenes.choices]]\nid = \"a\"\ntext = \"A\"\neffects = {{ morale = 1, satisfaction = 1 }}\ngoto = \"end\"\n\n[[scenes.choices]]\nid = \"b\"\ntext = \"B\"\ngoto = \"s{}\"\n",
+                    i + 1
+                )
+            }),
+        ),
+    ];
+    // The last scene of a chain leads to the ending instead of past the end.
+    for (_, src) in &mut files {
+        let scenes = src.matches("[[scenes]]").count();
+        let last = format!("goto = \"s{}\"", scenes - 1);
+        if let Some(at) = src.rfind(&last) {
+            src.replace_range(at..at + last.len(), "goto = \"end\"");
+        }
+    }
+    // The state search's worst case: 100 choices of 100 outcomes each, all back to a scene
+    // whose meters they move, so that every state has 10,000 successors.
+    let mut src = format!(
+        "{HEAD}\n[[scenes]]\nid = \"start\"\ntext = \"Go\"\n\n[[scenes.choices]]\nid = \"stop\"\ntext = \"Stop\"\ngoto = \"end\"\n"
+    );
+    for c in 0..99 {
+        let _ = write!(src, "\n[[scenes.choices]]\nid = \"c{c}\"\ntext = \"C\"\n");
+        for o in 0..100 {
+            let _ = write!(
+                src,
+                "\n[[scenes.choices.outcomes]]\nid = \"o{o}\"\nweight = 1\ntext = \"O\"\neffects = {{ morale = {}, satisfaction = {} }}\ngoto = \"start\"\n",
+                (c % 11) as i64 - 5,
+                (o % 13) as i64 - 6
+            );
+        }
+    }
+    src.push_str(END);
+    files.push(("state search, 10,000 successors a state", src));
+    files.push(("valid generated scenario", {
+        // The largest that fits and loads (at some sizes the jumps miss an ending).
+        let mut n = 1000;
+        while generated_scenario(n + 100).len() <= max {
+            n += 100;
+        }
+        while load("bench.toml", &generated_scenario(n)).is_err() {
+            n -= 100;
+        }
+        generated_scenario(n)
+    }));
+    files
+}
+
+/// Median of `runs` timed checks of `src`.
+fn check_time(src: &str, runs: usize) -> Duration {
+    let mut times: Vec<Duration> = (0..runs)
+        .map(|_| {
+            let start = Instant::now();
+            let result = load("bench.toml", black_box(src));
+            black_box(result.is_ok());
+            start.elapsed()
+        })
+        .collect();
+    times.sort();
+    times[runs / 2]
+}
+
+/// Check times: growth with size, and the worst files the browser's checker accepts.
+fn report_check_times() {
+    for n in [1_000, 10_000, 100_000] {
+        let src = generated_scenario(n);
+        let errors = match load("bench.toml", &src) {
+            Ok(_) => 0,
+            Err(d) => d.len(),
+        };
+        let runs = if n >= 100_000 { 3 } else { 5 };
+        println!(
+            "check {n} scenes: {:.1} ms ({} KiB, {errors} errors)",
+            check_time(&src, runs).as_secs_f64() * 1000.0,
+            src.len() / 1024
+        );
+    }
+    let src = many_choices(100_000, usize::MAX);
+    println!(
+        "check 100000 choices in one scene: {:.1} ms ({} KiB)",
+        check_time(&src, 3).as_secs_f64() * 1000.0,
+        src.len() / 1024
+    );
+    const MAX: usize = 2 * 1024 * 1024;
+    let mut worst = (Duration::ZERO, "");
+    for (name, src) in hostile_files(MAX) {
+        let result = load("bench.toml", &src);
+        let (errors, warnings) = match &result {
+            Ok(l) => (0, l.warnings.len()),
+            Err(d) => (
+                d.iter()
+                    .filter(|d| d.severity == frontline_engine::Severity::Error)
+                    .count(),
+                d.iter()
+                    .filter(|d| d.severity == frontline_engine::Severity::Warning)
+                    .count(),
+            ),
+        };
+        let t = check_time(&src, 3);
+        let first = match &result {
+            Ok(l) => l.warnings.first(),
+            Err(d) => d.first(),
+        }
+        .map(|d| {
+            format!(
+                "; first: {}",
+                d.message.chars().take(90).collect::<String>()
+            )
+        })
+        .unwrap_or_default();
+        println!(
+            "check 2 MB worst case, {name}: {:.1} ms ({} KiB, {errors} errors, {warnings} warnings{first})",
+            t.as_secs_f64() * 1000.0,
+            src.len() / 1024
+        );
+        if t > worst.0 {
+            worst = (t, name);
+        }
+    }
+    println!(
+        "check 2 MB worst case: {:.1} ms ({})",
+        worst.0.as_secs_f64() * 1000.0,
+        worst.1
+    );
+}
+
 fn main() {
+    report_check_times();
+    if std::env::var_os("FRONTLINE_BENCH_CHECK_ONLY").is_some() {
+        return;
+    }
     report_figures();
     report_what_ifs();
     let mut c = Criterion::default().configure_from_args();

@@ -344,7 +344,8 @@ impl Seen {
 
 /// Explores the distinct states (scene, meters, flags, fired triggers) reachable from the
 /// start, until every scene and every choice has been seen or the states run out. Returns
-/// `None` if more than `budget` distinct states are met before either happens.
+/// `None` if more than `budget` distinct states are met before either happens, or more than
+/// 20 steps (a choice and outcome taken from a state) per state of the budget are taken.
 ///
 /// The order of the search does not change what it finds, only how soon it can stop, so it
 /// is depth-first and expands first the states in scenes that still have something unseen:
@@ -353,6 +354,8 @@ impl Seen {
 /// [`Packing`]), so the visited set and the stacks cost no allocation per state and hashing
 /// one is cheap.
 pub fn explore(scenario: &Scenario, budget: usize) -> Option<Seen> {
+    /// Steps (one choice and outcome from one state) allowed per state of the budget.
+    const STEPS_PER_STATE: usize = 20;
     let mut seen = Seen::nothing(scenario);
     // What is left to see; the search stops as soon as both reach zero.
     let mut unseen_scenes = scenario.scenes.len();
@@ -377,6 +380,7 @@ pub fn explore(scenario: &Scenario, budget: usize) -> Option<Seen> {
     let mut events = Vec::new();
     let mut weights: Vec<u32> = Vec::new();
     let mut choices: Vec<usize> = Vec::new();
+    let mut steps = 0usize;
     loop {
         let stack = if promising.len() >= width {
             &mut promising
@@ -429,6 +433,12 @@ pub fn explore(scenario: &Scenario, budget: usize) -> Option<Seen> {
                 // are those at the moment of the draw, as `step` computed them.
                 if weights.get(o) == Some(&0) && weights.iter().any(|w| *w > 0) {
                     continue;
+                }
+                // Many choices and outcomes that lead back to states already seen cost
+                // work without growing `visited`: the work is bounded too.
+                steps += 1;
+                if steps > budget.saturating_mul(STEPS_PER_STATE) {
+                    return None;
                 }
                 packing.pack(&next, &mut key);
                 if !visited.contains(key.as_slice()) {

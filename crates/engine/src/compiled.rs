@@ -10,6 +10,10 @@
 use std::fmt;
 
 use crate::condition::Cond;
+use crate::limits::{
+    MAX_CHOICES, MAX_FLAGS, MAX_METERS, MAX_OUTCOMES, MAX_RULES, MAX_SCENES, MAX_TRIGGERS,
+    MAX_WEIGHT,
+};
 use crate::markdown::{self, Block};
 use crate::scenario::{Effect, FlagIdx, Next, Scenario, SceneKind};
 
@@ -120,7 +124,14 @@ fn consistent(s: &Scenario) -> bool {
             Cond::And(all) | Cond::Or(all) => all.iter().all(|c| cond_ok(c, meters, flags)),
         }
     }
+    // The loader's limits hold too, so that forged bytes cannot overflow a choice's total
+    // weight or make each decision slow.
+    let weight_ok = |w: u32| w <= MAX_WEIGHT;
     s.start.0 < scenes
+        && scenes <= MAX_SCENES
+        && meters <= MAX_METERS
+        && flags <= MAX_FLAGS
+        && s.triggers.len() <= MAX_TRIGGERS
         && s.scoring.weights.len() == meters
         && s.scoring.weights.iter().any(|w| *w > 0)
         && s.triggers.iter().all(|t| {
@@ -137,7 +148,8 @@ fn consistent(s: &Scenario) -> bool {
                 && match &scene.kind {
                     SceneKind::Ending(_) => true,
                     SceneKind::Choices(choices) => {
-                        choices.iter().any(|c| c.when.is_none())
+                        choices.len() <= MAX_CHOICES
+                            && choices.iter().any(|c| c.when.is_none())
                             && choices.iter().all(|c| {
                                 effects_ok(&c.effects)
                                     && flags_ok(&c.set)
@@ -147,8 +159,12 @@ fn consistent(s: &Scenario) -> bool {
                                         Next::Scene(t) => t.0 < scenes,
                                         Next::Chance(os) => {
                                             !os.is_empty()
+                                                && os.len() <= MAX_OUTCOMES
                                                 && os.iter().all(|o| {
                                                     o.goto.0 < scenes
+                                                        && weight_ok(o.weight)
+                                                        && o.odds.len() <= MAX_RULES
+                                                        && o.odds.iter().all(|(_, w)| weight_ok(*w))
                                                         && effects_ok(&o.effects)
                                                         && flags_ok(&o.set)
                                                         && flags_ok(&o.clear)

@@ -16,6 +16,7 @@ use std::ops::Range;
 
 use serde::{Deserialize, Serialize};
 
+use crate::limits::{MAX_CONDITION_CHARS, MAX_CONDITION_DEPTH};
 use crate::scenario::{FlagIdx, MeterIdx};
 
 /// A comparison operator.
@@ -71,7 +72,7 @@ impl Cmp {
 }
 
 /// A resolved condition, evaluated against meter values and flags.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub enum Cond {
     /// A meter compared with a number.
     Meter {
@@ -90,6 +91,40 @@ pub enum Cond {
     And(Vec<Cond>),
     /// At least one holds.
     Or(Vec<Cond>),
+}
+
+/// [`Cond`]'s serde form, derived; [`Cond`]'s own `Deserialize` counts the levels, so that
+/// damaged compiled bytes cannot nest it without end.
+#[derive(Deserialize)]
+#[serde(rename = "Cond")]
+enum CondRepr {
+    Meter {
+        meter: MeterIdx,
+        cmp: Cmp,
+        value: i32,
+    },
+    Flag(FlagIdx),
+    Not(Box<Cond>),
+    And(Vec<Cond>),
+    Or(Vec<Cond>),
+}
+
+impl From<CondRepr> for Cond {
+    fn from(r: CondRepr) -> Cond {
+        match r {
+            CondRepr::Meter { meter, cmp, value } => Cond::Meter { meter, cmp, value },
+            CondRepr::Flag(f) => Cond::Flag(f),
+            CondRepr::Not(inner) => Cond::Not(inner),
+            CondRepr::And(all) => Cond::And(all),
+            CondRepr::Or(any) => Cond::Or(any),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Cond {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Cond, D::Error> {
+        crate::limits::TreeLevel::deserialize::<CondRepr, Cond, D>(d)
+    }
 }
 
 impl Cond {
@@ -203,6 +238,10 @@ fn dnf(cond: &Cond, negated: bool, cap: usize) -> Option<Vec<Vec<Lit>>> {
             let mut out: Vec<Vec<Lit>> = vec![Vec::new()];
             for p in parts {
                 let terms = dnf(p, negated, cap)?;
+                // Checked before the product is built, which could be cap * cap terms.
+                if out.len().saturating_mul(terms.len()) > cap {
+                    return None;
+                }
                 let mut next = Vec::with_capacity(out.len() * terms.len());
                 for a in &out {
                     for b in &terms {
@@ -426,17 +465,31 @@ fn unexpected_character(ch: char) -> String {
         '“' | '”' | '‘' | '’' => format!(
             "curly quote '{ch}' in condition; a condition names meters and flags without quotes"
         ),
-        _ => format!("unexpected character '{ch}' in condition"),
+        _ => format!(
+            "unexpected character {} in condition",
+            crate::diag::describe_char(ch)
+        ),
     }
 }
 
 /// Parses a condition string.
 pub(crate) fn parse(src: &str) -> Result<Expr, SyntaxError> {
+    // A cap on the length keeps every message that quotes the condition short.
+    let chars = src.chars().count();
+    if chars > MAX_CONDITION_CHARS {
+        return Err(SyntaxError {
+            at: 0..0,
+            message: format!(
+                "this condition is {chars} characters long, more than the {MAX_CONDITION_CHARS} allowed"
+            ),
+        });
+    }
     let toks = lex(src)?;
     let mut p = Parser {
         toks: &toks,
         pos: 0,
         end: src.len(),
+        depth: 0,
     };
     if toks.is_empty() {
         return Err(SyntaxError {
@@ -458,6 +511,9 @@ struct Parser<'t> {
     toks: &'t [(Tok, Range<usize>)],
     pos: usize,
     end: usize,
+    /// Open `(` and `not` around the current token. The parser recurses once per level, and
+    /// so does everything that walks the tree it builds, so the depth is capped.
+    depth: usize,
 }
 
 impl Parser<'_> {
@@ -497,10 +553,27 @@ impl Parser<'_> {
         })
     }
 
+    /// Enters one level of nesting at the current token.
+    fn enter(&mut self) -> Result<(), SyntaxError> {
+        self.depth += 1;
+        if self.depth > MAX_CONDITION_DEPTH {
+            return Err(SyntaxError {
+                at: self.here(),
+                message: format!(
+                    "this condition nests deeper than {MAX_CONDITION_DEPTH} levels (each '(' and 'not' is a level)"
+                ),
+            });
+        }
+        Ok(())
+    }
+
     fn unary(&mut self) -> Result<Expr, SyntaxError> {
         if self.peek() == Some(&Tok::Not) {
+            self.enter()?;
             self.pos += 1;
-            return Ok(Expr::Not(Box::new(self.unary()?)));
+            let inner = self.unary()?;
+            self.depth -= 1;
+            return Ok(Expr::Not(Box::new(inner)));
         }
         self.atom()
     }
@@ -509,8 +582,10 @@ impl Parser<'_> {
         let at = self.here();
         match self.toks.get(self.pos).map(|(t, _)| t.clone()) {
             Some(Tok::Open) => {
+                self.enter()?;
                 self.pos += 1;
                 let e = self.or()?;
+                self.depth -= 1;
                 if self.peek() != Some(&Tok::Close) {
                     return Err(SyntaxError {
                         at: self.here(),

@@ -17,8 +17,9 @@ use serde::Deserialize;
 use toml::de::DeTable;
 
 use crate::condition::{self, Cmp, Cond};
-use crate::diag::{Diagnostic, Severity, Sink, hint};
+use crate::diag::{Diagnostic, Severity, Sink, describe_char, hint};
 use crate::format::{self, BandsDef, EffectDef, ScenarioFile};
+use crate::limits::{MAX_ID_CHARS, MAX_WEIGHT};
 use crate::principles;
 use crate::scenario::*;
 use crate::tree::{Path, SchemaCheck, Seg, Tree};
@@ -41,6 +42,7 @@ const EXPLORE_BUDGET: usize = 50_000;
 /// On failure returns every diagnostic found (errors, and the warnings found alongside them),
 /// in file order.
 pub fn load(file: &str, src: &str) -> Result<Loaded, Vec<Diagnostic>> {
+    crate::diag::reset_suggestions();
     let mut sink = Sink::new(file, src);
     let (root, syntax) = DeTable::parse_recoverable(src);
     if !syntax.is_empty() {
@@ -95,6 +97,10 @@ pub fn load(file: &str, src: &str) -> Result<Loaded, Vec<Diagnostic>> {
     match scenario {
         Some(scenario) if !sink.has_errors() => {
             warn_unreached(&scenario, &raw, &tree, &mut sink);
+            // The complete state search may find that no play ever ends.
+            if sink.has_errors() {
+                return Err(sink.finish());
+            }
             Ok(Loaded {
                 scenario,
                 warnings: sink.finish(),
@@ -265,6 +271,11 @@ fn innermost_bracket(src: &str, pos: usize) -> Option<char> {
     open.pop()
 }
 
+#[path = "load_limits.rs"]
+mod size;
+
+pub use size::source_text;
+
 /// Path helpers.
 fn scene_path(i: usize) -> [Seg<'static>; 2] {
     [Seg::Key("scenes"), Seg::Index(i)]
@@ -285,6 +296,7 @@ fn join<'a>(base: &[Seg<'a>], rest: &[Seg<'a>]) -> Path<'a> {
 
 fn valid_id(id: &str) -> bool {
     !id.is_empty()
+        && id.len() <= MAX_ID_CHARS
         && id
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
@@ -324,7 +336,8 @@ fn warn_file_name(file: &str, raw: &ScenarioFile, tree: &Tree, sink: &mut Sink) 
 }
 
 fn valid_name(id: &str) -> bool {
-    id.bytes().next().is_some_and(|b| b.is_ascii_alphabetic())
+    id.len() <= MAX_ID_CHARS
+        && id.bytes().next().is_some_and(|b| b.is_ascii_alphabetic())
         && id
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
@@ -361,6 +374,9 @@ impl<'a, 's> Builder<'a, 's> {
     fn build(&mut self) -> Option<Scenario> {
         let raw = self.raw;
         let meta = self.meta();
+        if self.too_many_meters() {
+            return None;
+        }
         let meters = self.meters();
         self.meter_ids = meters.iter().map(|m| m.id.clone()).collect();
         self.meters_used = vec![false; meters.len()];
@@ -369,6 +385,7 @@ impl<'a, 's> Builder<'a, 's> {
         self.never_set = self.never_raised();
         let scene_ids = self.scene_ids();
         let scoring = self.scoring(&meters);
+        self.size_limits();
 
         let mut scenes = Vec::with_capacity(raw.scenes.len());
         for (i, def) in raw.scenes.iter().enumerate() {
@@ -409,10 +426,19 @@ impl<'a, 's> Builder<'a, 's> {
             Some(id) => match scene_ids.get(id.as_str()) {
                 Some(&i) => Some(SceneIdx(i)),
                 None => {
-                    let msg = format!(
-                        "the start scene '{id}' does not exist{}",
-                        hint(id, scene_ids.keys().copied())
-                    );
+                    let msg = if valid_id(id) {
+                        format!(
+                            "the start scene '{id}' does not exist{}",
+                            hint(id, self.raw.scenes.iter().map(|s| s.id.as_str()))
+                        )
+                    } else {
+                        format!(
+                            "the start scene '{}' is not a scene id{}{}",
+                            short(id),
+                            id_rules(id),
+                            plain_hint(id, self.raw.scenes.iter().map(|s| s.id.as_str()))
+                        )
+                    };
                     self.err(&[Seg::Key("scenario"), Seg::Key("start")], msg);
                     None
                 }
@@ -451,7 +477,9 @@ impl<'a, 's> Builder<'a, 's> {
 
     fn meta(&mut self) -> Meta {
         let m = &self.raw.scenario;
-        if !valid_scenario_id(&m.id) {
+        if let Some(msg) = too_long("scenario id", &m.id) {
+            self.err(&[Seg::Key("scenario"), Seg::Key("id")], msg);
+        } else if !valid_scenario_id(&m.id) {
             self.err(
                 &[Seg::Key("scenario"), Seg::Key("id")],
                 format!(
@@ -526,10 +554,8 @@ impl<'a, 's> Builder<'a, 's> {
             let def = &raw.meters[id];
             let path = [Seg::Key("meters"), Seg::Key(id)];
             if !valid_name(id) {
-                self.sink.error(
-                    self.tree.key_span(&path),
-                    format!("meter id '{id}' must start with a letter and use only letters, digits, '-' and '_'"),
-                );
+                self.sink
+                    .error(self.tree.key_span(&path), bad_name("meter id", id));
             }
             if !(i64::from(METER_MIN)..=i64::from(METER_MAX)).contains(&def.start) {
                 self.err(
@@ -581,7 +607,7 @@ impl<'a, 's> Builder<'a, 's> {
             if !valid_name(name) {
                 self.err(
                     &join(base, &[Seg::Key(key), Seg::Index(k)]),
-                    format!("flag '{name}' must start with a letter and use only letters, digits, '-' and '_'"),
+                    bad_name("flag", name),
                 );
             } else if self.meter_ids.iter().any(|m| m == name) {
                 self.err(
@@ -611,7 +637,7 @@ impl<'a, 's> Builder<'a, 's> {
     }
 
     fn duplicate(&mut self, path: &[Seg], what: &str, id: &str, first: &[Seg]) {
-        let (line, _) = crate::diag::LineIndex::new(self.src).line_col(self.tree.span(first).start);
+        let line = self.sink.line_of(self.tree.span(first).start);
         self.err(
             path,
             format!("duplicate {what} id '{id}' (first used on line {line})"),
@@ -814,19 +840,21 @@ impl<'a, 's> Builder<'a, 's> {
             }),
             (None, false) => {
                 let mut choices = Vec::new();
+                let mut seen: HashMap<&str, usize> = HashMap::new();
                 for (c, cdef) in def.choices.iter().enumerate() {
                     let cp = choice_path(i, c);
                     if !valid_id(&cdef.id) {
                         self.err(&join(&cp, &[Seg::Key("id")]), bad_id("choice", &cdef.id));
                     }
-                    // A scene has a handful of choices: a scan beats a map.
-                    if let Some(prev) = def.choices[..c].iter().position(|p| p.id == cdef.id) {
+                    if let Some(&prev) = seen.get(cdef.id.as_str()) {
                         self.duplicate(
                             &join(&cp, &[Seg::Key("id")]),
                             "choice",
                             &cdef.id,
                             &choice_path(i, prev),
                         );
+                    } else {
+                        seen.insert(&cdef.id, c);
                     }
                     choices.push(self.choice(i, c, cdef, scene_ids));
                 }
@@ -873,10 +901,19 @@ impl<'a, 's> Builder<'a, 's> {
         match scene_ids.get(target) {
             Some(&i) => Some(SceneIdx(i)),
             None => {
-                let msg = format!(
-                    "{what} '{id}' goes to unknown scene '{target}'{}",
-                    hint(target, scene_ids.keys().copied())
-                );
+                let msg = if valid_id(target) {
+                    format!(
+                        "{what} '{id}' goes to unknown scene '{target}'{}",
+                        hint(target, self.raw.scenes.iter().map(|s| s.id.as_str()))
+                    )
+                } else {
+                    format!(
+                        "{what} '{id}' goes to '{}', which is not a scene id{}{}",
+                        short(target),
+                        id_rules(target),
+                        plain_hint(target, self.raw.scenes.iter().map(|s| s.id.as_str()))
+                    )
+                };
                 self.err(path, msg);
                 None
             }
@@ -911,7 +948,9 @@ impl<'a, 's> Builder<'a, 's> {
                 }
             }
         }
-        for tag in def.applies.iter().filter(|t| def.violates.contains(t)) {
+        let violated: std::collections::HashSet<&str> =
+            def.violates.iter().map(String::as_str).collect();
+        for tag in def.applies.iter().filter(|t| violated.contains(t.as_str())) {
             self.err(
                 &join(&cp, &[Seg::Key("violates")]),
                 format!("choice '{}' both applies and violates '{tag}'", def.id),
@@ -952,18 +991,21 @@ impl<'a, 's> Builder<'a, 's> {
             let mut total: i64 = 0;
             // Meters and flags already warned about for this choice's odds.
             let mut warned = Vec::new();
+            let mut seen: HashMap<&str, usize> = HashMap::new();
             for (o, odef) in def.outcomes.iter().enumerate() {
                 let op = join(&cp, &[Seg::Key("outcomes"), Seg::Index(o)]);
                 if !valid_id(&odef.id) {
                     self.err(&join(&op, &[Seg::Key("id")]), bad_id("outcome", &odef.id));
                 }
-                if let Some(prev) = def.outcomes[..o].iter().position(|p| p.id == odef.id) {
+                if let Some(&prev) = seen.get(odef.id.as_str()) {
                     self.duplicate(
                         &join(&op, &[Seg::Key("id")]),
                         "outcome",
                         &odef.id,
                         &join(&cp, &[Seg::Key("outcomes"), Seg::Index(prev)]),
                     );
+                } else {
+                    seen.insert(&odef.id, o);
                 }
                 let weight = self.weight(&join(&op, &[Seg::Key("weight")]), odef.weight);
                 total += odef.weight.max(0);
@@ -1124,10 +1166,13 @@ impl<'a, 's> Builder<'a, 's> {
     }
 
     fn weight(&mut self, path: &[Seg], w: i64) -> u32 {
-        if !(0..=1_000_000).contains(&w) {
-            self.err(path, format!("a weight must be from 0 to 1000000, not {w}"));
+        if !(0..=i64::from(MAX_WEIGHT)).contains(&w) {
+            self.err(
+                path,
+                format!("a weight must be from 0 to {MAX_WEIGHT}, not {w}"),
+            );
         }
-        w.clamp(0, 1_000_000) as u32
+        w.clamp(0, i64::from(MAX_WEIGHT)) as u32
     }
 
     fn effects(
@@ -1464,7 +1509,77 @@ pub(crate) fn successors(scene: &Scene) -> Vec<usize> {
 }
 
 fn bad_id(what: &str, id: &str) -> String {
-    format!("{what} id '{id}' must be non-empty and use only letters, digits, '-' and '_'")
+    too_long(&format!("{what} id"), id).unwrap_or_else(|| {
+        format!(
+            "{what} id '{id}' must be non-empty and use only letters, digits, '-' and '_'{}",
+            not_ascii(id)
+        )
+    })
+}
+
+fn bad_name(what: &str, name: &str) -> String {
+    too_long(what, name).unwrap_or_else(|| {
+        format!(
+            "{what} '{name}' must start with a letter and use only letters, digits, '-' and '_'{}",
+            not_ascii(name)
+        )
+    })
+}
+
+/// The message for an id longer than [`MAX_ID_CHARS`], quoting only its start.
+fn too_long(what: &str, id: &str) -> Option<String> {
+    let chars = id.chars().count();
+    (chars > MAX_ID_CHARS).then(|| {
+        format!(
+            "{what} '{}' is {chars} characters long, more than the {MAX_ID_CHARS} allowed",
+            short(id)
+        )
+    })
+}
+
+/// An id to quote: itself, or its first 20 characters if it is longer than any id may be.
+fn short(id: &str) -> std::borrow::Cow<'_, str> {
+    if id.chars().nth(MAX_ID_CHARS).is_some() {
+        let start: String = id.chars().take(20).collect();
+        format!("{start}\u{2026}").into()
+    } else {
+        id.into()
+    }
+}
+
+/// `" (did you mean 'x'?)"` or nothing, for a reference already said not to be an id.
+fn plain_hint<'c>(name: &str, candidates: impl IntoIterator<Item = &'c str>) -> String {
+    crate::diag::did_you_mean(name, candidates)
+        .map(|c| format!(" (did you mean '{c}'?)"))
+        .unwrap_or_default()
+}
+
+/// Why a reference is not an id: too long, or a character ids do not use.
+fn id_rules(id: &str) -> String {
+    let chars = id.chars().count();
+    if chars > MAX_ID_CHARS {
+        format!(" (it is {chars} characters long; ids have at most {MAX_ID_CHARS})")
+    } else {
+        match id
+            .chars()
+            .find(|c| !(c.is_ascii_alphanumeric() || *c == '-' || *c == '_'))
+        {
+            Some(c) if !c.is_ascii() => format!(
+                " ({} is not an ASCII letter; ids use only letters, digits, '-' and '_')",
+                describe_char(c)
+            ),
+            _ => " (ids use only letters, digits, '-' and '_')".to_owned(),
+        }
+    }
+}
+
+/// `" ('о' (U+043E) is not an ASCII letter)"` for the first character of `id` that is not
+/// ASCII, which may look exactly like one that is; or nothing.
+fn not_ascii(id: &str) -> String {
+    id.chars()
+        .find(|c| !c.is_ascii())
+        .map(|c| format!(" ({} is not an ASCII letter)", describe_char(c)))
+        .unwrap_or_default()
 }
 
 /// `"+20%"` -> 20, `"-15%"` -> -15.
@@ -1490,6 +1605,18 @@ fn warn_unreached(scenario: &Scenario, raw: &ScenarioFile, tree: &Tree, sink: &m
         return;
     };
     let _ = raw;
+    // The search was complete: if it met no ending, no play can ever finish, and the app
+    // would offer choices for ever.
+    let ends = scenario.scenes.iter().enumerate();
+    if !ends
+        .filter(|(_, s)| s.ending().is_some())
+        .any(|(i, _)| seen.scenes[i])
+    {
+        sink.error(
+            tree.span(&join(&scene_path(scenario.start.0), &[Seg::Key("id")])),
+            "no sequence of choices from here reaches any ending: the conditions on the way always block them, so play could never finish",
+        );
+    }
     for (i, scene) in scenario.scenes.iter().enumerate() {
         if !seen.scenes[i] {
             let what = if scene.ending().is_some() {

@@ -9,6 +9,8 @@
 use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 use serde::{Deserialize, Serialize};
 
+use crate::limits::MAX_TEXT_DEPTH;
+
 /// A block of text.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Block {
@@ -24,7 +26,7 @@ pub enum Block {
 }
 
 /// Inline text.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub enum Inline {
     /// Plain text.
     Text(String),
@@ -32,6 +34,32 @@ pub enum Inline {
     Emphasis(Vec<Inline>),
     /// Strong text.
     Strong(Vec<Inline>),
+}
+
+/// [`Inline`]'s serde form, derived; [`Inline`]'s own `Deserialize` counts the levels, so that
+/// damaged compiled bytes cannot nest it without end.
+#[derive(Deserialize)]
+#[serde(rename = "Inline")]
+enum InlineRepr {
+    Text(String),
+    Emphasis(Vec<Inline>),
+    Strong(Vec<Inline>),
+}
+
+impl From<InlineRepr> for Inline {
+    fn from(r: InlineRepr) -> Inline {
+        match r {
+            InlineRepr::Text(t) => Inline::Text(t),
+            InlineRepr::Emphasis(inner) => Inline::Emphasis(inner),
+            InlineRepr::Strong(inner) => Inline::Strong(inner),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Inline {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Inline, D::Error> {
+        crate::limits::TreeLevel::deserialize::<InlineRepr, Inline, D>(d)
+    }
 }
 
 /// Parses scene text into blocks.
@@ -87,10 +115,28 @@ pub fn parse(src: &str) -> Vec<Block> {
         items
     }
 
+    // Emphasis opened past MAX_TEXT_DEPTH levels, kept flat: the loader rejects such text,
+    // and the tree (which the app renders recursively) never gets deeper than the limit.
+    let mut flattened = 0usize;
     for event in Parser::new(src) {
         match event {
-            Event::Start(Tag::Emphasis) => stack.push((EM, Vec::new())),
-            Event::Start(Tag::Strong) => stack.push((STRONG, Vec::new())),
+            Event::Start(Tag::Emphasis | Tag::Strong) if stack.len() > MAX_TEXT_DEPTH => {
+                flattened += 1;
+            }
+            Event::End(TagEnd::Emphasis | TagEnd::Strong) if flattened > 0 => flattened -= 1,
+            Event::Start(tag @ (Tag::Emphasis | Tag::Strong)) => {
+                // Emphasis that starts a paragraph needs the paragraph under it, or it would
+                // be taken for the paragraph itself and lost.
+                if stack.is_empty() {
+                    stack.push((ROOT, Vec::new()));
+                }
+                let kind = if matches!(tag, Tag::Emphasis) {
+                    EM
+                } else {
+                    STRONG
+                };
+                stack.push((kind, Vec::new()));
+            }
             Event::End(TagEnd::Emphasis | TagEnd::Strong) => close_inline(&mut stack),
             Event::Start(Tag::Heading { .. }) => {
                 stack.push((ROOT, Vec::new()));
@@ -146,6 +192,30 @@ pub fn parse(src: &str) -> Vec<Block> {
         blocks.push(Block::Paragraph(rest));
     }
     blocks
+}
+
+/// Whether emphasis and strong emphasis nest deeper than [`MAX_TEXT_DEPTH`] levels in a text
+/// (`***a***` is two levels), which the loader rejects. A text with few `*` and `_` cannot,
+/// and is not parsed.
+pub fn too_deep(src: &str) -> bool {
+    let marks = src.bytes().filter(|b| matches!(b, b'*' | b'_')).count();
+    marks > 2 * MAX_TEXT_DEPTH && depth(src) > MAX_TEXT_DEPTH
+}
+
+/// How deeply emphasis and strong emphasis nest in a text (`***a***` is 2).
+pub fn depth(src: &str) -> usize {
+    let (mut depth, mut max) = (0usize, 0usize);
+    for event in Parser::new(src) {
+        match event {
+            Event::Start(Tag::Emphasis | Tag::Strong) => {
+                depth += 1;
+                max = max.max(depth);
+            }
+            Event::End(TagEnd::Emphasis | TagEnd::Strong) => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    max
 }
 
 /// The text without any markup, e.g. for screen-reader announcements and plain exports.

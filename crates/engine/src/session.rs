@@ -229,7 +229,10 @@ impl State {
                 let (i, roll) = pick(&weights);
                 let i = i.min(outcomes.len() - 1);
                 let o = &outcomes[i];
-                let total = weights.iter().sum::<u32>();
+                // At most MAX_OUTCOMES weights of at most MAX_WEIGHT each (checked at load and
+                // when compiled bytes are read), so this fits; summed wide all the same.
+                let total = weights.iter().map(|&w| u64::from(w)).sum::<u64>();
+                let total = u32::try_from(total).unwrap_or(u32::MAX);
                 events.push(Event::ChanceDrawn {
                     outcome: i,
                     roll,
@@ -382,7 +385,10 @@ impl Session {
         }
         let scenario = self.scenario.clone();
         let Some(choice) = scenario.scene(self.state.scene).choices().get(idx) else {
-            return Err(ChooseError::UnknownChoice(format!("#{}", idx + 1)));
+            return Err(ChooseError::UnknownChoice(format!(
+                "#{}",
+                idx.saturating_add(1)
+            )));
         };
         if !choice.available(&self.state.meters, &self.state.flags) {
             return Err(ChooseError::Unavailable(choice.id.clone()));

@@ -10,15 +10,19 @@
 //! [`open`] is plain Rust (tested natively); [`wasm::open_scenario`] turns its result into a
 //! JavaScript object for the worker to post back.
 
-use frontline_engine::diag::LineIndex;
+use frontline_engine::diag::{self, Diagnostic, LineIndex};
 use frontline_engine::{Severity, compiled, load};
 
 /// The largest file the loader reads. Hand-written scenarios are tens of kilobytes; a file
 /// this big is almost certainly something else, and parsing it would only freeze the worker.
 pub const MAX_BYTES: usize = 2 * 1024 * 1024;
 
-/// How much of a source line a report quotes.
+/// How much of a source line a report quotes: a window around the column.
 const EXCERPT_CHARS: usize = 160;
+
+/// The most reports sent back for one file; the rest are only counted. The page lists what
+/// it gets, and a list of tens of thousands would block it for seconds.
+pub const MAX_REPORTS: usize = 300;
 
 /// One problem (or warning) to show, positioned for the author.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -31,8 +35,12 @@ pub struct Report {
     pub col: usize,
     /// What is wrong, lower-case without a trailing period (the engine's style).
     pub message: String,
-    /// The source line the report points at, shortened, without its line break ("" if none).
+    /// Part of the source line the report points at, at most [`EXCERPT_CHARS`] characters
+    /// around the column (with an ellipsis where it was cut), without its line break ("" if
+    /// none).
     pub excerpt: String,
+    /// The column's place in `excerpt` (1-based, in characters).
+    pub mark: usize,
 }
 
 /// What opening a file came to.
@@ -42,85 +50,94 @@ pub enum Outcome {
     Compiled {
         /// `frontline_engine::compiled` bytes.
         bytes: Vec<u8>,
-        /// Warnings (the scenario plays, but something is probably a mistake).
+        /// The first [`MAX_REPORTS`] warnings (the scenario plays, but something is probably
+        /// a mistake).
         warnings: Vec<Report>,
+        /// How many warnings there are in all.
+        warning_count: usize,
     },
-    /// The scenario cannot be played: every problem found, in file order.
-    Rejected(Vec<Report>),
+    /// The scenario cannot be played.
+    Rejected {
+        /// The first [`MAX_REPORTS`] problems, in file order.
+        reports: Vec<Report>,
+        /// How many errors there are in all.
+        errors: usize,
+        /// How many warnings there are in all.
+        warnings: usize,
+    },
 }
 
 /// Checks and compiles a scenario file. `file` is the name shown in messages.
 pub fn open(file: &str, bytes: &[u8]) -> Outcome {
     if bytes.len() > MAX_BYTES {
-        return Outcome::Rejected(vec![Report {
-            severity: Severity::Error,
-            line: 1,
-            col: 1,
-            message: format!(
-                "the file is {} KB, more than the {} KB a scenario file may have",
-                bytes.len().div_ceil(1024),
-                MAX_BYTES / 1024
-            ),
-            excerpt: String::new(),
-        }]);
+        return rejected(
+            "",
+            &[Diagnostic {
+                severity: Severity::Error,
+                file: file.to_owned(),
+                line: 1,
+                col: 1,
+                span: 0..0,
+                message: format!(
+                    "the file is {} KB, more than the {} KB a scenario file may have",
+                    bytes.len().div_ceil(1024),
+                    MAX_BYTES / 1024
+                ),
+            }],
+        );
     }
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let src = match std::str::from_utf8(bytes) {
+    let src = match load::source_text(file, bytes) {
         Ok(src) => src,
-        Err(e) => {
-            // Everything before the bad byte is valid text, so it can be indexed.
-            let valid = std::str::from_utf8(&bytes[..e.valid_up_to()]).unwrap_or_default();
-            return Outcome::Rejected(vec![at(
-                valid,
-                valid.len(),
-                "the file is not UTF-8 text (a scenario is a TOML text file); the first byte that is not text is here".into(),
-            )]);
+        Err(diag) => {
+            // Everything before the bad byte is text, so its line can be quoted.
+            let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+            let valid = match std::str::from_utf8(bytes) {
+                Ok(text) => text,
+                Err(e) => std::str::from_utf8(&bytes[..e.valid_up_to()]).unwrap_or_default(),
+            };
+            return rejected(valid, &[diag]);
         }
     };
-    if let Some(nul) = src.find('\0') {
-        return Outcome::Rejected(vec![at(
-            src,
-            nul,
-            "the file contains a NUL byte, so it is binary, not a TOML scenario file".into(),
-        )]);
-    }
     match load(file, src) {
         Ok(loaded) => Outcome::Compiled {
             bytes: compiled::compile(&loaded.scenario),
-            warnings: loaded
-                .warnings
-                .iter()
-                .map(|d| report(src, d.severity, d.line, d.col, &d.message))
-                .collect(),
+            warnings: reports(src, &loaded.warnings),
+            warning_count: loaded.warnings.len(),
         },
-        Err(diagnostics) => Outcome::Rejected(
-            diagnostics
-                .iter()
-                .map(|d| report(src, d.severity, d.line, d.col, &d.message))
-                .collect(),
-        ),
+        Err(diagnostics) => rejected(src, &diagnostics),
     }
 }
 
-/// An error at a byte offset of `src`.
-fn at(src: &str, offset: usize, message: String) -> Report {
-    let (line, col) = LineIndex::new(src).line_col(offset);
-    report(src, Severity::Error, line, col, &message)
+fn rejected(src: &str, diagnostics: &[Diagnostic]) -> Outcome {
+    let errors = diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .count();
+    Outcome::Rejected {
+        reports: reports(src, diagnostics),
+        errors,
+        warnings: diagnostics.len() - errors,
+    }
 }
 
-fn report(src: &str, severity: Severity, line: usize, col: usize, message: &str) -> Report {
-    let text = LineIndex::new(src).line_text(line);
-    let mut excerpt: String = text.chars().take(EXCERPT_CHARS).collect();
-    if text.chars().nth(EXCERPT_CHARS).is_some() {
-        excerpt.push('\u{2026}');
-    }
-    Report {
-        severity,
-        line,
-        col,
-        message: message.to_owned(),
-        excerpt,
-    }
+/// The first [`MAX_REPORTS`] diagnostics as reports, quoting `src` through one line index.
+fn reports(src: &str, diagnostics: &[Diagnostic]) -> Vec<Report> {
+    let index = LineIndex::new(src);
+    diagnostics
+        .iter()
+        .take(MAX_REPORTS)
+        .map(|d| {
+            let (excerpt, mark) = diag::excerpt(index.line_text(d.line), d.col, EXCERPT_CHARS);
+            Report {
+                severity: d.severity,
+                line: d.line,
+                col: d.col,
+                message: d.message.clone(),
+                excerpt,
+                mark,
+            }
+        })
+        .collect()
 }
 
 /// The worker's entry point.
@@ -150,22 +167,39 @@ pub mod wasm {
                 set(&obj, "col", &JsValue::from_f64(r.col as f64));
                 set(&obj, "message", &JsValue::from_str(&r.message));
                 set(&obj, "excerpt", &JsValue::from_str(&r.excerpt));
+                set(&obj, "mark", &JsValue::from_f64(r.mark as f64));
                 JsValue::from(obj)
             })
             .collect()
     }
 
-    /// Checks and compiles a scenario file. Returns `{ compiled: Uint8Array, warnings: [...] }`
-    /// or `{ diagnostics: [...] }`, each report `{ severity, line, col, message, excerpt }`.
+    /// Checks and compiles a scenario file. Returns `{ compiled: Uint8Array, warnings: [...],
+    /// warningCount }` or `{ diagnostics: [...], errorCount, warningCount }`, each report
+    /// `{ severity, line, col, message, excerpt, mark }`; the lists hold at most
+    /// [`super::MAX_REPORTS`] reports, the counts count all.
     #[wasm_bindgen]
     pub fn open_scenario(file: &str, bytes: &[u8]) -> JsValue {
         let obj = Object::new();
+        let count = |n: usize| JsValue::from_f64(n as f64);
         match open(file, bytes) {
-            Outcome::Compiled { bytes, warnings } => {
+            Outcome::Compiled {
+                bytes,
+                warnings,
+                warning_count,
+            } => {
                 set(&obj, "compiled", &Uint8Array::from(bytes.as_slice()));
                 set(&obj, "warnings", &reports(&warnings));
+                set(&obj, "warningCount", &count(warning_count));
             }
-            Outcome::Rejected(list) => set(&obj, "diagnostics", &reports(&list)),
+            Outcome::Rejected {
+                reports: list,
+                errors,
+                warnings,
+            } => {
+                set(&obj, "diagnostics", &reports(&list));
+                set(&obj, "errorCount", &count(errors));
+                set(&obj, "warningCount", &count(warnings));
+            }
         }
         obj.into()
     }
@@ -179,14 +213,16 @@ mod tests {
 
     fn rejected(outcome: Outcome) -> Vec<Report> {
         match outcome {
-            Outcome::Rejected(list) => list,
+            Outcome::Rejected { reports, .. } => reports,
             Outcome::Compiled { .. } => panic!("expected the file to be rejected"),
         }
     }
 
     #[test]
     fn a_bundled_scenario_compiles_to_what_the_app_reads() {
-        let Outcome::Compiled { bytes, warnings } = open("stretch-target.toml", GOOD.as_bytes())
+        let Outcome::Compiled {
+            bytes, warnings, ..
+        } = open("stretch-target.toml", GOOD.as_bytes())
         else {
             panic!("the bundled scenario is valid");
         };
@@ -252,6 +288,35 @@ mod tests {
         let src = format!("title = \"{}\n", "x".repeat(400));
         let list = rejected(open("long.toml", src.as_bytes()));
         assert!(list[0].excerpt.chars().count() <= EXCERPT_CHARS + 1);
-        assert!(list[0].excerpt.ends_with('\u{2026}'));
+        assert!(list[0].excerpt.contains('\u{2026}'));
+    }
+
+    #[test]
+    fn a_column_far_along_a_long_line_is_inside_its_excerpt() {
+        let src = format!("title = \"{}\" x\n", "y".repeat(5_000));
+        let list = rejected(open("long.toml", src.as_bytes()));
+        let r = &list[0];
+        assert!(r.col > 5_000, "{r:?}");
+        assert!(r.excerpt.chars().count() <= EXCERPT_CHARS + 2);
+        assert!(r.excerpt.starts_with('\u{2026}'));
+        assert_eq!(r.excerpt.chars().nth(r.mark - 1), Some('x'), "{r:?}");
+    }
+
+    #[test]
+    fn only_the_first_reports_are_sent_but_all_are_counted() {
+        let mut src = String::from(GOOD);
+        for i in 0..1_000 {
+            src.push_str(&format!(
+                "\n[[scenes]]\nid = \"bad id {i}\"\ntext = \"t\"\n"
+            ));
+        }
+        let Outcome::Rejected {
+            reports, errors, ..
+        } = open("many.toml", src.as_bytes())
+        else {
+            panic!("rejected");
+        };
+        assert_eq!(reports.len(), MAX_REPORTS);
+        assert!(errors >= 2_000, "{errors}");
     }
 }
