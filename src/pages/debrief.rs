@@ -19,7 +19,7 @@ use yew_router::prelude::*;
 use crate::components::line_chart::{LineChart, Series};
 use crate::components::profile_chart::{ProfileChart, ProfileRow};
 use crate::components::rich_text::{self, RichText};
-use crate::platform::clock::after_paint;
+use crate::platform::clock::{after_paint, timed};
 use crate::platform::{opened, results, share};
 use crate::route::Route;
 
@@ -99,7 +99,9 @@ pub fn debrief_view(props: &DebriefProps) -> Html {
         use_effect_with((*complete).clone(), move |complete| {
             if let Some(session) = complete.clone() {
                 after_paint(move || {
-                    let found = Rc::new(debrief::what_ifs(&session.0));
+                    let found = Rc::new(timed("frontline:what-ifs", || {
+                        debrief::what_ifs(&session.0)
+                    }));
                     what_ifs.set(Some((session, found)));
                 });
             }
