@@ -11,7 +11,7 @@ use std::rc::Rc;
 use std::sync::Arc;
 
 use frontline_engine::debrief::{self, Outcome, Step, WhatIf};
-use frontline_engine::scenario::Rating;
+use frontline_engine::scenario::{PassSource, Rating, Verdict};
 use frontline_engine::{Scenario, Session, code, principles};
 use yew::prelude::*;
 use yew_router::prelude::*;
@@ -40,6 +40,9 @@ impl PartialEq for SessionRef {
 pub struct DebriefProps {
     /// The finished session.
     pub session: SessionRef,
+    /// Its verdict, with a learning platform's pass mark when one applies (`lms::verdict`):
+    /// the same value the results history and the LMS record get.
+    pub verdict: Verdict,
     /// The ending heading, focused when the debrief appears.
     pub heading: NodeRef,
     /// Whether this is someone's shared playthrough rather than the player's own.
@@ -65,6 +68,38 @@ pub fn rating_label(rating: Rating) -> &'static str {
 
 fn rating_class(rating: Rating) -> String {
     format!("rating-{}", rating_label(rating).to_ascii_lowercase())
+}
+
+/// Which pass mark applied: "pass mark 95, set by your learning platform" or, for the
+/// scenario's own, the rating it stands for ("pass mark 65: a solid ending or better").
+pub fn pass_mark_phrase(pass_mark: i32, source: PassSource, pass_rating: Rating) -> String {
+    match (source, pass_rating) {
+        (PassSource::Platform, _) => {
+            format!("pass mark {pass_mark}, set by your learning platform")
+        }
+        (PassSource::Scenario, Rating::Exemplary) => {
+            format!("pass mark {pass_mark}: an exemplary ending")
+        }
+        (PassSource::Scenario, Rating::Failing) => format!("pass mark {pass_mark}: any ending"),
+        (PassSource::Scenario, r) => format!(
+            "pass mark {pass_mark}: a {} ending or better",
+            rating_label(r).to_ascii_lowercase()
+        ),
+    }
+}
+
+/// What follows the score: passed or not, and which pass mark applied
+/// ("not passed (pass mark 95, set by your learning platform)").
+pub fn verdict_phrase(verdict: &Verdict, pass_rating: Rating) -> String {
+    format!(
+        "{} ({})",
+        if verdict.passed {
+            "passed"
+        } else {
+            "not passed"
+        },
+        pass_mark_phrase(verdict.pass_mark, verdict.pass_source, pass_rating)
+    )
 }
 
 /// The debrief.
@@ -110,9 +145,7 @@ pub fn debrief_view(props: &DebriefProps) -> Html {
     let Some(ending) = session.ending() else {
         return html! {};
     };
-    let Some(verdict) = session.verdict() else {
-        return html! {};
-    };
+    let verdict = props.verdict;
     let (score, passed) = (verdict.score, verdict.passed);
     let rest = if complete.as_ref() == Some(&props.session) {
         let found = (*what_ifs)
@@ -134,7 +167,7 @@ pub fn debrief_view(props: &DebriefProps) -> Html {
             <div class="scene-text"><RichText text={session.scene_text().to_owned()} /></div>
             <p class={classes!("score", if passed { "passed" } else { "failed" })}>
                 <strong>{ format!("Score {score} / 100") }</strong>
-                { format!(" \u{2014} {} (pass mark {})", if passed { "passed" } else { "not passed" }, verdict.pass_mark) }
+                { format!(" \u{2014} {}", verdict_phrase(&verdict, session.scenario().scoring.pass)) }
             </p>
             <section aria-labelledby="teaches-heading">
                 <h3 id="teaches-heading">{ "What this ending teaches" }</h3>
@@ -231,7 +264,7 @@ fn debrief_rest(props: &DebriefProps, what_ifs: Option<Rc<Vec<WhatIf>>>) -> Html
             }
             <ShareBox code={code.clone()} />
             if !props.shared {
-                <PastResults session={props.session.clone()} />
+                <PastResults session={props.session.clone()} verdict={props.verdict} />
             }
             <div class="actions">
                 if let Some(on_play_again) = &props.on_play_again {
@@ -430,6 +463,8 @@ fn share_box(props: &ShareBoxProps) -> Html {
 struct PastResultsProps {
     /// The player's own finished session, recorded here.
     session: SessionRef,
+    /// Its verdict, recorded with it.
+    verdict: Verdict,
 }
 
 thread_local! {
@@ -450,22 +485,51 @@ fn format_date(ms: f64) -> String {
         .unwrap_or_default()
 }
 
+/// A past result's score and verdict, as the debrief showed it ("score 88, not passed (pass
+/// mark 95, set by your learning platform)"); a result from before score bands says that its
+/// score is not comparable rather than passing judgement again.
+pub fn result_phrase(r: &results::Record, pass_rating: Rating) -> String {
+    match r.mark {
+        Some(mark) => {
+            let mark_phrase = match mark.source {
+                // The scenario's own mark: its rating is today's, which the number may not
+                // be if the scenario has changed since, so only the number is given.
+                PassSource::Scenario => format!("pass mark {}", mark.pass_mark),
+                PassSource::Platform => pass_mark_phrase(mark.pass_mark, mark.source, pass_rating),
+            };
+            format!(
+                "score {}, {} ({mark_phrase})",
+                r.score,
+                if r.passed { "passed" } else { "not passed" }
+            )
+        }
+        None => format!(
+            "score {} under the earlier scoring (before score bands), not comparable with later scores",
+            r.score
+        ),
+    }
+}
+
 /// The player's endings in this scenario, this one included (it is recorded here, once), with
 /// a way to clear them.
 #[function_component(PastResults)]
 fn past_results(props: &PastResultsProps) -> Html {
     let id = props.session.0.scenario().meta.id.clone();
     let current = code::encode(&props.session.0);
+    let pass_rating = props.session.0.scenario().scoring.pass;
     let refused = use_state(|| false);
     let records = use_state(Vec::new);
     {
         let records = records.clone();
         let refused = refused.clone();
         let id = id.clone();
-        use_effect_with(props.session.clone(), move |session| {
-            refused.set(!results::record(&session.0));
-            records.set(results::list(&id));
-        });
+        use_effect_with(
+            (props.session.clone(), props.verdict),
+            move |(session, verdict)| {
+                refused.set(!results::record(&session.0, verdict));
+                records.set(results::list(&id));
+            },
+        );
     }
     let on_clear = {
         let records = records.clone();
@@ -489,7 +553,7 @@ fn past_results(props: &PastResultsProps) -> Html {
                 { for records.iter().rev().map(|r| html! {
                     <li>
                         <span class={classes!("rating-chip", rating_class(r.rating))}>{ rating_label(r.rating) }</span>
-                        { format!(" {} \u{2014} score {}", r.ending, r.score) }
+                        { format!(" {} \u{2014} {}", r.ending, result_phrase(r, pass_rating)) }
                         <span class="result-date">{ format!(", {}", format_date(r.at)) }</span>
                         if r.code == current {
                             <span class="result-current">{ " (this playthrough)" }</span>
@@ -502,5 +566,82 @@ fn past_results(props: &PastResultsProps) -> Html {
             </ol>
             <button type="button" class="button small secondary" onclick={on_clear}>{ "Clear my results for this scenario" }</button>
         </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use frontline_engine::scenario::PassSource;
+
+    use super::*;
+    use crate::platform::results::{Mark, Record};
+
+    fn verdict(score: i32, passed: bool, pass_mark: i32, pass_source: PassSource) -> Verdict {
+        Verdict {
+            rating: Rating::Solid,
+            score,
+            passed,
+            pass_mark,
+            pass_source,
+        }
+    }
+
+    #[test]
+    fn the_score_line_says_which_pass_mark_applied() {
+        assert_eq!(
+            verdict_phrase(&verdict(88, false, 95, PassSource::Platform), Rating::Solid),
+            "not passed (pass mark 95, set by your learning platform)"
+        );
+        assert_eq!(
+            verdict_phrase(&verdict(70, true, 65, PassSource::Scenario), Rating::Solid),
+            "passed (pass mark 65: a solid ending or better)"
+        );
+        assert_eq!(
+            verdict_phrase(
+                &verdict(70, false, 85, PassSource::Scenario),
+                Rating::Exemplary
+            ),
+            "not passed (pass mark 85: an exemplary ending)"
+        );
+        assert_eq!(
+            verdict_phrase(&verdict(20, true, 0, PassSource::Scenario), Rating::Failing),
+            "passed (pass mark 0: any ending)"
+        );
+        assert_eq!(
+            verdict_phrase(&verdict(50, true, 40, PassSource::Scenario), Rating::Costly),
+            "passed (pass mark 40: a costly ending or better)"
+        );
+    }
+
+    #[test]
+    fn past_results_say_what_the_debrief_said_and_mark_earlier_scores() {
+        let record = |passed, mark| Record {
+            code: "c".into(),
+            ending: "E".into(),
+            rating: Rating::Solid,
+            score: 88,
+            passed,
+            mark,
+            at: 0.0,
+        };
+        let platform = Some(Mark {
+            pass_mark: 95,
+            source: PassSource::Platform,
+        });
+        let own = Some(Mark {
+            pass_mark: 65,
+            source: PassSource::Scenario,
+        });
+        assert_eq!(
+            result_phrase(&record(false, platform), Rating::Solid),
+            "score 88, not passed (pass mark 95, set by your learning platform)"
+        );
+        assert_eq!(
+            result_phrase(&record(true, own), Rating::Solid),
+            "score 88, passed (pass mark 65)"
+        );
+        let earlier = result_phrase(&record(true, None), Rating::Solid);
+        assert!(earlier.contains("not comparable"), "{earlier}");
+        assert!(!earlier.contains("passed"), "{earlier}");
     }
 }
