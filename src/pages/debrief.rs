@@ -10,8 +10,8 @@
 use std::rc::Rc;
 use std::sync::Arc;
 
-use frontline_engine::debrief::{self, Outcome, Step, WhatIf};
-use frontline_engine::scenario::{PassSource, Rating, Verdict};
+use frontline_engine::debrief::{self, Mattered, Outcome, Step, WhatIf};
+use frontline_engine::scenario::{Choice, PassSource, Rating, Verdict};
 use frontline_engine::{Scenario, Session, code, principles};
 use yew::prelude::*;
 use yew_router::prelude::*;
@@ -298,16 +298,108 @@ fn quotable(text: &str) -> String {
     text.trim_end().trim_end_matches('.').to_owned()
 }
 
-fn outcome_phrase(scenario: &Scenario, o: &Outcome) -> String {
+fn ending_title(scenario: &Scenario, o: &Outcome) -> String {
     let title = scenario
         .scene(o.ending)
         .ending()
         .map_or("an ending", |e| e.title.as_str());
+    format!("\u{201c}{title}\u{201d}")
+}
+
+/// An ending with its rating and score: "The rule holds" (costly, score 52).
+fn outcome_phrase(scenario: &Scenario, o: &Outcome) -> String {
     format!(
-        "\u{201c}{title}\u{201d} ({}, score {})",
+        "{} ({}, score {})",
+        ending_title(scenario, o),
         rating_label(o.rating).to_ascii_lowercase(),
         o.score
     )
+}
+
+/// The what-if sentence for one decision (after "What if: ") and whether it is a lesson (a
+/// different choice would have ended better), worded by what the decision meant for where the
+/// story could end ([`WhatIf::mattered`]). Endings are compared with the best play after each
+/// choice, with the player's own dice. A worse ending is never called the strongest one.
+pub fn what_if_sentence(
+    scenario: &Scenario,
+    scene_choices: &[Choice],
+    w: &WhatIf,
+) -> (String, bool) {
+    let chosen = &w.chosen_at_best;
+    let alt = w
+        .alternative
+        .and_then(|i| scene_choices.get(i))
+        .map(|c| format!("\u{201c}{}\u{201d}", quotable(&rich_text::plain(&c.text))));
+    let no_other = || ("there was no other choice on offer here.".to_owned(), false);
+    let (Some(alt), Some(leads)) = (alt, w.alternative_leads_to) else {
+        return no_other();
+    };
+    match w.mattered() {
+        Mattered::NoAlternative => no_other(),
+        Mattered::SameEnding => {
+            let scores = if leads.score == chosen.score {
+                format!(
+                    "with the same score, {}, after good decisions",
+                    chosen.score
+                )
+            } else {
+                format!(
+                    "though with good decisions after each, your choice scores {} and the best alternative, {alt}, {}",
+                    chosen.score, leads.score
+                )
+            };
+            (
+                format!(
+                    "any choice here led to the same ending, {} ({}), {scores}.",
+                    ending_title(scenario, chosen),
+                    rating_label(chosen.rating).to_ascii_lowercase()
+                ),
+                false,
+            )
+        }
+        Mattered::AlternativeBetter if leads.ending == chosen.ending => (
+            format!(
+                "a different choice here, {alt}, would have reached the same ending, {}, with a better score: {} against {} for yours, with good decisions after each.",
+                ending_title(scenario, chosen),
+                leads.score,
+                chosen.score
+            ),
+            true,
+        ),
+        Mattered::AlternativeBetter => (
+            format!(
+                "a different choice here would have led to {}: {alt}, with good decisions after it. Your choice at best leads to {}.",
+                outcome_phrase(scenario, &leads),
+                outcome_phrase(scenario, chosen)
+            ),
+            true,
+        ),
+        Mattered::ChoiceWasBest => {
+            let others = if leads.ending == chosen.ending {
+                format!(
+                    "The next best choice, {alt}, reaches the same ending with a score of {}.",
+                    leads.score
+                )
+            } else if chosen.beats(&leads) {
+                format!(
+                    "The best of the other choices, {alt}, at best leads to {}.",
+                    outcome_phrase(scenario, &leads)
+                )
+            } else {
+                format!(
+                    "{alt} would have done as well, leading to {}.",
+                    outcome_phrase(scenario, &leads)
+                )
+            };
+            (
+                format!(
+                    "your choice kept the best ending in reach: with good decisions after it, it leads to {}. {others}",
+                    outcome_phrase(scenario, chosen)
+                ),
+                false,
+            )
+        }
+    }
 }
 
 fn step_view(
@@ -350,29 +442,12 @@ fn step_view(
     });
     let what_if_view = match what_if {
         Some(w) => {
-            let alt_text = w
-                .alternative
-                .and_then(|i| scene.choices().get(i))
-                .map(|c| quotable(&rich_text::plain(&c.text)));
-            match (alt_text, w.alternative_leads_to) {
-                (Some(alt), Some(leads)) if w.alternative_is_better() => html! {
-                    <p class="what-if better">
-                        <span class="feedback-kicker">{ "What if: " }</span>
-                        { format!("the strongest alternative was \u{201c}{alt}\u{201d}. With good decisions after it, it leads to {}; your choice at best leads to {}.", outcome_phrase(scenario, &leads), outcome_phrase(scenario, &w.chosen_at_best)) }
-                    </p>
-                },
-                (Some(alt), Some(leads)) => html! {
-                    <p class="what-if">
-                        <span class="feedback-kicker">{ "What if: " }</span>
-                        { format!("your choice was as strong as any here. With good decisions after it, it leads to {}; the best alternative, \u{201c}{alt}\u{201d}, leads to {}.", outcome_phrase(scenario, &w.chosen_at_best), outcome_phrase(scenario, &leads)) }
-                    </p>
-                },
-                _ => html! {
-                    <p class="what-if">
-                        <span class="feedback-kicker">{ "What if: " }</span>
-                        { "there was no other choice on offer here." }
-                    </p>
-                },
+            let (sentence, lesson) = what_if_sentence(scenario, scene.choices(), &w);
+            html! {
+                <p class={classes!("what-if", lesson.then_some("better"))}>
+                    <span class="feedback-kicker">{ "What if: " }</span>
+                    { sentence }
+                </p>
             }
         }
         None => html! {},
@@ -571,10 +646,18 @@ fn past_results(props: &PastResultsProps) -> Html {
 
 #[cfg(test)]
 mod tests {
-    use frontline_engine::scenario::PassSource;
+    use std::sync::Arc;
+
+    use frontline_engine::scenario::{PassSource, SceneIdx};
 
     use super::*;
     use crate::platform::results::{Mark, Record};
+
+    fn scenario(name: &str) -> Arc<Scenario> {
+        let path = format!("{}/scenarios/{name}.toml", env!("CARGO_MANIFEST_DIR"));
+        let src = std::fs::read_to_string(&path).expect("bundled scenario");
+        Arc::new(frontline_engine::load(&path, &src).expect("loads").scenario)
+    }
 
     fn verdict(score: i32, passed: bool, pass_mark: i32, pass_source: PassSource) -> Verdict {
         Verdict {
@@ -643,5 +726,129 @@ mod tests {
         let earlier = result_phrase(&record(true, None), Rating::Solid);
         assert!(earlier.contains("not comparable"), "{earlier}");
         assert!(!earlier.contains("passed"), "{earlier}");
+    }
+
+    fn ending(scenario: &Scenario, id: &str, score: i32) -> Outcome {
+        let (i, scene) = scenario
+            .scenes
+            .iter()
+            .enumerate()
+            .find(|(_, s)| s.id == id)
+            .expect("the ending exists");
+        Outcome {
+            ending: SceneIdx(i),
+            rating: scene.ending().expect("an ending").rating,
+            score,
+        }
+    }
+
+    #[test]
+    fn what_ifs_are_worded_by_whether_the_decision_mattered() {
+        let s = scenario("policy");
+        let choices = s.scene(SceneIdx(0)).choices();
+        assert!(choices.len() >= 2);
+        let alt = quotable(&rich_text::plain(&choices[1].text));
+        let best = ending(&s, "end-team-changed-it", 96);
+        let holds = ending(&s, "end-rule-holds", 52);
+        let blame = ending(&s, "end-audit-blame", 10);
+        let what_if = |chosen, leads: Option<Outcome>, same_ending| WhatIf {
+            decision: 0,
+            alternative: leads.map(|_| 1),
+            alternative_leads_to: leads,
+            chosen_at_best: chosen,
+            same_ending,
+            exhaustive: true,
+        };
+
+        // A better ending was in reach: named, with the alternative.
+        let (text, lesson) = what_if_sentence(&s, choices, &what_if(holds, Some(best), false));
+        assert!(lesson);
+        assert!(
+            text.starts_with("a different choice here would have led to \u{201c}The team changed the rule\u{201d} (exemplary, score 96)"),
+            "{text}"
+        );
+        assert!(text.contains(&alt), "{text}");
+        assert!(
+            text.contains("\u{201c}The rule holds\u{201d} (costly, score 52)"),
+            "{text}"
+        );
+
+        // Every choice led to the same ending: said so, with the score difference.
+        let (text, lesson) = what_if_sentence(
+            &s,
+            choices,
+            &what_if(holds, Some(Outcome { score: 55, ..holds }), true),
+        );
+        assert!(!lesson);
+        assert!(
+            text.starts_with(
+                "any choice here led to the same ending, \u{201c}The rule holds\u{201d}"
+            ),
+            "{text}"
+        );
+        assert!(text.contains("52") && text.contains("55"), "{text}");
+        let (text, _) = what_if_sentence(&s, choices, &what_if(holds, Some(holds), true));
+        assert!(text.contains("with the same score, 52"), "{text}");
+
+        // The player's choice was the best: the others' worse ending is named, never as the
+        // strongest.
+        let (text, lesson) = what_if_sentence(&s, choices, &what_if(best, Some(blame), false));
+        assert!(!lesson);
+        assert!(
+            text.starts_with("your choice kept the best ending in reach"),
+            "{text}"
+        );
+        assert!(
+            text.contains("\u{201c}Found in the sample\u{201d} (failing, score 10)"),
+            "{text}"
+        );
+        assert!(!text.contains("strongest"), "{text}");
+
+        // The same ending with a better score elsewhere is not "a different ending".
+        let (text, lesson) = what_if_sentence(
+            &s,
+            choices,
+            &what_if(holds, Some(Outcome { score: 60, ..holds }), false),
+        );
+        assert!(lesson);
+        assert!(
+            text.contains("would have reached the same ending"),
+            "{text}"
+        );
+
+        // Nothing else on offer.
+        let (text, lesson) = what_if_sentence(&s, choices, &what_if(holds, None, true));
+        assert!(!lesson);
+        assert_eq!(text, "there was no other choice on offer here.");
+    }
+
+    /// Over real playthroughs of some bundled scenarios: a lesson only where another choice
+    /// ends better, and the ending named as better really is better.
+    #[test]
+    fn real_what_ifs_never_call_a_worse_ending_better() {
+        for name in ["escalation", "boss-demand", "broken-process"] {
+            let s = scenario(name);
+            for seed in 1..=4 {
+                let mut session = Session::new(s.clone(), seed);
+                while !session.is_ended() {
+                    let options: Vec<usize> = session.available_choices().map(|(i, _)| i).collect();
+                    let i = options[(seed as usize + session.history().len()) % options.len()];
+                    session.choose_index(i).expect("available");
+                }
+                for w in debrief::what_ifs(&session) {
+                    let scene = s.scene(session.history()[w.decision].scene);
+                    let (text, lesson) = what_if_sentence(&s, scene.choices(), &w);
+                    assert_eq!(
+                        lesson,
+                        w.mattered() == Mattered::AlternativeBetter,
+                        "{text}"
+                    );
+                    assert!(!text.contains("strongest"), "{text}");
+                    if w.mattered() == Mattered::SameEnding {
+                        assert!(text.starts_with("any choice here led to the same ending"));
+                    }
+                }
+            }
+        }
     }
 }
