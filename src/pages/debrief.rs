@@ -5,7 +5,8 @@
 //! play again, replay from a decision, share, print.
 //!
 //! The what-ifs are searched by the engine (`frontline_engine::debrief::what_ifs`) after the
-//! debrief is on screen, so the ending appears at once even for long scenarios.
+//! debrief is on screen, in a Web Worker when it can (`platform::what_ifs`), so the ending
+//! appears at once and the page stays responsive even for long scenarios.
 
 use std::rc::Rc;
 use std::sync::Arc;
@@ -19,7 +20,8 @@ use yew_router::prelude::*;
 use crate::components::line_chart::{LineChart, Series};
 use crate::components::profile_chart::{ProfileChart, ProfileRow};
 use crate::components::rich_text::{self, RichText};
-use crate::platform::clock::{after_paint, timed};
+use crate::platform::clock::after_paint;
+use crate::platform::what_ifs::search as search_what_ifs;
 use crate::platform::{opened, results, share};
 use crate::route::Route;
 
@@ -109,7 +111,7 @@ pub fn debrief_view(props: &DebriefProps) -> Html {
     // The debrief arrives in three steps so that the click that ends the scenario paints at
     // once: first the ending (rating, title, text, score, lesson); after that frame the
     // rest (path, charts, questions, sharing, past results, actions); after the next, the
-    // what-ifs, whose search can take a tenth of a second.
+    // what-ifs, whose search can take a tenth of a second (in a worker, see below).
     // Each step is stamped with the session it was made for, so that a step scheduled for an
     // earlier session (a replay within one frame) is never shown with this one.
     let complete = use_state_eq(|| None::<SessionRef>);
@@ -129,15 +131,21 @@ pub fn debrief_view(props: &DebriefProps) -> Html {
             after_paint(move || complete.set(Some(session)));
         });
     }
+    // The what-ifs are searched in a worker (the page's own thread if it cannot help); only
+    // the reply for the latest request is kept.
+    let requested = use_mut_ref(|| None::<SessionRef>);
     {
         let what_ifs = what_ifs.clone();
         use_effect_with((*complete).clone(), move |complete| {
             if let Some(session) = complete.clone() {
+                *requested.borrow_mut() = Some(session.clone());
                 after_paint(move || {
-                    let found = Rc::new(timed("frontline:what-ifs", || {
-                        debrief::what_ifs(&session.0)
-                    }));
-                    what_ifs.set(Some((session, found)));
+                    wasm_bindgen_futures::spawn_local(async move {
+                        let found = Rc::new(search_what_ifs(&session.0).await);
+                        if requested.borrow().as_ref() == Some(&session) {
+                            what_ifs.set(Some((session, found)));
+                        }
+                    });
                 });
             }
         });

@@ -24,7 +24,7 @@ use crate::pages::debrief::{Debrief, SessionRef};
 use crate::platform::clock::after_paint;
 use crate::platform::page::use_title;
 use crate::platform::settings::{self, FeedbackTiming};
-use crate::platform::{lms, opened, saves, seed};
+use crate::platform::{lms, opened, saves, seed, what_ifs};
 use crate::route::Route;
 use crate::state::{LastDecision, PlayAction, PlayState};
 
@@ -146,6 +146,10 @@ pub fn player(props: &PlayerProps) -> Html {
             } else if decisions == 0 && was_mounted && !lms_saves {
                 // Replayed from the first decision: nothing is left to resume.
                 saves::clear(&state.session.scenario().meta.id);
+            }
+            // The debrief's what-if worker starts while the player reads on.
+            if decisions > 0 {
+                after_paint(what_ifs::warm_up);
             }
             // In the same task as the render, not after the frame: focusing forces a layout,
             // but the frame then reuses it, while focusing after the frame would scroll and

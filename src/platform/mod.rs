@@ -14,4 +14,5 @@ pub mod saves;
 pub mod seed;
 pub mod settings;
 pub mod share;
+pub mod what_ifs;
 pub mod workshop;
