@@ -346,19 +346,16 @@ pub fn what_if_sentence(
         Mattered::NoAlternative => no_other(),
         Mattered::SameEnding => {
             let scores = if leads.score == chosen.score {
-                format!(
-                    "with the same score, {}, after good decisions",
-                    chosen.score
-                )
+                format!("and to the same score, {}", chosen.score)
             } else {
                 format!(
-                    "though with good decisions after each, your choice scores {} and the best alternative, {alt}, {}",
+                    "though your choice at best scores {} there and the best alternative, {alt}, {}",
                     chosen.score, leads.score
                 )
             };
             (
                 format!(
-                    "any choice here led to the same ending, {} ({}), {scores}.",
+                    "any choice here led to the same ending, {} ({}), with good decisions after it, {scores}.",
                     ending_title(scenario, chosen),
                     rating_label(chosen.rating).to_ascii_lowercase()
                 ),
@@ -796,7 +793,7 @@ mod tests {
         );
         assert!(text.contains("52") && text.contains("55"), "{text}");
         let (text, _) = what_if_sentence(&s, choices, &what_if(holds, Some(holds), true));
-        assert!(text.contains("with the same score, 52"), "{text}");
+        assert!(text.ends_with("and to the same score, 52."), "{text}");
 
         // The player's choice was the best: the others' worse ending is named, never as the
         // strongest.
