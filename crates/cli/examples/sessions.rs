@@ -1,7 +1,9 @@
 //! Session codes for the browser tests and benchmarks: for each scenario file given, its
-//! analysis's best and worst paths (each with a seed whose dice play them out exactly),
-//! the longest of some random playthroughs, and random playthroughs with seeds 1 to 8.
-//! JSON on stdout, keyed by scenario id.
+//! analysis's best and worst paths (each with a seed whose dice play them out exactly), the
+//! longest of 500 random playthroughs and the lowest-scoring one that still passes the
+//! scenario's own pass mark, and random playthroughs with seeds 1 to 8. Each path comes with
+//! its choices' texts, its verdict and what each decision meant (`WhatIf::mattered`). JSON on
+//! stdout, keyed by scenario id.
 //!
 //! ```sh
 //! cargo run -q -p frontline-cli --example sessions -- scenarios/policy.toml
@@ -15,13 +17,14 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use frontline_engine::analysis::{self, PathReport};
+use frontline_engine::debrief::{self, Mattered};
 use frontline_engine::{Scenario, Session, code, markdown};
 use serde_json::{Value, json};
 
 /// Seeds tried to find dice that play a path out.
 const SEEDS: u64 = 100_000;
-/// Random playthroughs searched for the longest.
-const LONGEST_OF: u64 = 500;
+/// Random playthroughs searched for the longest and the lowest pass.
+const RANDOM_RUNS: u64 = 500;
 
 fn main() -> ExitCode {
     let mut out = serde_json::Map::new();
@@ -47,10 +50,19 @@ fn main() -> ExitCode {
             p.and_then(|p| seeded(&scenario, p))
                 .map_or(Value::Null, |s| described(&s))
         };
+        let runs: Vec<Session> = (1..=RANDOM_RUNS)
+            .map(|seed| random(&scenario, seed))
+            .collect();
+        let longest = runs.iter().max_by_key(|s| s.history().len());
+        let lowest_pass = runs
+            .iter()
+            .filter(|s| s.verdict().is_some_and(|v| v.passed))
+            .min_by_key(|s| s.verdict().map(|v| v.score));
         let entry = json!({
             "best": path(report.best.as_ref()),
             "worst": path(report.worst.as_ref()),
-            "longest": described(&longest(&scenario)),
+            "longest": longest.map_or(Value::Null, described),
+            "lowest_pass": lowest_pass.map_or(Value::Null, described),
             "random": (1..=8).map(|seed| code::encode(&random(&scenario, seed))).collect::<Vec<_>>(),
         });
         out.insert(scenario.meta.id.clone(), entry);
@@ -81,14 +93,6 @@ fn seeded(scenario: &Arc<Scenario>, path: &PathReport) -> Option<Session> {
     })
 }
 
-/// The longest of [`LONGEST_OF`] random playthroughs.
-fn longest(scenario: &Arc<Scenario>) -> Session {
-    (1..=LONGEST_OF)
-        .map(|seed| random(scenario, seed))
-        .max_by_key(|s| s.history().len())
-        .unwrap_or_else(|| random(scenario, 1))
-}
-
 /// A playthrough with random choices (a xorshift on the seed) and the seed's dice.
 fn random(scenario: &Arc<Scenario>, seed: u64) -> Session {
     let mut s = Session::new(scenario.clone(), seed);
@@ -113,7 +117,7 @@ fn random(scenario: &Arc<Scenario>, seed: u64) -> Session {
 }
 
 /// A session as JSON: its code, the code of its start (same seed, no decisions), the
-/// choices made with their plain texts, and the verdict.
+/// choices made with their plain texts, the verdict, and what each decision meant.
 fn described(s: &Session) -> Value {
     let scenario = s.scenario();
     let steps: Vec<Value> = s
@@ -130,6 +134,15 @@ fn described(s: &Session) -> Value {
         })
         .collect();
     let verdict = s.verdict();
+    let mattered: Vec<&str> = debrief::what_ifs(s)
+        .iter()
+        .map(|w| match w.mattered() {
+            Mattered::NoAlternative => "no-alternative",
+            Mattered::SameEnding => "same-ending",
+            Mattered::AlternativeBetter => "alternative-better",
+            Mattered::ChoiceWasBest => "choice-was-best",
+        })
+        .collect();
     json!({
         "code": code::encode(s),
         "start": code::encode(&Session::new(scenario.clone(), s.seed())),
@@ -140,5 +153,6 @@ fn described(s: &Session) -> Value {
         "rating": verdict.map(|v| v.rating.as_str()),
         "score": verdict.map(|v| v.score),
         "passed": verdict.map(|v| v.passed),
+        "mattered": mattered,
     })
 }
