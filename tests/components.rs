@@ -160,3 +160,113 @@ async fn choices_are_lettered_buttons_that_report_their_index() {
     let list = root.query_selector("ol.choices").unwrap().unwrap();
     assert_eq!(list.get_attribute("aria-labelledby").as_deref(), Some("q"));
 }
+
+/// A finished playthrough of a bundled scenario, always taking the last choice offered.
+fn finished(name: &str, seed: u64) -> frontline_engine::Session {
+    let src = match name {
+        "escalation" => include_str!("../scenarios/escalation.toml"),
+        _ => include_str!("../scenarios/stretch-target.toml"),
+    };
+    let scenario = std::sync::Arc::new(frontline_engine::load(name, src).unwrap().scenario);
+    let mut s = frontline_engine::Session::new(scenario, seed);
+    while !s.is_ended() {
+        let (i, _) = s.available_choices().last().unwrap();
+        s.choose_index(i).unwrap();
+    }
+    s
+}
+
+/// The debrief inside a router, as the app shows it (its links need one).
+#[derive(yew::Properties, PartialEq)]
+struct RoutedDebriefProps {
+    session: frontline_web::pages::debrief::SessionRef,
+    verdict: frontline_engine::scenario::Verdict,
+}
+
+#[yew::function_component(RoutedDebrief)]
+fn routed_debrief(props: &RoutedDebriefProps) -> yew::Html {
+    use frontline_web::pages::debrief::Debrief;
+    let heading = yew::use_node_ref();
+    yew::html! {
+        <yew_router::HashRouter>
+            <Debrief session={props.session.clone()} verdict={props.verdict} heading={heading} shared=false />
+        </yew_router::HashRouter>
+    }
+}
+
+#[wasm_bindgen_test]
+async fn the_debrief_and_past_results_name_the_platforms_pass_mark() {
+    let session = finished("escalation", 5);
+    let own = session.verdict().unwrap();
+    // A learning platform's mark just above the score: the verdict every part shows.
+    let verdict = own.with_mastery(Some(own.score + 1));
+    web_sys::window()
+        .unwrap()
+        .local_storage()
+        .unwrap()
+        .unwrap()
+        .clear()
+        .unwrap();
+    let root = mount_point();
+    yew::Renderer::<RoutedDebrief>::with_root_and_props(
+        root.clone(),
+        RoutedDebriefProps {
+            session: frontline_web::pages::debrief::SessionRef(session.clone()),
+            verdict,
+        },
+    )
+    .render();
+    settle().await;
+    let score = root.query_selector(".ending .score").unwrap().unwrap();
+    assert_eq!(
+        score.text_content().unwrap(),
+        format!(
+            "Score {} / 100 \u{2014} not passed (pass mark {}, set by your learning platform)",
+            own.score,
+            own.score + 1
+        )
+    );
+    assert!(score.class_name().split_whitespace().any(|c| c == "failed"));
+    // The rest of the debrief arrives after a frame or two; the past results record the same
+    // verdict.
+    let mut past = None;
+    for _ in 0..50 {
+        past = root.query_selector(".past-results li").unwrap();
+        if past.is_some() {
+            break;
+        }
+        settle().await;
+    }
+    let past = past
+        .expect("the past results are shown")
+        .text_content()
+        .unwrap();
+    assert!(
+        past.contains(&format!(
+            "score {}, not passed (pass mark {}, set by your learning platform)",
+            own.score,
+            own.score + 1
+        )),
+        "{past}"
+    );
+    let records = frontline_web::platform::results::list("escalation");
+    assert_eq!(records.len(), 1);
+    assert!(!records[0].passed);
+    assert_eq!(records[0].score, own.score);
+}
+
+#[wasm_bindgen_test]
+async fn what_ifs_fall_back_to_the_page_when_the_worker_cannot_help() {
+    use frontline_web::platform::what_ifs;
+    let session = finished("stretch-target", 3);
+    let expected = frontline_engine::debrief::what_ifs(&session);
+    // No compiled bytes kept for the scenario: the page searches at once.
+    assert_eq!(what_ifs::search(&session).await, expected);
+    // The test page serves no what-if-worker.js, so the worker fails to start: the request
+    // waiting for it is released and the page searches instead, with the same result.
+    let bytes = frontline_engine::compiled::compile(session.scenario());
+    what_ifs::keep(&session.scenario().meta.id, &bytes);
+    assert_eq!(what_ifs::search(&session).await, expected);
+    // And again, with a fresh worker that fails the same way.
+    assert_eq!(what_ifs::search(&session).await, expected);
+}

@@ -5,13 +5,14 @@
 //! play again, replay from a decision, share, print.
 //!
 //! The what-ifs are searched by the engine (`frontline_engine::debrief::what_ifs`) after the
-//! debrief is on screen, so the ending appears at once even for long scenarios.
+//! debrief is on screen, in a Web Worker when it can (`platform::what_ifs`), so the ending
+//! appears at once and the page stays responsive even for long scenarios.
 
 use std::rc::Rc;
 use std::sync::Arc;
 
-use frontline_engine::debrief::{self, Outcome, Step, WhatIf};
-use frontline_engine::scenario::Rating;
+use frontline_engine::debrief::{self, Mattered, Outcome, Step, WhatIf};
+use frontline_engine::scenario::{Choice, PassSource, Rating, Verdict};
 use frontline_engine::{Scenario, Session, code, principles};
 use yew::prelude::*;
 use yew_router::prelude::*;
@@ -20,6 +21,7 @@ use crate::components::line_chart::{LineChart, Series};
 use crate::components::profile_chart::{ProfileChart, ProfileRow};
 use crate::components::rich_text::{self, RichText};
 use crate::platform::clock::after_paint;
+use crate::platform::what_ifs::search as search_what_ifs;
 use crate::platform::{opened, results, share};
 use crate::route::Route;
 
@@ -40,6 +42,9 @@ impl PartialEq for SessionRef {
 pub struct DebriefProps {
     /// The finished session.
     pub session: SessionRef,
+    /// Its verdict, with a learning platform's pass mark when one applies (`lms::verdict`):
+    /// the same value the results history and the LMS record get.
+    pub verdict: Verdict,
     /// The ending heading, focused when the debrief appears.
     pub heading: NodeRef,
     /// Whether this is someone's shared playthrough rather than the player's own.
@@ -67,6 +72,38 @@ fn rating_class(rating: Rating) -> String {
     format!("rating-{}", rating_label(rating).to_ascii_lowercase())
 }
 
+/// Which pass mark applied: "pass mark 95, set by your learning platform" or, for the
+/// scenario's own, the rating it stands for ("pass mark 65: a solid ending or better").
+pub fn pass_mark_phrase(pass_mark: i32, source: PassSource, pass_rating: Rating) -> String {
+    match (source, pass_rating) {
+        (PassSource::Platform, _) => {
+            format!("pass mark {pass_mark}, set by your learning platform")
+        }
+        (PassSource::Scenario, Rating::Exemplary) => {
+            format!("pass mark {pass_mark}: an exemplary ending")
+        }
+        (PassSource::Scenario, Rating::Failing) => format!("pass mark {pass_mark}: any ending"),
+        (PassSource::Scenario, r) => format!(
+            "pass mark {pass_mark}: a {} ending or better",
+            rating_label(r).to_ascii_lowercase()
+        ),
+    }
+}
+
+/// What follows the score: passed or not, and which pass mark applied
+/// ("not passed (pass mark 95, set by your learning platform)").
+pub fn verdict_phrase(verdict: &Verdict, pass_rating: Rating) -> String {
+    format!(
+        "{} ({})",
+        if verdict.passed {
+            "passed"
+        } else {
+            "not passed"
+        },
+        pass_mark_phrase(verdict.pass_mark, verdict.pass_source, pass_rating)
+    )
+}
+
 /// The debrief.
 #[function_component(Debrief)]
 pub fn debrief_view(props: &DebriefProps) -> Html {
@@ -74,7 +111,7 @@ pub fn debrief_view(props: &DebriefProps) -> Html {
     // The debrief arrives in three steps so that the click that ends the scenario paints at
     // once: first the ending (rating, title, text, score, lesson); after that frame the
     // rest (path, charts, questions, sharing, past results, actions); after the next, the
-    // what-ifs, whose search can take a tenth of a second.
+    // what-ifs, whose search can take a tenth of a second (in a worker, see below).
     // Each step is stamped with the session it was made for, so that a step scheduled for an
     // earlier session (a replay within one frame) is never shown with this one.
     let complete = use_state_eq(|| None::<SessionRef>);
@@ -94,13 +131,21 @@ pub fn debrief_view(props: &DebriefProps) -> Html {
             after_paint(move || complete.set(Some(session)));
         });
     }
+    // The what-ifs are searched in a worker (the page's own thread if it cannot help); only
+    // the reply for the latest request is kept.
+    let requested = use_mut_ref(|| None::<SessionRef>);
     {
         let what_ifs = what_ifs.clone();
         use_effect_with((*complete).clone(), move |complete| {
             if let Some(session) = complete.clone() {
+                *requested.borrow_mut() = Some(session.clone());
                 after_paint(move || {
-                    let found = Rc::new(debrief::what_ifs(&session.0));
-                    what_ifs.set(Some((session, found)));
+                    wasm_bindgen_futures::spawn_local(async move {
+                        let found = Rc::new(search_what_ifs(&session.0).await);
+                        if requested.borrow().as_ref() == Some(&session) {
+                            what_ifs.set(Some((session, found)));
+                        }
+                    });
                 });
             }
         });
@@ -108,9 +153,7 @@ pub fn debrief_view(props: &DebriefProps) -> Html {
     let Some(ending) = session.ending() else {
         return html! {};
     };
-    let Some(verdict) = session.verdict() else {
-        return html! {};
-    };
+    let verdict = props.verdict;
     let (score, passed) = (verdict.score, verdict.passed);
     let rest = if complete.as_ref() == Some(&props.session) {
         let found = (*what_ifs)
@@ -132,7 +175,7 @@ pub fn debrief_view(props: &DebriefProps) -> Html {
             <div class="scene-text"><RichText text={session.scene_text().to_owned()} /></div>
             <p class={classes!("score", if passed { "passed" } else { "failed" })}>
                 <strong>{ format!("Score {score} / 100") }</strong>
-                { format!(" \u{2014} {} (pass mark {})", if passed { "passed" } else { "not passed" }, verdict.pass_mark) }
+                { format!(" \u{2014} {}", verdict_phrase(&verdict, session.scenario().scoring.pass)) }
             </p>
             <section aria-labelledby="teaches-heading">
                 <h3 id="teaches-heading">{ "What this ending teaches" }</h3>
@@ -229,7 +272,7 @@ fn debrief_rest(props: &DebriefProps, what_ifs: Option<Rc<Vec<WhatIf>>>) -> Html
             }
             <ShareBox code={code.clone()} />
             if !props.shared {
-                <PastResults session={props.session.clone()} />
+                <PastResults session={props.session.clone()} verdict={props.verdict} />
             }
             <div class="actions">
                 if let Some(on_play_again) = &props.on_play_again {
@@ -263,16 +306,105 @@ fn quotable(text: &str) -> String {
     text.trim_end().trim_end_matches('.').to_owned()
 }
 
-fn outcome_phrase(scenario: &Scenario, o: &Outcome) -> String {
+fn ending_title(scenario: &Scenario, o: &Outcome) -> String {
     let title = scenario
         .scene(o.ending)
         .ending()
         .map_or("an ending", |e| e.title.as_str());
+    format!("\u{201c}{title}\u{201d}")
+}
+
+/// An ending with its rating and score: "The rule holds" (costly, score 52).
+fn outcome_phrase(scenario: &Scenario, o: &Outcome) -> String {
     format!(
-        "\u{201c}{title}\u{201d} ({}, score {})",
+        "{} ({}, score {})",
+        ending_title(scenario, o),
         rating_label(o.rating).to_ascii_lowercase(),
         o.score
     )
+}
+
+/// The what-if sentence for one decision (after "What if: ") and whether it is a lesson (a
+/// different choice would have ended better), worded by what the decision meant for where the
+/// story could end ([`WhatIf::mattered`]). Endings are compared with the best play after each
+/// choice, with the player's own dice. A worse ending is never called the strongest one.
+pub fn what_if_sentence(
+    scenario: &Scenario,
+    scene_choices: &[Choice],
+    w: &WhatIf,
+) -> (String, bool) {
+    let chosen = &w.chosen_at_best;
+    let alt = w
+        .alternative
+        .and_then(|i| scene_choices.get(i))
+        .map(|c| format!("\u{201c}{}\u{201d}", quotable(&rich_text::plain(&c.text))));
+    let no_other = || ("there was no other choice on offer here.".to_owned(), false);
+    let (Some(alt), Some(leads)) = (alt, w.alternative_leads_to) else {
+        return no_other();
+    };
+    match w.mattered() {
+        Mattered::NoAlternative => no_other(),
+        Mattered::SameEnding => {
+            let scores = if leads.score == chosen.score {
+                format!("and to the same score, {}", chosen.score)
+            } else {
+                format!(
+                    "though your choice at best scores {} there and the best alternative, {alt}, {}",
+                    chosen.score, leads.score
+                )
+            };
+            (
+                format!(
+                    "any choice here led to the same ending, {} ({}), with good decisions after it, {scores}.",
+                    ending_title(scenario, chosen),
+                    rating_label(chosen.rating).to_ascii_lowercase()
+                ),
+                false,
+            )
+        }
+        Mattered::AlternativeBetter if leads.ending == chosen.ending => (
+            format!(
+                "a different choice here, {alt}, would have reached the same ending, {}, with a better score: {} against {} for yours, with good decisions after each.",
+                ending_title(scenario, chosen),
+                leads.score,
+                chosen.score
+            ),
+            true,
+        ),
+        Mattered::AlternativeBetter => (
+            format!(
+                "a different choice here would have led to {}: {alt}, with good decisions after it. Your choice at best leads to {}.",
+                outcome_phrase(scenario, &leads),
+                outcome_phrase(scenario, chosen)
+            ),
+            true,
+        ),
+        Mattered::ChoiceWasBest => {
+            let others = if leads.ending == chosen.ending {
+                format!(
+                    "The next best choice, {alt}, reaches the same ending with a score of {}.",
+                    leads.score
+                )
+            } else if chosen.beats(&leads) {
+                format!(
+                    "The best of the other choices, {alt}, at best leads to {}.",
+                    outcome_phrase(scenario, &leads)
+                )
+            } else {
+                format!(
+                    "{alt} would have done as well, leading to {}.",
+                    outcome_phrase(scenario, &leads)
+                )
+            };
+            (
+                format!(
+                    "your choice kept the best ending in reach: with good decisions after it, it leads to {}. {others}",
+                    outcome_phrase(scenario, chosen)
+                ),
+                false,
+            )
+        }
+    }
 }
 
 fn step_view(
@@ -315,29 +447,12 @@ fn step_view(
     });
     let what_if_view = match what_if {
         Some(w) => {
-            let alt_text = w
-                .alternative
-                .and_then(|i| scene.choices().get(i))
-                .map(|c| quotable(&rich_text::plain(&c.text)));
-            match (alt_text, w.alternative_leads_to) {
-                (Some(alt), Some(leads)) if w.alternative_is_better() => html! {
-                    <p class="what-if better">
-                        <span class="feedback-kicker">{ "What if: " }</span>
-                        { format!("the strongest alternative was \u{201c}{alt}\u{201d}. With good decisions after it, it leads to {}; your choice at best leads to {}.", outcome_phrase(scenario, &leads), outcome_phrase(scenario, &w.chosen_at_best)) }
-                    </p>
-                },
-                (Some(alt), Some(leads)) => html! {
-                    <p class="what-if">
-                        <span class="feedback-kicker">{ "What if: " }</span>
-                        { format!("your choice was as strong as any here. With good decisions after it, it leads to {}; the best alternative, \u{201c}{alt}\u{201d}, leads to {}.", outcome_phrase(scenario, &w.chosen_at_best), outcome_phrase(scenario, &leads)) }
-                    </p>
-                },
-                _ => html! {
-                    <p class="what-if">
-                        <span class="feedback-kicker">{ "What if: " }</span>
-                        { "there was no other choice on offer here." }
-                    </p>
-                },
+            let (sentence, lesson) = what_if_sentence(scenario, scene.choices(), &w);
+            html! {
+                <p class={classes!("what-if", lesson.then_some("better"))}>
+                    <span class="feedback-kicker">{ "What if: " }</span>
+                    { sentence }
+                </p>
             }
         }
         None => html! {},
@@ -428,6 +543,8 @@ fn share_box(props: &ShareBoxProps) -> Html {
 struct PastResultsProps {
     /// The player's own finished session, recorded here.
     session: SessionRef,
+    /// Its verdict, recorded with it.
+    verdict: Verdict,
 }
 
 thread_local! {
@@ -448,22 +565,51 @@ fn format_date(ms: f64) -> String {
         .unwrap_or_default()
 }
 
+/// A past result's score and verdict, as the debrief showed it ("score 88, not passed (pass
+/// mark 95, set by your learning platform)"); a result from before score bands says that its
+/// score is not comparable rather than passing judgement again.
+pub fn result_phrase(r: &results::Record, pass_rating: Rating) -> String {
+    match r.mark {
+        Some(mark) => {
+            let mark_phrase = match mark.source {
+                // The scenario's own mark: its rating is today's, which the number may not
+                // be if the scenario has changed since, so only the number is given.
+                PassSource::Scenario => format!("pass mark {}", mark.pass_mark),
+                PassSource::Platform => pass_mark_phrase(mark.pass_mark, mark.source, pass_rating),
+            };
+            format!(
+                "score {}, {} ({mark_phrase})",
+                r.score,
+                if r.passed { "passed" } else { "not passed" }
+            )
+        }
+        None => format!(
+            "score {} under the earlier scoring (before score bands), not comparable with later scores",
+            r.score
+        ),
+    }
+}
+
 /// The player's endings in this scenario, this one included (it is recorded here, once), with
 /// a way to clear them.
 #[function_component(PastResults)]
 fn past_results(props: &PastResultsProps) -> Html {
     let id = props.session.0.scenario().meta.id.clone();
     let current = code::encode(&props.session.0);
+    let pass_rating = props.session.0.scenario().scoring.pass;
     let refused = use_state(|| false);
     let records = use_state(Vec::new);
     {
         let records = records.clone();
         let refused = refused.clone();
         let id = id.clone();
-        use_effect_with(props.session.clone(), move |session| {
-            refused.set(!results::record(&session.0));
-            records.set(results::list(&id));
-        });
+        use_effect_with(
+            (props.session.clone(), props.verdict),
+            move |(session, verdict)| {
+                refused.set(!results::record(&session.0, verdict));
+                records.set(results::list(&id));
+            },
+        );
     }
     let on_clear = {
         let records = records.clone();
@@ -487,7 +633,7 @@ fn past_results(props: &PastResultsProps) -> Html {
                 { for records.iter().rev().map(|r| html! {
                     <li>
                         <span class={classes!("rating-chip", rating_class(r.rating))}>{ rating_label(r.rating) }</span>
-                        { format!(" {} \u{2014} score {}", r.ending, r.score) }
+                        { format!(" {} \u{2014} {}", r.ending, result_phrase(r, pass_rating)) }
                         <span class="result-date">{ format!(", {}", format_date(r.at)) }</span>
                         if r.code == current {
                             <span class="result-current">{ " (this playthrough)" }</span>
@@ -500,5 +646,214 @@ fn past_results(props: &PastResultsProps) -> Html {
             </ol>
             <button type="button" class="button small secondary" onclick={on_clear}>{ "Clear my results for this scenario" }</button>
         </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use frontline_engine::scenario::{PassSource, SceneIdx};
+
+    use super::*;
+    use crate::platform::results::{Mark, Record};
+
+    fn scenario(name: &str) -> Arc<Scenario> {
+        let path = format!("{}/scenarios/{name}.toml", env!("CARGO_MANIFEST_DIR"));
+        let src = std::fs::read_to_string(&path).expect("bundled scenario");
+        Arc::new(frontline_engine::load(&path, &src).expect("loads").scenario)
+    }
+
+    fn verdict(score: i32, passed: bool, pass_mark: i32, pass_source: PassSource) -> Verdict {
+        Verdict {
+            rating: Rating::Solid,
+            score,
+            passed,
+            pass_mark,
+            pass_source,
+        }
+    }
+
+    #[test]
+    fn the_score_line_says_which_pass_mark_applied() {
+        assert_eq!(
+            verdict_phrase(&verdict(88, false, 95, PassSource::Platform), Rating::Solid),
+            "not passed (pass mark 95, set by your learning platform)"
+        );
+        assert_eq!(
+            verdict_phrase(&verdict(70, true, 65, PassSource::Scenario), Rating::Solid),
+            "passed (pass mark 65: a solid ending or better)"
+        );
+        assert_eq!(
+            verdict_phrase(
+                &verdict(70, false, 85, PassSource::Scenario),
+                Rating::Exemplary
+            ),
+            "not passed (pass mark 85: an exemplary ending)"
+        );
+        assert_eq!(
+            verdict_phrase(&verdict(20, true, 0, PassSource::Scenario), Rating::Failing),
+            "passed (pass mark 0: any ending)"
+        );
+        assert_eq!(
+            verdict_phrase(&verdict(50, true, 40, PassSource::Scenario), Rating::Costly),
+            "passed (pass mark 40: a costly ending or better)"
+        );
+    }
+
+    #[test]
+    fn past_results_say_what_the_debrief_said_and_mark_earlier_scores() {
+        let record = |passed, mark| Record {
+            code: "c".into(),
+            ending: "E".into(),
+            rating: Rating::Solid,
+            score: 88,
+            passed,
+            mark,
+            at: 0.0,
+        };
+        let platform = Some(Mark {
+            pass_mark: 95,
+            source: PassSource::Platform,
+        });
+        let own = Some(Mark {
+            pass_mark: 65,
+            source: PassSource::Scenario,
+        });
+        assert_eq!(
+            result_phrase(&record(false, platform), Rating::Solid),
+            "score 88, not passed (pass mark 95, set by your learning platform)"
+        );
+        assert_eq!(
+            result_phrase(&record(true, own), Rating::Solid),
+            "score 88, passed (pass mark 65)"
+        );
+        let earlier = result_phrase(&record(true, None), Rating::Solid);
+        assert!(earlier.contains("not comparable"), "{earlier}");
+        assert!(!earlier.contains("passed"), "{earlier}");
+    }
+
+    fn ending(scenario: &Scenario, id: &str, score: i32) -> Outcome {
+        let (i, scene) = scenario
+            .scenes
+            .iter()
+            .enumerate()
+            .find(|(_, s)| s.id == id)
+            .expect("the ending exists");
+        Outcome {
+            ending: SceneIdx(i),
+            rating: scene.ending().expect("an ending").rating,
+            score,
+        }
+    }
+
+    #[test]
+    fn what_ifs_are_worded_by_whether_the_decision_mattered() {
+        let s = scenario("policy");
+        let choices = s.scene(SceneIdx(0)).choices();
+        assert!(choices.len() >= 2);
+        let alt = quotable(&rich_text::plain(&choices[1].text));
+        let best = ending(&s, "end-team-changed-it", 96);
+        let holds = ending(&s, "end-rule-holds", 52);
+        let blame = ending(&s, "end-audit-blame", 10);
+        let what_if = |chosen, leads: Option<Outcome>, same_ending| WhatIf {
+            decision: 0,
+            alternative: leads.map(|_| 1),
+            alternative_leads_to: leads,
+            chosen_at_best: chosen,
+            same_ending,
+            exhaustive: true,
+        };
+
+        // A better ending was in reach: named, with the alternative.
+        let (text, lesson) = what_if_sentence(&s, choices, &what_if(holds, Some(best), false));
+        assert!(lesson);
+        assert!(
+            text.starts_with("a different choice here would have led to \u{201c}The team changed the rule\u{201d} (exemplary, score 96)"),
+            "{text}"
+        );
+        assert!(text.contains(&alt), "{text}");
+        assert!(
+            text.contains("\u{201c}The rule holds\u{201d} (costly, score 52)"),
+            "{text}"
+        );
+
+        // Every choice led to the same ending: said so, with the score difference.
+        let (text, lesson) = what_if_sentence(
+            &s,
+            choices,
+            &what_if(holds, Some(Outcome { score: 55, ..holds }), true),
+        );
+        assert!(!lesson);
+        assert!(
+            text.starts_with(
+                "any choice here led to the same ending, \u{201c}The rule holds\u{201d}"
+            ),
+            "{text}"
+        );
+        assert!(text.contains("52") && text.contains("55"), "{text}");
+        let (text, _) = what_if_sentence(&s, choices, &what_if(holds, Some(holds), true));
+        assert!(text.ends_with("and to the same score, 52."), "{text}");
+
+        // The player's choice was the best: the others' worse ending is named, never as the
+        // strongest.
+        let (text, lesson) = what_if_sentence(&s, choices, &what_if(best, Some(blame), false));
+        assert!(!lesson);
+        assert!(
+            text.starts_with("your choice kept the best ending in reach"),
+            "{text}"
+        );
+        assert!(
+            text.contains("\u{201c}Found in the sample\u{201d} (failing, score 10)"),
+            "{text}"
+        );
+        assert!(!text.contains("strongest"), "{text}");
+
+        // The same ending with a better score elsewhere is not "a different ending".
+        let (text, lesson) = what_if_sentence(
+            &s,
+            choices,
+            &what_if(holds, Some(Outcome { score: 60, ..holds }), false),
+        );
+        assert!(lesson);
+        assert!(
+            text.contains("would have reached the same ending"),
+            "{text}"
+        );
+
+        // Nothing else on offer.
+        let (text, lesson) = what_if_sentence(&s, choices, &what_if(holds, None, true));
+        assert!(!lesson);
+        assert_eq!(text, "there was no other choice on offer here.");
+    }
+
+    /// Over real playthroughs of some bundled scenarios: a lesson only where another choice
+    /// ends better, and the ending named as better really is better.
+    #[test]
+    fn real_what_ifs_never_call_a_worse_ending_better() {
+        for name in ["escalation", "boss-demand", "broken-process"] {
+            let s = scenario(name);
+            for seed in 1..=4 {
+                let mut session = Session::new(s.clone(), seed);
+                while !session.is_ended() {
+                    let options: Vec<usize> = session.available_choices().map(|(i, _)| i).collect();
+                    let i = options[(seed as usize + session.history().len()) % options.len()];
+                    session.choose_index(i).expect("available");
+                }
+                for w in debrief::what_ifs(&session) {
+                    let scene = s.scene(session.history()[w.decision].scene);
+                    let (text, lesson) = what_if_sentence(&s, scene.choices(), &w);
+                    assert_eq!(
+                        lesson,
+                        w.mattered() == Mattered::AlternativeBetter,
+                        "{text}"
+                    );
+                    assert!(!text.contains("strongest"), "{text}");
+                    if w.mattered() == Mattered::SameEnding {
+                        assert!(text.starts_with("any choice here led to the same ending"));
+                    }
+                }
+            }
+        }
     }
 }

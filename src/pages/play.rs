@@ -24,7 +24,7 @@ use crate::pages::debrief::{Debrief, SessionRef};
 use crate::platform::clock::after_paint;
 use crate::platform::page::use_title;
 use crate::platform::settings::{self, FeedbackTiming};
-use crate::platform::{lms, opened, saves, seed};
+use crate::platform::{lms, opened, saves, seed, what_ifs};
 use crate::route::Route;
 use crate::state::{LastDecision, PlayAction, PlayState};
 
@@ -123,6 +123,9 @@ pub fn player(props: &PlayerProps) -> Html {
 
     let decisions = state.session.history().len();
     let ended = state.session.is_ended();
+    // The verdict, once: the debrief, the results history and the LMS record all get this
+    // value, so they never disagree about the score, passing or the pass mark.
+    let verdict = lms::verdict(&state.session);
 
     // Save after every decision, and move focus to the new scene for keyboard and screen
     // reader users (also after "Play again", whose button disappears with the ending).
@@ -134,7 +137,7 @@ pub fn player(props: &PlayerProps) -> Html {
         use_effect_with(decisions, move |&decisions| {
             let was_mounted = std::mem::replace(&mut *mounted.borrow_mut(), true);
             // LMS: report the start, each decision and the ending; the LMS keeps the save.
-            lms::report(&state.session);
+            lms::report(&state.session, verdict.as_ref());
             let lms_saves = lms::owns(&state.session.scenario().meta.id);
             if decisions > 0 && !lms_saves {
                 if let Err(problem) = saves::save(&state.session) {
@@ -143,6 +146,10 @@ pub fn player(props: &PlayerProps) -> Html {
             } else if decisions == 0 && was_mounted && !lms_saves {
                 // Replayed from the first decision: nothing is left to resume.
                 saves::clear(&state.session.scenario().meta.id);
+            }
+            // The debrief's what-if worker starts while the player reads on.
+            if decisions > 0 {
+                after_paint(what_ifs::warm_up);
             }
             // In the same task as the render, not after the frame: focusing forces a layout,
             // but the frame then reuses it, while focusing after the frame would scroll and
@@ -213,9 +220,9 @@ pub fn player(props: &PlayerProps) -> Html {
         .unwrap_or_default();
 
     let feedback_timing = settings::feedback();
-    let body = if ended {
+    let body = if let Some(verdict) = verdict {
         html! {
-            <Debrief session={SessionRef(state.session.clone())} heading={heading.clone()}
+            <Debrief session={SessionRef(state.session.clone())} verdict={verdict} heading={heading.clone()}
                 on_play_again={on_restart} on_replay_from={on_replay_from} />
         }
     } else {

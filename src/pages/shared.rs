@@ -11,7 +11,7 @@ use crate::components::fetch_status::fetch_status_view;
 use crate::hooks::use_scenario::{ScenarioFetch, use_scenario};
 use crate::pages::debrief::{Debrief, SessionRef};
 use crate::platform::page::use_title;
-use crate::platform::{fetch, opened};
+use crate::platform::{fetch, lms, opened};
 use crate::route::Route;
 
 /// Props for [`SharedPage`].
@@ -82,15 +82,17 @@ pub fn shared_page(props: &SharedPageProps) -> Html {
     let ScenarioFetch::Ready(scenario) = fetched.state else {
         return html! {};
     };
-    match code::decode(&props.code, scenario) {
-        Ok(session) if session.is_ended() => html! {
+    let decoded =
+        code::decode(&props.code, scenario).map(|session| (lms::verdict(&session), session));
+    match decoded {
+        Ok((Some(verdict), session)) => html! {
             <main id="main" class="play shared" tabindex="-1">
                 <header class="play-bar">
                     <Link<Route> to={Route::Library} classes="back-link">{ "\u{2190} Library" }</Link<Route>>
                     <h1 class="play-title">{ title }</h1>
                 </header>
                 <div class="play-body">
-                    <Debrief session={SessionRef(session)} heading={heading} shared=true />
+                    <Debrief session={SessionRef(session)} verdict={verdict} heading={heading} shared=true />
                 </div>
             </main>
         },

@@ -32,6 +32,23 @@ pub fn after_paint(f: impl FnOnce() + 'static) {
     }
 }
 
+/// Runs `f` between two User Timing marks and records the time it took as the performance
+/// measure `name`, which DevTools traces and the benchmarks (`performance.getEntriesByName`)
+/// can read. Without a window `f` just runs.
+pub fn timed<R>(name: &str, f: impl FnOnce() -> R) -> R {
+    let performance = web_sys::window().and_then(|w| w.performance());
+    let start = format!("{name}:start");
+    if let Some(p) = &performance {
+        let _ = p.mark(&start);
+    }
+    let out = f();
+    if let Some(p) = &performance {
+        let _ = p.measure_with_start_mark(name, &start);
+        p.clear_marks_with_mark_name(&start);
+    }
+    out
+}
+
 /// The current time in ms, updated every `every_ms` while the component is shown.
 #[hook]
 pub fn use_now(every_ms: i32) -> u64 {

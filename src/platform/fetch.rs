@@ -59,6 +59,7 @@ fn read(id: &str, bytes: &[u8]) -> Result<Arc<Scenario>, String> {
         return Err("The scenario file belongs to another scenario.".into());
     }
     crate::texts::register(texts);
+    crate::platform::what_ifs::keep(id, bytes);
     CACHE.with(|c| c.borrow_mut().insert(id.to_owned(), scenario.clone()));
     Ok(scenario)
 }

@@ -15,4 +15,5 @@ pub mod seed;
 pub mod settings;
 pub mod share;
 pub mod storage;
+pub mod what_ifs;
 pub mod workshop;

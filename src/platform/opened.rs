@@ -74,6 +74,7 @@ fn decode(bytes: &[u8]) -> Result<Arc<Scenario>, String> {
         .map_err(|e| format!("The checked scenario could not be read ({e})."))?;
     crate::texts::register(texts);
     scenario.meta.id = play_id(&scenario.meta.id);
+    crate::platform::what_ifs::keep(&scenario.meta.id, bytes);
     Ok(Arc::new(scenario))
 }
 

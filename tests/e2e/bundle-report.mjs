@@ -10,7 +10,8 @@
 // Files a first play never downloads are reported apart: the scenario loader that checks an
 // opened file (its worker script and wasm, fetched only on #/open) and the service worker
 // (sw.js, registered after the page has loaded; its precache then fetches the whole build in
-// the background, for offline use).
+// the background, for offline use), and the what-if worker's script and wasm, fetched when the
+// first debrief is shown.
 // Usage: node bundle-report.mjs [--json] [DIST_DIR]
 import { readdirSync, readFileSync, existsSync, statSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
@@ -86,9 +87,12 @@ table("scenario", scenarios);
 
 // Downloaded only when a scenario file is opened (#/open), or by the service worker.
 const ON_DEMAND = /^(frontline-loader(_bg\.wasm|\.js)|open-worker\.js)$/;
+// Downloaded when the first debrief is shown (its what-if search runs in a worker).
+const AT_DEBRIEF = /^(frontline-what-ifs(_bg\.wasm|\.js)|what-if-worker\.js)$/;
 const SERVICE_WORKER = "sw.js";
 const eager = assets.filter(
-  (a) => !/[\\/]/.test(a.name) && !ON_DEMAND.test(a.name) && a.name !== SERVICE_WORKER,
+  (a) =>
+    !/[\\/]/.test(a.name) && !ON_DEMAND.test(a.name) && !AT_DEBRIEF.test(a.name) && a.name !== SERVICE_WORKER,
 );
 
 // What the first play of the largest scenario downloads. Only the bundle's root counts:
@@ -128,6 +132,13 @@ if (onDemand.length) {
     `opening a scenario file (loaded on demand, not in the first play): ${onDemand.map((a) => a.name).join(", ")}: ${kb(loader.raw)} raw, ${kb(loader.brotli)} brotli`,
   );
 }
+const atDebrief = assets.filter((a) => AT_DEBRIEF.test(a.name));
+const whatIfs = sum(atDebrief);
+if (atDebrief.length) {
+  say(
+    `the what-if worker (loaded with the first debrief, not in the first play): ${atDebrief.map((a) => a.name).join(", ")}: ${kb(whatIfs.raw)} raw, ${kb(whatIfs.brotli)} brotli`,
+  );
+}
 const precache = sum(files.filter((f) => f.name !== SERVICE_WORKER).map((f) => sizes(f.path)));
 if (files.some((f) => f.name === SERVICE_WORKER)) {
   say(`offline precache (the service worker fetches it in the background after the first visit): ${files.length - 1} files, ${kb(precache.raw)} raw, ${kb(precache.brotli)} brotli`);
@@ -135,7 +146,7 @@ if (files.some((f) => f.name === SERVICE_WORKER)) {
 const ok = total.brotli <= BUDGET;
 if (json) {
   console.log(
-    JSON.stringify({ dist, assets, scenarios, firstPlay, total, loader, precache, budget: BUDGET, ok }, (k, v) => (k === "path" ? undefined : v)),
+    JSON.stringify({ dist, assets, scenarios, firstPlay, total, loader, whatIfs, precache, budget: BUDGET, ok }, (k, v) => (k === "path" ? undefined : v)),
   );
 }
 say(

@@ -4,7 +4,8 @@
 // do (a new "Decision N" heading, the ending route and its score), so a broken behaviour makes
 // the calling test fail rather than pass by accident.
 import { expect } from "@playwright/test";
-import { mkdirSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { mkdirSync, readdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -154,7 +155,7 @@ export async function expectEnding(page, id, made) {
   await expect(page.locator("h2#scene-heading")).not.toHaveText(/^Decision \d+/);
   await expect(page.locator("h2#scene-heading")).not.toBeEmpty();
   await expect(page.locator(".ending .score")).toHaveText(
-    /^Score \d{1,3} \/ 100 — (passed|not passed) \(pass mark \d+\)$/,
+    /^Score \d{1,3} \/ 100 — (passed|not passed) \(pass mark \d+(, set by your learning platform|: (an exemplary ending|a solid ending or better|a costly ending or better|any ending))\)$/,
   );
   await expect(page.locator(".ending .debrief")).not.toBeEmpty();
   await expect(page.getByRole("heading", { name: "Your path" })).toBeVisible();
@@ -179,3 +180,49 @@ export async function snap(page, name) {
   await settle(page);
   await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
 }
+
+/**
+ * Session codes and paths for every bundled scenario, from `cargo run -p frontline-cli
+ * --example sessions` (see crates/cli/examples/sessions.rs): per scenario id, `best`,
+ * `worst`, `longest` and `lowest_pass` paths ({ code, start, seed, steps: [{ scene, choice,
+ * text }], rating, score, passed, mattered: [...] }) and `random` codes. Derived from the
+ * scenario files at test time, so content changes never leave a test with stale choices.
+ */
+export function scenarioSessions(...ids) {
+  const root = join(HERE, "..", "..");
+  const files = ids.length
+    ? ids.map((id) => join("scenarios", `${id}.toml`))
+    : readdirSync(join(root, "scenarios"))
+        .filter((f) => f.endsWith(".toml"))
+        .map((f) => join("scenarios", f));
+  const out = execFileSync("cargo", ["run", "--quiet", "-p", "frontline-cli", "--example", "sessions", "--", ...files], {
+    cwd: root,
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  return JSON.parse(out);
+}
+
+/**
+ * Plays the choices with these texts, in order, in `scope` (a page or a frame), from
+ * Decision 1, and waits for the ending's score.
+ */
+export async function playTexts(scope, texts) {
+  for (const [n, text] of texts.entries()) {
+    await expect(scope.locator("#scene-heading")).toHaveText(new RegExp(`^Decision ${n + 1}\\b`));
+    await expect(scope.locator("ol.choices button.choice").first()).toBeVisible();
+    const offered = (await scope.locator("ol.choices button.choice .choice-text").allTextContents()).map(squash);
+    const i = offered.indexOf(squash(text));
+    expect(i, `Decision ${n + 1} offers "${text}" (it offers: ${offered.join(" | ")})`).toBeGreaterThanOrEqual(0);
+    await scope.locator("ol.choices button.choice").nth(i).click();
+  }
+  await expect(scope.locator(".ending .score")).toBeVisible();
+}
+
+/** What the debrief's what-if at a decision starts with, by `WhatIf::mattered`. */
+export const WHAT_IF_OPENINGS = {
+  "alternative-better": "What if: a different choice here",
+  "same-ending": "What if: any choice here led to the same ending",
+  "choice-was-best": "What if: your choice kept the best ending in reach",
+  "no-alternative": "What if: there was no other choice",
+};

@@ -11,6 +11,9 @@
 //   2.1.4 and checked for cmi5's rules.
 // - The built zips' manifests: parsed, every file listed, only existing files referenced.
 // - The host-page postMessage API: events to an allowed parent, commands from it.
+// - An LMS's own pass mark (mastery 95) wins: a playthrough that passes the scenario's mark
+//   but scores below 95 is "not passed (pass mark 95, set by your learning platform)" in the
+//   debrief and the past results, and failed in the LMS's record (SCORM 1.2, 2004, cmi5).
 import { test, expect } from "@playwright/test";
 import { execFileSync } from "node:child_process";
 import { mkdirSync, readFileSync } from "node:fs";
@@ -19,7 +22,7 @@ import { createRequire } from "node:module";
 import JSZip from "jszip";
 import AxeBuilder from "@axe-core/playwright";
 import { XMLParser, XMLValidator } from "fast-xml-parser";
-import { HERE, DIST, ARTIFACTS } from "./helpers.js";
+import { HERE, DIST, ARTIFACTS, playTexts, scenarioSessions } from "./helpers.js";
 import { startLms } from "./lms/server.mjs";
 
 const require = createRequire(import.meta.url);
@@ -34,6 +37,8 @@ const LRS_ORIGIN = `http://127.0.0.1:${LMS_PORT + 1}`;
 test.describe.configure({ mode: "serial" });
 
 let lms;
+/** Paths through the packaged scenario, derived from its file (see helpers.js). */
+let paths;
 
 /** Runs the CLI (built by cargo if needed). */
 function frontline(args) {
@@ -61,6 +66,7 @@ test.beforeAll(async () => {
     extras: { embed: { "frontline-embed.json": JSON.stringify({ allowedOrigins: [`http://127.0.0.1:${LMS_PORT}`] }) } },
   });
   lms.packages = packages;
+  paths = scenarioSessions(SCENARIO)[SCENARIO];
 });
 
 test.afterAll(async () => {
@@ -363,4 +369,90 @@ test("host page: a parent that is not on the allowlist gets nothing and cannot c
   await page.waitForTimeout(1500);
   expect(await page.evaluate(() => window.messages)).toEqual([]);
   await expect(frame.locator("#scene-heading")).toHaveCount(0);
+});
+
+/**
+ * The path that scores lowest while still passing the scenario's own pass mark: below 95,
+ * so a learning platform's mastery score of 95 turns it into a fail.
+ */
+function passingBelow95() {
+  const path = paths.lowest_pass;
+  expect(path.passed).toBe(true);
+  expect(path.score).toBeLessThan(95);
+  return path;
+}
+
+const PLATFORM_FAIL = (score) => `Score ${score} / 100 — not passed (pass mark 95, set by your learning platform)`;
+
+for (const [version, pkg] of [["2004", "scorm2004"], ["12", "scorm12"]]) {
+  const label = version === "12" ? "1.2" : "2004";
+  test(`SCORM ${label}: the LMS's pass mark of 95 wins in the debrief, the past results and the LMS's record`, async ({ page }) => {
+    const path = passingBelow95();
+    // The LMS hands back a saved session with no decision yet: the seed whose dice play the
+    // path out (what the host page keeps in its localStorage, as an LMS keeps suspend_data).
+    await page.goto(`${lms.origin}/host/host.css`);
+    const stored =
+      version === "12"
+        ? { core: { exit: "suspend", lesson_status: "incomplete", lesson_location: "" }, suspend_data: path.start }
+        : { exit: "suspend", completion_status: "incomplete", location: "", suspend_data: path.start };
+    await page.evaluate(([key, data]) => localStorage.setItem(key, JSON.stringify(data)), [`lms-host-${pkg}`, stored]);
+    const frame = await openHost(page, version, pkg, "&mastery=0.95");
+    await playTexts(
+      frame,
+      path.steps.map((s) => s.text),
+    );
+    await expect(frame.locator(".ending .score")).toHaveText(PLATFORM_FAIL(path.score));
+    await expect(frame.locator(".ending .score")).toHaveClass(/failed/);
+    await expect(frame.locator(".past-results li").first()).toContainText(
+      `score ${path.score}, not passed (pass mark 95, set by your learning platform)`,
+    );
+    const status = () =>
+      page.evaluate((v) => {
+        const cmi = window.host.cmi();
+        return v === "12" ? cmi.core.lesson_status : cmi.success_status;
+      }, version);
+    await expect.poll(status, { timeout: 10_000 }).toBe("failed");
+    const cmi = await page.evaluate(() => window.host.cmi());
+    if (version === "12") {
+      expect(cmi.student_data.mastery_score).toBe("95");
+      expect(Number(cmi.core.score.raw)).toBe(path.score);
+    } else {
+      expect(cmi.scaled_passing_score).toBe("0.95");
+      expect(Number(cmi.score.raw)).toBe(path.score);
+      expect(cmi.completion_status).toBe("completed");
+    }
+    await frame.locator(".ending .score").scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(ARTIFACTS, `lms-scorm${version}-mastery-95.png`) });
+  });
+}
+
+test("cmi5: a masteryScore of 0.95 wins in the debrief and the failed statement", async ({ page }) => {
+  const path = passingBelow95();
+  const activityId = `https://frontline.invalid/scenarios/${SCENARIO}/au`;
+  const actor = { objectType: "Agent", name: "Ada Learner", account: { homePage: "https://lms.invalid", name: "ada" } };
+  const launch = lms.lrs.launch({
+    activityId,
+    actor,
+    launchData: { contextTemplate: {}, launchMode: "Normal", launchMethod: "AnyWindow", moveOn: "Passed", masteryScore: 0.95 },
+  });
+  // The AU's saved session: the seed whose dice play the path out, no decision made yet.
+  lms.lrs.state.set(JSON.stringify(["frontline.session", activityId, launch.registration]), JSON.stringify({ code: path.start }));
+  const zip = await JSZip.loadAsync(readFileSync(lms.packages.cmi5));
+  const courseXml = await zip.file("cmi5.xml").async("string");
+  const url = /<url>([^<]+)<\/url>/.exec(courseXml)[1].replaceAll("&amp;", "&");
+  await page.goto(`${lms.origin}/pkg/cmi5/${url}&${new URLSearchParams(launch).toString()}`);
+  await expect(page.locator("main#main")).toBeVisible();
+  await playTexts(
+    page,
+    path.steps.map((s) => s.text),
+  );
+  await expect(page.locator(".ending .score")).toHaveText(PLATFORM_FAIL(path.score));
+  const ours = () => lms.lrs.statements.filter((s) => s.context?.registration === launch.registration);
+  await expect
+    .poll(() => ours().map((s) => s.verb.id.split("/").pop()).filter((v) => v === "passed" || v === "failed"), { timeout: 15_000 })
+    .toEqual(["failed"]);
+  const failed = ours().find((s) => s.verb.id.endsWith("/failed"));
+  expect(failed.result.success).toBe(false);
+  expect(failed.result.score.raw).toBe(path.score);
+  expect(failed.context.extensions["https://w3id.org/xapi/cmi5/context/extensions/masteryscore"]).toBe(0.95);
 });

@@ -12,6 +12,7 @@ use std::collections::HashMap;
 use rand_chacha::ChaCha8Rng;
 use rand_core::{Rng, SeedableRng};
 use rustc_hash::FxBuildHasher;
+use serde::{Deserialize, Serialize};
 
 use crate::scenario::{Rating, Scenario, SceneIdx, TriggerIdx};
 use crate::session::{Event, Session, State, draw_index};
@@ -165,7 +166,7 @@ pub fn principle_profile(session: &Session) -> Vec<PrincipleCount> {
 }
 
 /// Where a line of play ends.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Outcome {
     /// The ending scene.
     pub ending: SceneIdx,
@@ -185,7 +186,7 @@ impl Outcome {
 }
 
 /// The best alternative at one decision.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WhatIf {
     /// Which decision (0-based) this is about.
     pub decision: usize,
@@ -276,6 +277,28 @@ pub fn what_ifs(session: &Session) -> Vec<WhatIf> {
         (state, draws) = (next, next_draws);
     }
     what_ifs
+}
+
+/// Whether what-ifs fit this session: one per decision, in order, each naming a choice the
+/// decision's scene has (other than the one made) and scenes of the scenario, with scores
+/// from 0 to 100. What-ifs searched elsewhere (the app's what-if worker) and sent back are
+/// checked with it before they are shown, so a bad reply can never index out of range.
+pub fn what_ifs_fit(session: &Session, what_ifs: &[WhatIf]) -> bool {
+    let scenario = session.scenario();
+    let fits = |o: &Outcome| o.ending.0 < scenario.scenes.len() && (0..=100).contains(&o.score);
+    what_ifs.len() == session.history().len()
+        && what_ifs
+            .iter()
+            .zip(session.history())
+            .enumerate()
+            .all(|(n, (w, d))| {
+                let choices = scenario.scene(d.scene).choices().len();
+                w.decision == n
+                    && w.alternative.is_none_or(|a| a < choices && a != d.choice)
+                    && w.alternative.is_some() == w.alternative_leads_to.is_some()
+                    && w.alternative_leads_to.as_ref().is_none_or(fits)
+                    && fits(&w.chosen_at_best)
+            })
 }
 
 /// A search for the best play from a state, with the session's dice. A state and the number
@@ -551,5 +574,32 @@ mod tests {
                 "seed {seed}"
             );
         }
+    }
+
+    #[test]
+    fn what_ifs_survive_a_round_trip_and_bad_ones_do_not_fit() {
+        let sc = scenario("escalation");
+        let mut s = Session::new(sc.clone(), 7);
+        play_first_choices(&mut s);
+        let found = what_ifs(&s);
+        assert!(what_ifs_fit(&s, &found));
+        let bytes = postcard::to_allocvec(&found).expect("serialises");
+        let back: Vec<WhatIf> = postcard::from_bytes(&bytes).expect("reads back");
+        assert_eq!(back, found);
+
+        assert!(!what_ifs_fit(&s, &found[1..]), "one per decision");
+        assert!(!what_ifs_fit(&s.rewound(1), &found), "for this session");
+        let mut bad = found.clone();
+        bad[0].chosen_at_best.ending = SceneIdx(sc.scenes.len());
+        assert!(!what_ifs_fit(&s, &bad), "a scene out of range");
+        let mut bad = found.clone();
+        bad[0].alternative = Some(s.history()[0].choice);
+        assert!(!what_ifs_fit(&s, &bad), "the alternative is another choice");
+        let mut bad = found.clone();
+        bad[0].chosen_at_best.score = 101;
+        assert!(!what_ifs_fit(&s, &bad), "a score out of range");
+        let mut bad = found;
+        bad.swap(0, 1);
+        assert!(!what_ifs_fit(&s, &bad), "in order");
     }
 }

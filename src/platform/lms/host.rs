@@ -10,6 +10,7 @@
 use std::cell::{Cell, RefCell};
 
 use frontline_engine::Session;
+use frontline_engine::scenario::Verdict;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen_futures::JsFuture;
@@ -177,7 +178,7 @@ fn error(text: &str) -> js_sys::Object {
 }
 
 /// Posts the events for what is new in a session.
-pub fn report(session: &Session) {
+pub fn report(session: &Session, verdict: Option<&Verdict>) {
     if ALLOWED.with(|a| a.borrow().is_empty()) {
         return;
     }
@@ -210,13 +211,15 @@ pub fn report(session: &Session) {
             post(&event);
         }
     }
-    if !ended_posted && let Some(ending) = session.ending() {
+    if !ended_posted
+        && let Some(ending) = session.ending()
+        && let Some(verdict) = verdict
+    {
         let event = message("ending");
         set(&event, "scenario", id.as_str());
         set(&event, "ending", session.scene().id.as_str());
         set(&event, "rating", ending.rating.as_str());
         post(&event);
-        let verdict = scenario.verdict(ending.rating, session.meters());
         let event = message("score");
         set(&event, "scenario", id.as_str());
         set(&event, "score", verdict.score);

@@ -22,6 +22,7 @@ pub mod xapi;
 use std::cell::{Cell, RefCell};
 use std::sync::Arc;
 
+use frontline_engine::scenario::Verdict;
 use frontline_engine::{Scenario, Session, code};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;
@@ -58,8 +59,9 @@ struct Runtime {
     resume: Option<String>,
     /// The LMS's pass mark (0 to 1), if it sets one.
     mastery: Option<f64>,
-    /// The latest session, as reported by the play page.
+    /// The latest session, as reported by the play page, and its verdict once it has ended.
     session: Option<Session>,
+    verdict: Option<Verdict>,
     /// Per decision: when it was made and how long it took (ms).
     timings: Vec<(f64, f64)>,
     /// Decisions written to the LMS.
@@ -242,6 +244,7 @@ fn install(
                 resume,
                 mastery,
                 session: None,
+                verdict: None,
                 timings: Vec::new(),
                 written: 0,
                 outcome_written: false,
@@ -308,15 +311,34 @@ pub fn initial_session(scenario: &Arc<Scenario>, seed: u64) -> Option<(Session, 
     })
 }
 
+/// The verdict on an ended session, as every part of the app shows and records it: the
+/// scenario's own, judged against the learning platform's pass mark when an LMS records this
+/// scenario and supplied a mastery score at launch (SCORM 1.2
+/// `cmi.student_data.mastery_score`, SCORM 2004 `cmi.scaled_passing_score`, cmi5
+/// `masteryScore`), which then wins. The play page works it out once and gives the same value to the debrief,
+/// the results history and [`report`]; `None` before the ending.
+pub fn verdict(session: &Session) -> Option<Verdict> {
+    let mastery = with_runtime(|r| {
+        let ours = r
+            .scenario
+            .as_deref()
+            .is_none_or(|s| s == session.scenario().meta.id);
+        r.mastery.filter(|_| ours)
+    })
+    .flatten();
+    report::judged(session, mastery)
+}
+
 /// Reports a session's state: called by the play page at the start, after every decision and
-/// at the ending. Writes what is new; never fails.
-pub fn report(session: &Session) {
-    host::report(session);
-    with_runtime(|r| r.report(session));
+/// at the ending, with the session's [`verdict`] once it has ended. Writes what is new; never
+/// fails.
+pub fn report(session: &Session, verdict: Option<&Verdict>) {
+    host::report(session, verdict);
+    with_runtime(|r| r.report(session, verdict.copied()));
 }
 
 impl Runtime {
-    fn report(&mut self, session: &Session) {
+    fn report(&mut self, session: &Session, verdict: Option<Verdict>) {
         if self.finished {
             return;
         }
@@ -352,6 +374,7 @@ impl Runtime {
             self.scene_ms = now;
         }
         self.session = Some(session.clone());
+        self.verdict = verdict.filter(|_| session.is_ended());
         self.dirty = true;
         let ended = session.is_ended();
         match self.write() {
@@ -367,6 +390,7 @@ impl Runtime {
         let Some(session) = self.session.clone() else {
             return Ok(());
         };
+        let outcome = self.verdict.and_then(|v| report::outcome(&session, &v));
         let progress = report::progress(&session);
         let code = code::encode(&session);
         match &mut self.backend {
@@ -381,9 +405,9 @@ impl Runtime {
                 api.progress(&session.scene().id, &code, progress)
                     .map_err(|_| ())?;
                 if !self.outcome_written
-                    && let Some(o) = report::outcome(&session, self.mastery)
+                    && let Some(o) = &outcome
                 {
-                    api.outcome(&o).map_err(|_| ())?;
+                    api.outcome(o).map_err(|_| ())?;
                     self.outcome_written = true;
                 }
                 Ok(())
@@ -397,9 +421,9 @@ impl Runtime {
                     self.written += 1;
                 }
                 if !self.outcome_written
-                    && let Some(o) = report::outcome(&session, self.mastery)
+                    && let Some(o) = &outcome
                 {
-                    c.outcome(&o, now_ms() - self.started_ms);
+                    c.outcome(o, now_ms() - self.started_ms);
                     self.outcome_written = true;
                 }
                 c.save(code);

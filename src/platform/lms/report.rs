@@ -5,6 +5,7 @@
 //! values into API calls and statements.
 
 use frontline_engine::Session;
+use frontline_engine::scenario::Verdict;
 
 use crate::texts::plain;
 
@@ -127,10 +128,17 @@ pub fn letter(index: usize) -> char {
     ALPHABET.get(index).map_or('z', |&b| b as char)
 }
 
-/// The outcome of an ended session. `mastery` (0 to 1), when the LMS sets one, replaces the
-/// scenario's pass mark.
-pub fn outcome(session: &Session, mastery: Option<f64>) -> Option<Outcome> {
-    let verdict = session.verdict()?.with_mastery(mastery.map(mastery_mark));
+/// The verdict on an ended session against a learning platform's mastery score (0 to 1),
+/// which, when the platform sets one, replaces the scenario's pass mark. `None` before the
+/// ending. [`super::verdict`] is the one place the app calls it.
+pub fn judged(session: &Session, mastery: Option<f64>) -> Option<Verdict> {
+    Some(session.verdict()?.with_mastery(mastery.map(mastery_mark)))
+}
+
+/// The outcome to record for an ended session with its verdict (see [`judged`]); `None`
+/// before the ending.
+pub fn outcome(session: &Session, verdict: &Verdict) -> Option<Outcome> {
+    session.ending()?;
     Some(Outcome {
         score: verdict.score,
         passed: verdict.passed,
@@ -261,6 +269,7 @@ mod tests {
     use std::sync::Arc;
 
     use frontline_engine::code;
+    use frontline_engine::scenario::PassSource;
 
     use super::*;
 
@@ -319,19 +328,28 @@ mod tests {
     #[test]
     fn outcome_and_progress_follow_the_session() {
         let fresh = Session::new(scenario(), 1);
-        assert!(outcome(&fresh, None).is_none());
+        assert!(judged(&fresh, None).is_none());
         let p = progress(&fresh);
         assert!((0.0..1.0).contains(&p), "{p}");
         let s = played(9);
-        let o = outcome(&s, None).expect("ended");
+        let own = judged(&s, None).expect("ended");
+        assert_eq!(own, s.verdict().expect("ended"));
+        let o = outcome(&s, &own).expect("ended");
         assert_eq!(o.score, s.score());
-        assert_eq!(o.passed, s.verdict().expect("ended").passed);
-        assert!(outcome(&s, Some(0.0)).expect("ended").passed);
-        assert!(!outcome(&s, Some(1.01)).expect("ended").passed);
-        // The LMS's mark wins: a score just below it fails, one at it passes.
+        assert_eq!(o.passed, own.passed);
+        assert!(outcome(&fresh, &own).is_none());
+        let with = |m: f64| judged(&s, Some(m)).expect("ended");
+        assert!(with(0.0).passed);
+        assert!(!with(1.01).passed);
+        // The LMS's mark wins: a score just below it fails, one at it passes, and the
+        // verdict says who set it.
         let mark = f64::from(o.score) / 100.0;
-        assert!(outcome(&s, Some(mark)).expect("ended").passed);
-        assert!(!outcome(&s, Some(mark + 0.01)).expect("ended").passed);
+        assert!(with(mark).passed);
+        assert!(!with(mark + 0.01).passed);
+        assert_eq!(with(0.95).pass_mark, 95);
+        assert_eq!(with(0.95).pass_source, PassSource::Platform);
+        assert_eq!(own.pass_source, PassSource::Scenario);
+        assert_eq!(with(0.95).score, own.score);
         assert!((progress(&s) - 1.0).abs() < f64::EPSILON);
     }
 

@@ -194,18 +194,22 @@ impl Scorm {
         } else {
             self.get("cmi.suspend_data")?
         };
+        // The pass mark the LMS sets, if any: 1.2's mastery score is 0-100, 2004's scaled
+        // passing score -1 to 1 (below 0 every score passes, as a mark of 0 does here).
         let mastery = match self.version {
             Version::V12 => self
                 .get("cmi.student_data.mastery_score")
                 .unwrap_or(None)
                 .and_then(|s| number(&s))
+                .filter(|m| (0.0..=100.0).contains(m))
                 .map(|m| m / 100.0),
             Version::V2004 => self
                 .get("cmi.scaled_passing_score")
                 .unwrap_or(None)
-                .and_then(|s| number(&s)),
-        }
-        .filter(|m| (0.0..=1.0).contains(m));
+                .and_then(|s| number(&s))
+                .filter(|m| (-1.0..=1.0).contains(m))
+                .map(|m| m.max(0.0)),
+        };
         let status = self.get(status)?.unwrap_or_default();
         if matches!(status.as_str(), "" | "not attempted" | "unknown") {
             match self.version {

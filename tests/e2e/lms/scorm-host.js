@@ -4,7 +4,9 @@
 // resume) the way an LMS does on the learner's next visit.
 //
 // Query: version=12|2004, pkg=NAME (served under /pkg/NAME/), launch=the manifest's href
-// plus parameters, fail=commit (make every commit fail until window.host.stopFailing()).
+// plus parameters, fail=commit (make every commit fail until window.host.stopFailing()),
+// mastery=0..1 (the LMS's pass mark: cmi.student_data.mastery_score in 1.2, as 0-100, and
+// cmi.scaled_passing_score in 2004).
 const params = new URLSearchParams(location.search);
 const version = params.get("version") === "2004" ? "2004" : "12";
 const pkg = params.get("pkg");
@@ -47,6 +49,16 @@ if (stored) {
       location: stored.location,
       suspend_data: stored.exit === "suspend" ? stored.suspend_data : "",
     }, "");
+  }
+}
+
+// The pass mark the LMS hands over, read-only for the SCO.
+const mastery = params.get("mastery");
+if (mastery !== null) {
+  if (version === "12") {
+    api.loadFromJSON({ student_data: { mastery_score: String(Math.round(Number(mastery) * 100)) } }, "");
+  } else {
+    api.loadFromJSON({ scaled_passing_score: mastery }, "");
   }
 }
 
