@@ -27,6 +27,16 @@ pub type RichTexts = Vec<(String, Vec<Block>)>;
 /// Every Markdown text in a scenario (scene and variant texts, notes and questions, choices,
 /// feedback, chance outcomes, delayed consequences, endings' debriefs), each once, parsed.
 pub fn rich_texts(s: &Scenario) -> RichTexts {
+    text_keys(s)
+        .into_iter()
+        .map(|t| (t.to_owned(), markdown::parse(t)))
+        .collect()
+}
+
+/// Every Markdown text in a scenario, sorted and each once: the order in which compiled bytes
+/// store the parsed blocks, so that the texts themselves are stored only once (in the
+/// scenario) and paired with their blocks again when read.
+fn text_keys(s: &Scenario) -> Vec<&str> {
     let mut texts: Vec<&str> = Vec::new();
     for scene in &s.scenes {
         texts.push(&scene.text);
@@ -50,9 +60,6 @@ pub fn rich_texts(s: &Scenario) -> RichTexts {
     texts.sort_unstable();
     texts.dedup();
     texts
-        .into_iter()
-        .map(|t| (t.to_owned(), markdown::parse(t)))
-        .collect()
 }
 
 /// Why compiled bytes were rejected.
@@ -85,7 +92,11 @@ pub fn compile(scenario: &Scenario) -> Vec<u8> {
     let mut out = MAGIC.to_vec();
     out.push(FORMAT);
     // Serialising plain owned data into a Vec cannot fail.
-    out.extend(postcard::to_allocvec(&(scenario, rich_texts(scenario))).unwrap_or_default());
+    let blocks: Vec<Vec<Block>> = text_keys(scenario)
+        .into_iter()
+        .map(markdown::parse)
+        .collect();
+    out.extend(postcard::to_allocvec(&(scenario, blocks)).unwrap_or_default());
     out
 }
 
@@ -100,13 +111,17 @@ pub fn read_with_texts(bytes: &[u8]) -> Result<(Scenario, RichTexts), CompiledEr
         .strip_prefix(MAGIC.as_slice())
         .and_then(|rest| rest.strip_prefix(&[FORMAT]))
         .ok_or(CompiledError::NotCompiled)?;
-    let (scenario, texts): (Scenario, RichTexts) =
+    let (scenario, blocks): (Scenario, Vec<Vec<Block>>) =
         postcard::from_bytes(body).map_err(|e| CompiledError::Corrupt(e.to_string()))?;
-    if consistent(&scenario) {
-        Ok((scenario, texts))
-    } else {
-        Err(CompiledError::Inconsistent)
+    if !consistent(&scenario) {
+        return Err(CompiledError::Inconsistent);
     }
+    let keys = text_keys(&scenario);
+    if keys.len() != blocks.len() {
+        return Err(CompiledError::Inconsistent);
+    }
+    let texts = keys.into_iter().map(str::to_owned).zip(blocks).collect();
+    Ok((scenario, texts))
 }
 
 /// Whether every index in the scenario is in range and every choice list is usable.
