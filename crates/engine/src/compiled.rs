@@ -27,15 +27,19 @@ pub type RichTexts = Vec<(String, Vec<Block>)>;
 /// Every Markdown text in a scenario (scene and variant texts, notes and questions, choices,
 /// feedback, chance outcomes, delayed consequences, endings' debriefs), each once, parsed.
 pub fn rich_texts(s: &Scenario) -> RichTexts {
-    text_keys(s)
+    let mut texts = text_keys(s);
+    texts.sort_unstable();
+    texts.dedup();
+    texts
         .into_iter()
         .map(|t| (t.to_owned(), markdown::parse(t)))
         .collect()
 }
 
-/// Every Markdown text in a scenario, sorted and each once: the order in which compiled bytes
-/// store the parsed blocks, so that the texts themselves are stored only once (in the
-/// scenario) and paired with their blocks again when read.
+/// Every Markdown text in a scenario, in the order of a walk over it (a text used twice comes
+/// twice): the order in which compiled bytes store the parsed blocks, so that the texts
+/// themselves are stored only once (in the scenario) and paired with their blocks again when
+/// read. No sorting, so that reading links no sort.
 fn text_keys(s: &Scenario) -> Vec<&str> {
     let mut texts: Vec<&str> = Vec::new();
     for scene in &s.scenes {
@@ -57,8 +61,6 @@ fn text_keys(s: &Scenario) -> Vec<&str> {
         }
     }
     texts.extend(s.triggers.iter().map(|t| t.text.as_str()));
-    texts.sort_unstable();
-    texts.dedup();
     texts
 }
 
