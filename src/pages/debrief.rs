@@ -584,7 +584,7 @@ pub fn result_phrase(r: &results::Record, pass_rating: Rating) -> String {
             )
         }
         None => format!(
-            "score {} under the earlier scoring (before score bands), not comparable with later scores",
+            "score {} under the earlier scoring, not comparable with later scores",
             r.score
         ),
     }

@@ -16,7 +16,6 @@
 //! reply) and `frontline:what-ifs` (a search on the page).
 
 use std::cell::{Cell, RefCell};
-use std::collections::HashMap;
 use std::rc::Rc;
 
 use frontline_engine::Session;
@@ -35,8 +34,16 @@ const WORKER_URL: &str = "what-if-worker.js";
 /// stuck, is stopped). The slowest search measured takes a third of a second at 4x.
 pub const REPLY_LIMIT_MS: i32 = 15_000;
 
-/// Requests waiting for their reply, by id: the function that resolves each one's promise.
-type Pending = Rc<RefCell<HashMap<u32, Function>>>;
+/// Requests waiting for their reply: each one's id and the function that resolves its
+/// promise (a list: there are hardly ever two).
+type Pending = Rc<RefCell<Vec<(u32, Function)>>>;
+
+/// Takes the request `id` from the waiting ones, if it is still waiting.
+fn take(pending: &Pending, id: u32) -> Option<Function> {
+    let mut pending = pending.borrow_mut();
+    let at = pending.iter().position(|(i, _)| *i == id)?;
+    Some(pending.swap_remove(at).1)
+}
 
 /// A running worker and the requests it has not answered yet.
 struct Channel {
@@ -45,7 +52,8 @@ struct Channel {
 }
 
 thread_local! {
-    static BYTES: RefCell<HashMap<String, Uint8Array>> = RefCell::new(HashMap::new());
+    /// Compiled scenario bytes by the id each scenario is played as.
+    static BYTES: RefCell<Vec<(String, Uint8Array)>> = const { RefCell::new(Vec::new()) };
     static WORKER: RefCell<Option<Rc<Channel>>> = const { RefCell::new(None) };
     static NEXT_ID: Cell<u32> = const { Cell::new(1) };
 }
@@ -53,7 +61,11 @@ thread_local! {
 /// Keeps a scenario's compiled bytes for the worker, under the id it is played as.
 pub fn keep(id: &str, bytes: &[u8]) {
     let copy = Uint8Array::from(bytes);
-    BYTES.with(|b| b.borrow_mut().insert(id.to_owned(), copy));
+    BYTES.with(|b| {
+        let mut b = b.borrow_mut();
+        b.retain(|(kept, _)| kept != id);
+        b.push((id.to_owned(), copy));
+    });
 }
 
 /// Starts the worker ahead of the debrief, so that its download and start-up (60-80 ms) are
@@ -85,8 +97,8 @@ fn get(obj: &JsValue, key: &str) -> JsValue {
 
 /// Resolves every waiting request with nothing, so each falls back to the page.
 fn release(pending: &Pending) {
-    let waiting: Vec<Function> = pending.borrow_mut().drain().map(|(_, f)| f).collect();
-    for resolve in waiting {
+    let waiting: Vec<(u32, Function)> = pending.borrow_mut().drain(..).collect();
+    for (_, resolve) in waiting {
         let _ = resolve.call1(&JsValue::NULL, &JsValue::UNDEFINED);
     }
 }
@@ -127,8 +139,7 @@ fn channel() -> Option<Rc<Channel>> {
             let Some(id) = get(&data, "id").as_f64() else {
                 return;
             };
-            let resolve = pending.borrow_mut().remove(&(id as u32));
-            if let Some(resolve) = resolve {
+            if let Some(resolve) = take(&pending, id as u32) {
                 let _ = resolve.call1(&JsValue::NULL, &data);
             }
         })
@@ -154,7 +165,13 @@ fn channel() -> Option<Rc<Channel>> {
 
 /// Asks the worker; `None` when it cannot answer.
 async fn ask(session: &Session) -> Option<Vec<WhatIf>> {
-    let bytes = BYTES.with(|b| b.borrow().get(&session.scenario().meta.id).cloned())?;
+    let scenario_id = &session.scenario().meta.id;
+    let bytes = BYTES.with(|b| {
+        b.borrow()
+            .iter()
+            .find(|(kept, _)| kept == scenario_id)
+            .map(|(_, bytes)| bytes.clone())
+    })?;
     let channel = channel()?;
     let id = NEXT_ID.with(|n| {
         let id = n.get();
@@ -162,7 +179,7 @@ async fn ask(session: &Session) -> Option<Vec<WhatIf>> {
         id
     });
     let reply = Promise::new(&mut |resolve, _| {
-        channel.pending.borrow_mut().insert(id, resolve);
+        channel.pending.borrow_mut().push((id, resolve));
     });
     let choices: Vec<u32> = session.history().iter().map(|d| d.choice as u32).collect();
     let message = Object::new();
@@ -180,14 +197,13 @@ async fn ask(session: &Session) -> Option<Vec<WhatIf>> {
         let _ = p.mark(&mark);
     }
     if channel.worker.post_message(&message).is_err() {
-        channel.pending.borrow_mut().remove(&id);
+        take(&channel.pending, id);
         return None;
     }
     {
         let pending = channel.pending.clone();
         set_timeout(REPLY_LIMIT_MS, move || {
-            let resolve = pending.borrow_mut().remove(&id);
-            if let Some(resolve) = resolve {
+            if let Some(resolve) = take(&pending, id) {
                 let _ = resolve.call1(&JsValue::NULL, &JsValue::UNDEFINED);
             }
         });

@@ -149,7 +149,7 @@ test("past results: the debrief's verdict, and results from before score bands s
   await expect(items.nth(0)).toContainText(`score ${pass.score}, passed (pass mark ${mark})`);
   await expect(items.nth(0)).toContainText("(this playthrough)");
   await expect(items.nth(1)).toContainText(
-    "An ending of old — score 41 under the earlier scoring (before score bands), not comparable with later scores",
+    "An ending of old — score 41 under the earlier scoring, not comparable with later scores",
   );
   await expect(items.nth(1).getByRole("link", { name: "View debrief" })).toBeVisible();
   await items.nth(1).scrollIntoViewIfNeeded();

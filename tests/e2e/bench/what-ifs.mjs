@@ -8,7 +8,9 @@
 // "frontline:what-ifs" (src/platform/clock.rs, timed), read here. Figures only, no test.
 // Where the search runs (the page's own thread or the what-if worker) is reported as the
 // app reports it: "frontline:what-ifs" on the page, "frontline:what-ifs-worker" for the
-// worker's round trip.
+// worker's round trip, cold (a new document, so the worker starts with the request) and warm
+// (the same debrief again in that document, as after a playthrough, where the play page
+// starts the worker after the first decision). A run on the main thread is the fallback.
 //
 // Usage: node tests/e2e/bench/what-ifs.mjs   (env: BENCH_RATES CPU throttling rates, default
 // "1,4"; BENCH_REPEAT runs per session, default 3; BENCH_PORT, default 8198; BENCH_DIST a build
@@ -42,10 +44,10 @@ try {
     await cdp.send("Emulation.setCPUThrottlingRate", { rate });
     await page.goto(`http://127.0.0.1:${PORT}/#/`);
     await page.locator(".card").first().waitFor();
-    console.log(`\nwhat-ifs at ${rate}x CPU (median of ${REPEAT}; first run of the page in brackets):`);
-    console.log("scenario           session      decisions   main thread        worker round trip");
-    let first = true;
+    console.log(`\nwhat-ifs at ${rate}x CPU (medians of ${REPEAT} runs):`);
+    console.log("scenario           session      decisions   main thread  worker, cold worker, warm (round trips)");
     const all = [];
+    const allWarm = [];
     for (const [id, s] of Object.entries(sessions)) {
       const kinds = [
         ["best", s.best],
@@ -54,43 +56,53 @@ try {
         ...s.random.map((code, i) => [`random ${i + 1}`, { code }]),
       ].filter(([, v]) => v);
       for (const [kind, { code }] of kinds) {
-        const runs = { main: [], worker: [] };
+        const runs = { main: [], cold: [], warm: [] };
         let decisions = 0;
-        for (let r = 0; r < REPEAT; r++) {
-          await page.evaluate(() => performance.clearMeasures());
-          // A new document each time, so every run searches afresh.
-          await page.goto(`http://127.0.0.1:${PORT}/?r=${r}#/shared/${code}`);
+        const read = () =>
+          page.evaluate((names) => names.map((n) => performance.getEntriesByName(n).at(-1)?.duration), MEASURES);
+        const whatIfsShown = async () => {
           await page.locator("ol.timeline > li").first().waitFor({ timeout: 60_000 });
           decisions = await page.locator("ol.timeline > li").count();
-          await page.waitForFunction(
-            (n) => document.querySelectorAll(".what-if").length === n,
-            decisions,
-            { timeout: 60_000 },
-          );
-          const [main, worker] = await page.evaluate(
-            (names) => names.map((n) => performance.getEntriesByName(n).at(-1)?.duration),
-            MEASURES,
-          );
+          await page.waitForFunction((n) => document.querySelectorAll(".what-if").length === n, decisions, {
+            timeout: 60_000,
+          });
+        };
+        for (let r = 0; r < REPEAT; r++) {
+          // A new document each time, so the worker starts afresh (cold)...
+          await page.goto(`http://127.0.0.1:${PORT}/?r=${r}#/shared/${code}`);
+          await whatIfsShown();
+          const [main, cold] = await read();
           if (main !== undefined) runs.main.push(main);
-          if (worker !== undefined) runs.worker.push(worker);
+          if (cold !== undefined) runs.cold.push(cold);
+          // ...then the same debrief again in that document, with the worker running (warm,
+          // as after a playthrough, where the play page starts it after the first decision).
+          await page.evaluate(() => performance.clearMeasures());
+          await page.evaluate(() => (location.hash = "#/"));
+          await page.locator(".card").first().waitFor();
+          await page.evaluate((c) => (location.hash = `#/shared/${c}`), code);
+          await whatIfsShown();
+          const [main2, warm] = await read();
+          if (main2 !== undefined) runs.main.push(main2);
+          if (warm !== undefined) runs.warm.push(warm);
         }
-        const note = first && runs.main.length ? ` [${ms(runs.main[0])}]` : "";
-        first = false;
         all.push(...runs.main);
+        allWarm.push(...runs.warm);
+        const cell = (v) => (v.length ? ms(median(v)) : "-").padEnd(12);
         console.log(
-          `${id.padEnd(18)} ${kind.padEnd(12)} ${String(decisions).padStart(9)}   ` +
-            `${(runs.main.length ? ms(median(runs.main)) + note : "-").padEnd(18)} ` +
-            `${runs.worker.length ? ms(median(runs.worker)) : "-"}`,
+          `${id.padEnd(18)} ${kind.padEnd(12)} ${String(decisions).padStart(9)}   ${cell(runs.main)} ${cell(runs.cold)} ${cell(runs.warm)}`,
         );
       }
     }
-    if (all.length) {
-      const sorted = [...all].sort((a, b) => a - b);
+    const summary = (what, values) => {
+      if (!values.length) return;
+      const sorted = [...values].sort((a, b) => a - b);
       console.log(
-        `on the main thread at ${rate}x: ${all.length} runs, median ${ms(median(all))}, max ${ms(sorted.at(-1))}, ` +
-          `${all.filter((v) => v > 16).length} over 16 ms`,
+        `${what} at ${rate}x: ${values.length} runs, median ${ms(median(values))}, max ${ms(sorted.at(-1))}, ` +
+          `${values.filter((v) => v > 16).length} over 16 ms`,
       );
-    }
+    };
+    summary("on the main thread", all);
+    summary("worker round trips (warm)", allWarm);
     await context.close();
   }
 } finally {
