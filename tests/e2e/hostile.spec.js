@@ -38,8 +38,12 @@ function manyMistakes(n) {
   return out;
 }
 
+/** A file to choose. The fixture's scenario id is renamed after the file, so the checker's
+ * warning for a file name that differs from the id stays out of these results. */
 function file(name, text) {
-  return { name, mimeType: "application/toml", buffer: Buffer.from(text) };
+  const id = name.replace(/\.toml$/, "");
+  const renamed = text.replace(/^id = "night-shift"$/m, `id = "${id}"`);
+  return { name, mimeType: "application/toml", buffer: Buffer.from(renamed) };
 }
 
 async function openPage(page) {
