@@ -8,6 +8,7 @@
 
 use std::rc::Rc;
 
+use frontline_engine::diag::thousands;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use yew::prelude::*;
@@ -427,19 +428,6 @@ fn reports_view(reports: &[Report], total: usize) -> Html {
             }
         </>
     }
-}
-
-/// `1834` as `1,834`.
-fn thousands(n: usize) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(ch);
-    }
-    out
 }
 
 /// Splits an excerpt around the column a report points at: text before, the marked part (to

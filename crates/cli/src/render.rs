@@ -4,7 +4,7 @@ use std::fmt::Write as _;
 
 use anstyle::{AnsiColor, Style};
 use frontline_engine::analysis::{Analysis, Basis, Gate, Method};
-use frontline_engine::diag::{self, LineIndex};
+use frontline_engine::diag::{self, LineIndex, thousands};
 use frontline_engine::{Diagnostic, Scenario, Severity};
 
 const ERROR: Style = AnsiColor::Red.on_default().bold();
@@ -71,19 +71,6 @@ pub fn diagnostics(src: &str, diags: &[Diagnostic]) {
             if warnings == 1 { "" } else { "s" },
         );
     }
-}
-
-/// `1834` as `1,834`.
-pub fn thousands(n: usize) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(ch);
-    }
-    out
 }
 
 /// Whether a character must not reach a terminal as it is: control characters (ESC starts

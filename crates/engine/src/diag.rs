@@ -310,6 +310,19 @@ pub(crate) fn describe_char(ch: char) -> String {
     }
 }
 
+/// A count with thousands separators, for messages: `1834` as `1,834`.
+pub fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    out
+}
+
 /// A window of at most `width` characters of `line` around the 1-based column `col`, with
 /// an ellipsis where it was cut, and the column's place in the window (1-based). Diagnostics
 /// quote their line this way, so a file that is one long line never prints it whole.
