@@ -507,12 +507,4 @@ mod tests {
         assert_eq!(shown, "\\u{1b}x = 1");
         assert_eq!((caret, width), (6, 1));
     }
-
-    #[test]
-    fn counts_have_thousands_separators() {
-        assert_eq!(thousands(0), "0");
-        assert_eq!(thousands(999), "999");
-        assert_eq!(thousands(1834), "1,834");
-        assert_eq!(thousands(1_234_567), "1,234,567");
-    }
 }

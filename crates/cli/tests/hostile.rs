@@ -8,19 +8,15 @@ use std::process::{Command, Output};
 
 const HEAD: &str = "[scenario]\nid = \"hostile\"\ntitle = \"Hostile\"\nsummary = \"S\"\nrole = \"R\"\nteam = \"T\"\nminutes = 2\nlanguage = \"en\"\nversion = 1\nauthors = [\"tests\"]\n\n[meters.morale]\nlabel = \"M\"\nstart = 50\n\n[meters.satisfaction]\nlabel = \"S\"\nstart = 50\n";
 
-/// Writes `bytes` to a fresh file and runs `frontline check` on it. A `.toml` file is named
-/// after the scenario id in [`HEAD`] (in a folder of its own per test), so that the checker's
-/// file-name warning stays out of the reports under test.
+/// Writes `bytes` to `hostile.toml`, named after the scenario id in [`HEAD`], in a folder of
+/// its own per test (`name`), and runs `frontline check` on it. The file name matching the id
+/// keeps the checker's file-name warning out of the reports under test.
 fn check(name: &str, bytes: &[u8]) -> Output {
     let dir = std::env::temp_dir()
         .join(format!("frontline-hostile-{}", std::process::id()))
         .join(name);
     fs::create_dir_all(&dir).expect("temp dir");
-    let file = if name.ends_with(".toml") && name != "latin1.toml" {
-        "hostile.toml"
-    } else {
-        name
-    };
+    let file = "hostile.toml";
     let path: PathBuf = dir.join(file);
     fs::write(&path, bytes).expect("write");
     let out = Command::new(env!("CARGO_BIN_EXE_frontline"))
@@ -102,7 +98,7 @@ fn a_file_that_is_not_utf8_is_located() {
     assert_eq!(out.status.code(), Some(1));
     let text = stderr(&out);
     assert!(
-        text.contains("latin1.toml:2:12: error: the file is not UTF-8 text"),
+        text.contains("hostile.toml:2:12: error: the file is not UTF-8 text"),
         "{text}"
     );
 }

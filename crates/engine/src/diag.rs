@@ -354,6 +354,14 @@ mod tests {
     use super::*;
 
     #[test]
+    fn counts_have_thousands_separators() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(1834), "1,834");
+        assert_eq!(thousands(1_234_567), "1,234,567");
+    }
+
+    #[test]
     fn line_col_counts_characters_from_one() {
         let idx = LineIndex::new("ab\ncé d\n");
         assert_eq!(idx.line_col(0), (1, 1));
