@@ -24,8 +24,13 @@ if (route && BUNDLED.includes(route[1])) {
 // The app fires this on the window once its first page is on screen (src/lib.rs).
 const started = new Promise((resolve) => window.addEventListener("frontline-started", resolve, { once: true }));
 
-import("./frontline-web.js")
-  .then(({ default: init }) => init({ module_or_path: new URL("./frontline-web_bg.wasm", import.meta.url) }))
+// A page that a learning platform or a host page may have launched runs the embedded module
+// (the app with SCORM, cmi5, xAPI and the host-page messages; scripts/build-modules); a plain
+// visit runs the first-play module, which leaves all of that out.
+const app = launchedByAPlatform() ? "./embedded/frontline-embedded" : "./frontline-web";
+
+import(`${app}.js`)
+  .then(({ default: init }) => init({ module_or_path: new URL(`${app}_bg.wasm`, import.meta.url) }))
   .then(() => started)
   .then(registerServiceWorker)
   .catch((error) => {
@@ -36,13 +41,8 @@ import("./frontline-web.js")
     console.error("Frontline could not start:", error);
   });
 
-// The service worker (sw.js) keeps the app and the bundled scenarios for offline use. It is
-// not registered when an LMS or a host page launched the app (a cmi5 launch, `embed`, or any
-// frame): the platform serves the package and owns its address space, and the LMS needs its
-// requests (cmi5's closing statements among them) to go straight to the network. It is
-// registered once the app's first page is on screen and the page has loaded, so its
-// downloads (every file, for offline use) never compete with the first play's.
-// Where it is not available (an insecure address, a browser setting) the app works online only.
+// Whether a learning platform or a host page may have launched the page: a cmi5 launch, `embed`
+// (every LMS package's launch address has it), or any frame.
 function launchedByAPlatform() {
   const params = new URLSearchParams(location.search);
   let framed = true;
@@ -54,6 +54,13 @@ function launchedByAPlatform() {
   return framed || params.has("endpoint") || params.has("fetch") || params.has("embed");
 }
 
+// The service worker (sw.js) keeps the app and the bundled scenarios for offline use. It is
+// not registered when an LMS or a host page launched the app: the platform serves the package
+// and owns its address space, and the LMS needs its requests (cmi5's closing statements among
+// them) to go straight to the network. It is registered once the app's first page is on
+// screen and the page has loaded, so its downloads (every file, for offline use) never
+// compete with the first play's.
+// Where it is not available (an insecure address, a browser setting) the app works online only.
 function registerServiceWorker() {
   if (!("serviceWorker" in navigator) || launchedByAPlatform()) {
     return;

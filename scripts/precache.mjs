@@ -24,9 +24,11 @@ function walk(d) {
   });
 }
 
+// The embedded module (embedded/) is left out: the service worker is never registered when a
+// learning platform or a host page launched the page, which is the only time it runs.
 const files = walk(dir)
   .map((path) => relative(dir, path).split(sep).join("/"))
-  .filter((name) => name !== SW)
+  .filter((name) => name !== SW && !name.startsWith("embedded/"))
   .sort();
 
 // boot.js preloads the scenario of a play route if it is one of these.

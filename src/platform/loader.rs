@@ -9,6 +9,16 @@
 //! busy worker (the older check ends as superseded) and starts a fresh one, so the newer file
 //! never waits behind the older. Each request carries an id that the worker echoes, and a
 //! reply is taken only by the request with its id.
+//!
+//! Why not gloo-worker (0.5.0, the version yew 0.23's gloo links), which pairs replies with
+//! requests too: its `spawn` starts the worker from a `blob:` URL, which the
+//! Content-Security-Policy (`script-src 'self'`, so no `blob:` workers) refuses, and
+//! `spawn_with_loader` ends in `expect("failed to spawn worker")`, a panic that would kill
+//! the app; neither listens for the worker's `error` event, so a worker script that cannot be
+//! downloaded (offline, a 404) would leave the open page waiting for ever instead of saying so
+//! (open.spec.js checks the message); and its codecs `expect` every message to decode (the
+//! default links bincode into the first-play module as well). The bridge below is the part of
+//! it we need, with each of those failures a message.
 
 use std::cell::RefCell;
 

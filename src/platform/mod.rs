@@ -4,6 +4,12 @@
 pub mod clock;
 pub mod fetch;
 pub mod files;
+/// Learning platforms and host pages, only in the module that boot.js loads for embedded
+/// launches (the `lms` feature; see `no_lms.rs` for the first-play build's stand-in).
+#[cfg(feature = "lms")]
+pub mod lms;
+#[cfg(not(feature = "lms"))]
+#[path = "no_lms.rs"]
 pub mod lms;
 pub mod loader;
 pub mod opened;

@@ -14,6 +14,10 @@
 //! read (`fetch.rs`, `opened.rs`), as a JavaScript array outside the wasm memory.
 //! Both ways are timed as performance measures: `frontline:what-ifs-worker` (request to
 //! reply) and `frontline:what-ifs` (a search on the page).
+//!
+//! The bridge is our own rather than gloo-worker's for the reasons given in `loader.rs`: a
+//! `blob:` worker that the Content-Security-Policy refuses, a panic when a worker cannot be
+//! made, no `error` event (so no fallback to the page's own search), and codecs that panic.
 
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;

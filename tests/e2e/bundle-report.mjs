@@ -10,8 +10,9 @@
 // Files a first play never downloads are reported apart: the scenario loader that checks an
 // opened file (its worker script and wasm, fetched only on #/open) and the service worker
 // (sw.js, registered after the page has loaded; its precache then fetches the whole build in
-// the background, for offline use), and the what-if worker's script and wasm, fetched when the
-// first debrief is shown.
+// the background, for offline use), the what-if worker's script and wasm, fetched when the
+// first debrief is shown, and the embedded module (embedded/), which an LMS or host-page
+// launch runs instead of the first-play module.
 // Usage: node bundle-report.mjs [--json] [DIST_DIR]
 import { readdirSync, readFileSync, existsSync, statSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
@@ -139,14 +140,28 @@ if (atDebrief.length) {
     `the what-if worker (loaded with the first debrief, not in the first play): ${atDebrief.map((a) => a.name).join(", ")}: ${kb(whatIfs.raw)} raw, ${kb(whatIfs.brotli)} brotli`,
   );
 }
-const precache = sum(files.filter((f) => f.name !== SERVICE_WORKER).map((f) => sizes(f.path)));
+// A launch by a learning platform or a host page runs the embedded module instead of the
+// first-play one (boot.js), with the same page, stylesheet and scenario.
+const embeddedModule = assets.filter((a) => /^embedded[\\/]frontline-embedded(_bg\.wasm|\.js)$/.test(a.name));
+const embedded = sum([
+  ...embeddedModule,
+  ...firstPlay.filter((r) => !/^frontline-web(_bg\.wasm|\.js)$/.test(r.name)),
+]);
+if (embeddedModule.length) {
+  say(
+    `an LMS or host-page launch (the embedded module instead of the first-play one): ${kb(embedded.raw)} raw, ${kb(embedded.brotli)} brotli`,
+  );
+}
+// scripts/precache.mjs lists every file but sw.js and the embedded module.
+const precached = files.filter((f) => f.name !== SERVICE_WORKER && !/^embedded[\\/]/.test(f.name));
+const precache = sum(precached.map((f) => sizes(f.path)));
 if (files.some((f) => f.name === SERVICE_WORKER)) {
-  say(`offline precache (the service worker fetches it in the background after the first visit): ${files.length - 1} files, ${kb(precache.raw)} raw, ${kb(precache.brotli)} brotli`);
+  say(`offline precache (the service worker fetches it in the background after the first visit): ${precached.length} files, ${kb(precache.raw)} raw, ${kb(precache.brotli)} brotli`);
 }
 const ok = total.brotli <= BUDGET;
 if (json) {
   console.log(
-    JSON.stringify({ dist, assets, scenarios, firstPlay, total, loader, whatIfs, precache, budget: BUDGET, ok }, (k, v) => (k === "path" ? undefined : v)),
+    JSON.stringify({ dist, assets, scenarios, firstPlay, total, loader, whatIfs, embedded, precache, budget: BUDGET, ok }, (k, v) => (k === "path" ? undefined : v)),
   );
 }
 say(

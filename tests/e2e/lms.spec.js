@@ -14,6 +14,8 @@
 // - An LMS's own pass mark (mastery 95) wins: a playthrough that passes the scenario's mark
 //   but scores below 95 is "not passed (pass mark 95, set by your learning platform)" in the
 //   debrief and the past results, and failed in the LMS's record (SCORM 1.2, 2004, cmi5).
+// - A package's launch runs the embedded module (the app with the LMS code) and does not
+//   download the smaller first-play module.
 import { test, expect } from "@playwright/test";
 import { execFileSync } from "node:child_process";
 import { mkdirSync, readFileSync } from "node:fs";
@@ -455,4 +457,16 @@ test("cmi5: a masteryScore of 0.95 wins in the debrief and the failed statement"
   expect(failed.result.success).toBe(false);
   expect(failed.result.score.raw).toBe(path.score);
   expect(failed.context.extensions["https://w3id.org/xapi/cmi5/context/extensions/masteryscore"]).toBe(0.95);
+});
+
+test("an LMS launch downloads the embedded module, never the first-play one", async ({ page }) => {
+  const wasm = [];
+  page.on("response", (res) => {
+    const path = new URL(res.url()).pathname;
+    if (path.endsWith(".wasm") && !/(loader|what-ifs)_bg\.wasm$/.test(path)) wasm.push(path);
+  });
+  const frame = await openHost(page, "12", "scorm12");
+  await expect(frame.locator("#scene-heading")).toBeVisible();
+  expect(wasm.some((p) => p.endsWith("/embedded/frontline-embedded_bg.wasm")), wasm.join(", ")).toBe(true);
+  expect(wasm.filter((p) => p.endsWith("/frontline-web_bg.wasm")), wasm.join(", ")).toEqual([]);
 });

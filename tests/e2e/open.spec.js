@@ -189,6 +189,27 @@ test("a file that is not text, and a hostile file name, get a clear message", as
   await expectNoHostileMarkup(page);
 });
 
+test.describe("without the service worker (which would answer from its cache)", () => {
+  test.use({ serviceWorkers: "block" });
+
+  test("a checker that cannot be downloaded says so, and the next choice starts a fresh one", async ({ page }) => {
+    // The worker's script fails to load (offline, or a proxy's 404): the page must say so rather
+    // than wait for ever (the reason src/platform/loader.rs keeps its own bridge).
+    await page.route("**/open-worker.js", (route) => route.abort("internetdisconnected"));
+    await openPage(page);
+    const input = page.getByLabel("Scenario file (.toml)");
+    await input.setInputFiles(GOOD);
+    await expect(page.getByRole("heading", { level: 2, name: "The scenario could not be opened" })).toBeVisible();
+    await expect(page.locator(".open-result .error")).toHaveText(
+      "The file checker could not be downloaded. Check your connection and try again.",
+    );
+    await page.unroute("**/open-worker.js");
+    await input.setInputFiles([]);
+    await input.setInputFiles(GOOD);
+    await expectReady(page);
+  });
+});
+
 test("a drop of something that is not a file says so", async ({ page }) => {
   await openPage(page);
   const dataTransfer = await page.evaluateHandle(() => {

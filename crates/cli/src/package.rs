@@ -99,6 +99,15 @@ pub fn package(opts: &Options) -> Result<usize> {
     let mut files = Vec::new();
     collect(&opts.dist, &opts.dist, &mut files)?;
     files.sort();
+    for (_, embedded) in EMBEDDED_MODULE {
+        let rel = embedded.trim_start_matches("./");
+        if !files.iter().any(|f| f == rel) {
+            bail!(
+                "{} has no {rel}, the module an LMS launch runs: build the bundle with trunk build --release",
+                opts.dist.display()
+            );
+        }
+    }
     if files
         .iter()
         .any(|f| f == "imsmanifest.xml" || f == "cmi5.xml")
@@ -128,8 +137,11 @@ pub fn package(opts: &Options) -> Result<usize> {
     for rel in &files {
         let mut data = fs::read(opts.dist.join(rel))
             .with_context(|| format!("cannot read {rel} in {}", opts.dist.display()))?;
-        if rel == "index.html" && opts.format == Format::Cmi5 {
-            data = allow_lrs(&data, &opts.lrs_origins)?;
+        if rel == "index.html" {
+            data = preload_embedded(&data)?;
+            if opts.format == Format::Cmi5 {
+                data = allow_lrs(&data, &opts.lrs_origins)?;
+            }
         }
         zip.start_file(rel.as_str(), options)?;
         zip.write_all(&data)?;
@@ -157,6 +169,32 @@ fn collect(root: &Path, dir: &Path, out: &mut Vec<String>) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// The embedded module, which boot.js runs for every launch by a learning platform (the
+/// package's launch address has `embed=1`), as `(first-play file, embedded file)` pairs.
+const EMBEDDED_MODULE: [(&str, &str); 2] = [
+    ("./frontline-web.js", "./embedded/frontline-embedded.js"),
+    (
+        "./frontline-web_bg.wasm",
+        "./embedded/frontline-embedded_bg.wasm",
+    ),
+];
+
+/// Points index.html's preload hints at the embedded module, so that a launch from the LMS
+/// starts downloading the module it runs rather than the first-play one it never uses.
+fn preload_embedded(index: &[u8]) -> Result<Vec<u8>> {
+    let mut html = std::str::from_utf8(index)
+        .context("index.html is not UTF-8")?
+        .to_owned();
+    for (first_play, embedded) in EMBEDDED_MODULE {
+        let hint = format!("href=\"{first_play}\"");
+        if !html.contains(&hint) {
+            bail!("index.html has no preload hint {hint} to point at the embedded module");
+        }
+        html = html.replacen(&hint, &format!("href=\"{embedded}\""), 1);
+    }
+    Ok(html.into_bytes())
 }
 
 /// Adds the LRS origins to the Content-Security-Policy's connect-src in index.html, so a

@@ -12,7 +12,7 @@ use std::process::Command;
 use quick_xml::Reader;
 use quick_xml::events::Event;
 
-const INDEX: &str = r#"<!DOCTYPE html><html><head><meta http-equiv="Content-Security-Policy" content="default-src 'self'; connect-src 'self'; object-src 'none'" /></head><body></body></html>"#;
+const INDEX: &str = r#"<!DOCTYPE html><html><head><meta http-equiv="Content-Security-Policy" content="default-src 'self'; connect-src 'self'; object-src 'none'" /><link rel="modulepreload" href="./frontline-web.js" /><link rel="preload" href="./frontline-web_bg.wasm" as="fetch" /></head><body></body></html>"#;
 
 /// A fresh bundle folder with an index, scripts, a nested folder and one compiled scenario.
 fn bundle(name: &str) -> PathBuf {
@@ -22,6 +22,17 @@ fn bundle(name: &str) -> PathBuf {
     fs::write(dir.join("index.html"), INDEX).expect("write");
     fs::write(dir.join("frontline-web.js"), "export default 1;").expect("write");
     fs::write(dir.join("frontline-web_bg.wasm"), [0u8, 97, 115, 109]).expect("write");
+    fs::create_dir_all(dir.join("embedded")).expect("temp dir");
+    fs::write(
+        dir.join("embedded/frontline-embedded.js"),
+        "export default 2;",
+    )
+    .expect("write");
+    fs::write(
+        dir.join("embedded/frontline-embedded_bg.wasm"),
+        [0u8, 97, 115, 109],
+    )
+    .expect("write");
     fs::write(dir.join("main & co.css"), "body{}").expect("write");
     let src = include_str!("../../../scenarios/stretch-target.toml");
     let loaded = frontline_engine::load("stretch-target.toml", src).expect("bundled scenario");
@@ -230,6 +241,13 @@ fn cmi5_course_structure_names_the_au_and_opens_the_lrs() {
         index.contains("connect-src 'self' http://127.0.0.1:8193;"),
         "{index}"
     );
+    // An LMS launch runs the embedded module, so that is what the page preloads.
+    assert!(
+        index.contains(r#"href="./embedded/frontline-embedded.js""#)
+            && index.contains(r#"href="./embedded/frontline-embedded_bg.wasm""#)
+            && !index.contains("frontline-web"),
+        "{index}"
+    );
     let _ = fs::remove_dir_all(&dist);
     let _ = fs::remove_file(&out);
 }
@@ -259,6 +277,13 @@ fn a_missing_scenario_or_bundle_is_a_clear_error() {
     let err = String::from_utf8_lossy(&output.stderr);
     assert!(
         err.contains("has no index.html: build the bundle first"),
+        "{err}"
+    );
+    fs::remove_dir_all(dist.join("embedded")).expect("remove");
+    let output = run_package(&dist, "scorm12", &out, &[]);
+    let err = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        err.contains("has no embedded/frontline-embedded.js, the module an LMS launch runs"),
         "{err}"
     );
     assert!(!out.exists());
