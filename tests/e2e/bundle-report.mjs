@@ -13,7 +13,7 @@
 // the background, for offline use), the what-if worker's script and wasm, fetched when the
 // first debrief is shown, and the embedded module (embedded/), which an LMS or host-page
 // launch runs instead of the first-play module.
-// Usage: node bundle-report.mjs [--json] [DIST_DIR]
+// Usage: node bundle-report.mjs [--json] [DIST_DIR] (default: $FRONTLINE_DIST, else dist/)
 import { readdirSync, readFileSync, existsSync, statSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -22,7 +22,7 @@ import { brotliCompressSync, gzipSync, constants } from "node:zlib";
 const here = fileURLToPath(new URL(".", import.meta.url));
 const args = process.argv.slice(2);
 const json = args.includes("--json");
-const dist = resolve(args.find((a) => !a.startsWith("--")) ?? join(here, "..", "..", "dist"));
+const dist = resolve(args.find((a) => !a.startsWith("--")) ?? process.env.FRONTLINE_DIST ?? join(here, "..", "..", "dist"));
 const BUDGET = 250 * 1024;
 
 if (!existsSync(join(dist, "index.html"))) {

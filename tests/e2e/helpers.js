@@ -10,7 +10,10 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 export const HERE = dirname(fileURLToPath(import.meta.url));
-export const DIST = join(HERE, "..", "..", "dist");
+// The built app under test: dist/ (`trunk build --release`), or the folder in FRONTLINE_DIST
+// (scripts/test builds into target/dist-test, so that a running ./scripts/serve, which
+// rebuilds dist/, and the tests never write the same folder).
+export const DIST = process.env.FRONTLINE_DIST ?? join(HERE, "..", "..", "dist");
 export const ARTIFACTS = join(HERE, "artifacts");
 
 /** The save key for a scenario (see src/platform/saves.rs). */

@@ -1,6 +1,6 @@
 // Playwright configuration for Frontline's browser suite. It checks nothing by itself: it
-// serves the built bundle (../../dist, built by `trunk build --release`) with serve.mjs on
-// http://127.0.0.1:8091 (or $E2E_PORT) and runs every *.spec.js here in Debian's Chromium
+// serves the built bundle (../../dist, built by `trunk build --release`, or $FRONTLINE_DIST)
+// with serve.mjs on http://127.0.0.1:8091 (or $E2E_PORT) and runs every *.spec.js here in Debian's Chromium
 // (/usr/bin/chromium; no browser is ever downloaded). Each test gets a fresh browser context,
 // so localStorage (the saves) starts empty. Screenshots the tests take on purpose are written
 // to ./artifacts; Playwright's own failure artifacts go to ./test-results.

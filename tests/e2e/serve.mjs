@@ -1,4 +1,4 @@
-// Serves the built app (../../dist) on http://127.0.0.1:8091 for the Playwright suite.
+// Serves the built app (../../dist, or $FRONTLINE_DIST) on http://127.0.0.1:8091 for the Playwright suite.
 // Checks nothing itself; it exists so the tests see the bundle as a static host would serve
 // it: correct MIME types (application/wasm for .wasm, which streaming compilation needs),
 // no caching, 404 for missing files, and no path escapes outside dist/.
@@ -9,7 +9,7 @@ import { fileURLToPath } from "node:url";
 import { typeOf } from "./mime.mjs";
 
 const here = fileURLToPath(new URL(".", import.meta.url));
-const root = resolve(process.env.DIST_DIR ?? join(here, "..", "..", "dist"));
+const root = resolve(process.env.DIST_DIR ?? process.env.FRONTLINE_DIST ?? join(here, "..", "..", "dist"));
 const port = Number(process.env.PORT ?? 8091);
 const host = "127.0.0.1";
 const server = createServer(async (req, res) => {
