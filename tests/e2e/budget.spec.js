@@ -18,7 +18,7 @@ test("first-play transfer is within the 250 KiB brotli budget", () => {
   const r = report();
   expect(r.ok).toBe(true);
   expect(r.total.brotli).toBeLessThanOrEqual(250 * 1024);
-  expect(r.scenarios.length).toBe(8);
+  expect(r.scenarios.length).toBe(10);
 });
 
 test("the report's first-play files are exactly what the browser fetches", async ({ page, baseURL }) => {

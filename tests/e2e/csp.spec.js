@@ -65,7 +65,7 @@ test("a full playthrough causes no CSP violation and no console error", async ({
   await open(page, "/play/nope");
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Scenario not found");
   await open(page, "/");
-  await expect(page.locator(".card")).toHaveCount(8);
+  await expect(page.locator(".card")).toHaveCount(10);
   // Give late reports a moment to arrive.
   await page.waitForTimeout(250);
 

@@ -33,7 +33,7 @@ test("after one visit the app, the bundled scenarios and opening a file work off
 
   await context.setOffline(true);
   await page.reload();
-  await expect(page.locator(".card")).toHaveCount(8);
+  await expect(page.locator(".card")).toHaveCount(10);
   // A scenario that was never fetched while online.
   await startFromLibrary(page, "policy");
   await choose(page, "first");

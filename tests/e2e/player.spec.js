@@ -51,8 +51,8 @@ async function debriefOf(page) {
 
 test("library: search by title, filter by idea, and the count says what is shown", async ({ page }) => {
   await openLibrary(page);
-  await expect(page.locator(".card")).toHaveCount(8);
-  await expect(page.locator(".library-count")).toHaveText("8 scenarios");
+  await expect(page.locator(".card")).toHaveCount(10);
+  await expect(page.locator(".library-count")).toHaveText("10 scenarios");
 
   await page.getByLabel("Search by title").fill("STRETCH");
   await expect(page.locator(".card")).toHaveCount(1);
@@ -72,12 +72,12 @@ test("library: search by title, filter by idea, and the count says what is shown
   await ideas.selectOption(value);
   const shown = await page.locator(".card").count();
   expect(shown).toBeGreaterThan(0);
-  expect(shown).toBeLessThanOrEqual(8);
+  expect(shown).toBeLessThanOrEqual(10);
   for (const tags of await page.locator(".card .card-tags").allTextContents()) {
     expect(tags).toContain(name.trim());
   }
   await ideas.selectOption("");
-  await expect(page.locator(".card")).toHaveCount(8);
+  await expect(page.locator(".card")).toHaveCount(10);
 });
 
 test("briefing names the customers and the meters, and Begin starts play", async ({ page }) => {

@@ -1,5 +1,5 @@
 // Every bundled scenario can be played to an ending. The library must list exactly the
-// scenarios compiled into dist/scenarios/*.flc (8 of them), and each one, played by always
+// scenarios compiled into dist/scenarios/*.flc (10 of them), and each one, played by always
 // taking the LAST available choice (the path the other journeys do not take), must reach
 // its ending route with a rating, a score and a decision list as long as the decisions made,
 // within a bounded number of decisions. This catches broken compiled files (the app's
@@ -17,7 +17,7 @@ const BUNDLED = readdirSync(join(DIST, "scenarios"))
 test("the library lists every bundled scenario", async ({ page }) => {
   await openLibrary(page);
   const ids = await libraryIds(page);
-  expect(ids.length).toBe(8);
+  expect(ids.length).toBe(10);
   expect([...ids].sort()).toEqual(BUNDLED);
   for (const id of ids) {
     await expect(card(page, id).locator("h3")).not.toBeEmpty();

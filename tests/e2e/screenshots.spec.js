@@ -25,7 +25,7 @@ for (const size of SIZES) {
       await page.emulateMedia({ colorScheme: scheme });
 
       await openLibrary(page);
-      await expect(page.locator(".card")).toHaveCount(8);
+      await expect(page.locator(".card")).toHaveCount(10);
       await expectNoSideways(page);
       await snap(page, `library-${tag}`);
 
