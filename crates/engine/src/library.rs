@@ -10,7 +10,8 @@
 //!   is a warning, because a learner who plays both meets one name as two people.
 //! - **Organisations.** A run of two or more capitalised words whose first word is a proper
 //!   name (it never appears in lower case in any text of the library, is not a title and does
-//!   not start a cast name or a credited author or model), such as "Wayfarer Trips", is
+//!   not start a cast name or a credited author or model, and is not a day or a month), such
+//!   as "Wayfarer Trips", is
 //!   taken for an organisation's name. The same first word continued differently in two
 //!   scenarios ("Wayfarer Holidays") is a warning: one organisation spelled two ways, or two
 //!   organisations too alike to tell apart.
@@ -32,6 +33,13 @@ pub struct Entry<'a> {
 }
 
 const TITLES: [&str; 6] = ["mr", "mrs", "ms", "miss", "mx", "dr"];
+
+/// Days and months: proper names that start runs ("Wednesday Kasia") but name no organisation.
+const CALENDAR: [&str; 19] = [
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january",
+    "february", "march", "april", "june", "july", "august", "september", "october", "november",
+    "december", "christmas",
+];
 
 /// A cast name's parts, lower-cased: (full name without title, first name, surname).
 fn name_parts(name: &str) -> (String, Option<String>, Option<String>) {
@@ -177,7 +185,11 @@ fn organisation_warnings(entries: &[Entry], sinks: &mut [Sink]) {
             }
         }
     }
-    let mut not_organisations: HashSet<String> = TITLES.iter().map(|t| (*t).to_owned()).collect();
+    let mut not_organisations: HashSet<String> = TITLES
+        .iter()
+        .chain(&CALENDAR)
+        .map(|t| (*t).to_owned())
+        .collect();
     for e in entries {
         let s = e.scenario;
         let people = s.cast.iter().map(|c| c.name.as_str());
