@@ -238,7 +238,13 @@ pub struct QuotedFigure {
 /// The lowest and highest value of each meter, by meter index.
 type MeterRanges = Vec<(i32, i32)>;
 
-/// Percentages in `text` (`91%`, `91 per cent`, `91 percent`), each with its sentence.
+/// Words before a percentage that make it a change rather than a level ("up 12%"; "up to
+/// 91%" is a level).
+const CHANGE_WORDS: [&str; 9] = [
+    "up", "down", "by", "rose", "fell", "risen", "fallen", "grew", "dropped",
+];
+
+/// Percentages in `text` that state a level (`91%`, `91 per cent`, `91 percent`), each with its sentence.
 fn percentages(text: &str) -> Vec<(i32, &str)> {
     let mut found = Vec::new();
     for sentence in text.split(['.', '!', '?', '\n']) {
@@ -257,7 +263,18 @@ fn percentages(text: &str) -> Vec<(i32, &str)> {
             let percent = rest.starts_with('%')
                 || rest.starts_with("per cent")
                 || rest.starts_with("percent");
-            if let (true, Ok(n)) = (percent, sentence[start..i].parse::<i32>()) {
+            // "up 12%", "fell by 3%", "+5%": a change, not a reading of the meter.
+            let before = sentence[..start].trim_end();
+            let change = before.ends_with(['+', '-', '−'])
+                || CHANGE_WORDS.iter().any(|w| {
+                    before.len() >= w.len()
+                        && before[before.len() - w.len()..].eq_ignore_ascii_case(w)
+                        && !before[..before.len() - w.len()]
+                            .chars()
+                            .next_back()
+                            .is_some_and(char::is_alphanumeric)
+                });
+            if let (true, false, Ok(n)) = (percent, change, sentence[start..i].parse::<i32>()) {
                 found.push((n, sentence.trim()));
             }
         }
@@ -1845,7 +1862,7 @@ mod tests {
             "{head}[[scenes]]\nid = \"s\"\ntext = \"Satisfaction is 52% today.\"\nfacilitator_note = \"f\"\ndiscussion = \"d\"\n\
              [[scenes.choices]]\nid = \"a\"\ntext = \"a\"\neffects = {{ satisfaction = 5 }}\nfeedback = \"f\"\ngoto = \"t\"\n\
              [[scenes.choices]]\nid = \"b\"\ntext = \"b\"\neffects = {{ morale = 5 }}\nfeedback = \"f\"\ngoto = \"t\"\n\
-             [[scenes]]\nid = \"t\"\ntext = \"The Score is up to 91 per cent. Morale: 70%\"\n\
+             [[scenes]]\nid = \"t\"\ntext = \"The Score is up to 91 per cent. Morale: 70%. Satisfaction up 30%, down by 2%\"\n\
              variants = [{{ when = \"morale > 50\", text = \"Still 55% on the score.\" }}]\n\
              facilitator_note = \"f\"\ndiscussion = \"d\"\n\
              [[scenes.choices]]\nid = \"c\"\ntext = \"c\"\nfeedback = \"f\"\ngoto = \"e\"\n\
