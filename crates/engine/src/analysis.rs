@@ -267,9 +267,11 @@ fn percentages(text: &str) -> Vec<(i32, &str)> {
             let before = sentence[..start].trim_end();
             let change = before.ends_with(['+', '-', '−'])
                 || CHANGE_WORDS.iter().any(|w| {
-                    before.len() >= w.len()
-                        && before[before.len() - w.len()..].eq_ignore_ascii_case(w)
-                        && !before[..before.len() - w.len()]
+                    let at = before.len().saturating_sub(w.len());
+                    before
+                        .get(at..)
+                        .is_some_and(|tail| tail.eq_ignore_ascii_case(w))
+                        && !before[..at]
                             .chars()
                             .next_back()
                             .is_some_and(char::is_alphanumeric)
@@ -1862,7 +1864,7 @@ mod tests {
             "{head}[[scenes]]\nid = \"s\"\ntext = \"Satisfaction is 52% today.\"\nfacilitator_note = \"f\"\ndiscussion = \"d\"\n\
              [[scenes.choices]]\nid = \"a\"\ntext = \"a\"\neffects = {{ satisfaction = 5 }}\nfeedback = \"f\"\ngoto = \"t\"\n\
              [[scenes.choices]]\nid = \"b\"\ntext = \"b\"\neffects = {{ morale = 5 }}\nfeedback = \"f\"\ngoto = \"t\"\n\
-             [[scenes]]\nid = \"t\"\ntext = \"The Score is up to 91 per cent. Morale: 70%. Satisfaction up 30%, down by 2%\"\n\
+             [[scenes]]\nid = \"t\"\ntext = \"The Score is up to 91 per cent. Morale: 70%. Satisfaction up 30%, down by 2%. He paid €20%\"\n\
              variants = [{{ when = \"morale > 50\", text = \"Still 55% on the score.\" }}]\n\
              facilitator_note = \"f\"\ndiscussion = \"d\"\n\
              [[scenes.choices]]\nid = \"c\"\ntext = \"c\"\nfeedback = \"f\"\ngoto = \"e\"\n\

@@ -36,9 +36,25 @@ const TITLES: [&str; 6] = ["mr", "mrs", "ms", "miss", "mx", "dr"];
 
 /// Days and months: proper names that start runs ("Wednesday Kasia") but name no organisation.
 const CALENDAR: [&str; 19] = [
-    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january",
-    "february", "march", "april", "june", "july", "august", "september", "october", "november",
-    "december", "christmas",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "january",
+    "february",
+    "march",
+    "april",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+    "christmas",
 ];
 
 /// A cast name's parts, lower-cased: (full name without title, first name, surname).
