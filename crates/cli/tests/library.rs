@@ -50,7 +50,7 @@ fn a_name_reused_as_someone_else_and_an_organisation_respelled_are_reported() {
             .replace("Sunward", "Wayfarer"),
     )
     .expect("write");
-    let out = check(&[bad_day.clone(), escalation.clone()]);
+    let out = check(&[bad_day, escalation.clone()]);
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(!out.status.success(), "{err}");
     assert!(
@@ -63,6 +63,6 @@ fn a_name_reused_as_someone_else_and_an_organisation_respelled_are_reported() {
     );
     assert!(err.contains(": 0 errors, 2 warnings"), "{err}");
     // Each file alone is clean: the warnings come from comparing them.
-    assert!(check(&[escalation.clone()]).status.success());
+    assert!(check(std::slice::from_ref(&escalation)).status.success());
     let _ = fs::remove_dir_all(&dir);
 }
