@@ -211,6 +211,8 @@ fn load_or_report(path: &Path) -> Result<Option<Loaded>> {
 fn check(files: &[PathBuf], deny_warnings: bool) -> Result<ExitCode> {
     let mut errors = 0;
     let mut warnings = 0;
+    // Files that loaded, kept for the checks across the library: (name, source, scenario).
+    let mut library: Vec<(String, String, frontline_engine::Scenario)> = Vec::new();
     for path in files {
         let bytes = match read(path) {
             Ok(bytes) => bytes,
@@ -226,18 +228,29 @@ fn check(files: &[PathBuf], deny_warnings: bool) -> Result<ExitCode> {
             continue;
         };
         let diags = match load(&name, src) {
-            Ok(loaded) => loaded.warnings,
+            Ok(loaded) => {
+                library.push((name.clone(), src.to_owned(), loaded.scenario));
+                loaded.warnings
+            }
             Err(diags) => diags,
         };
         render::diagnostics(src, &diags);
-        errors += diags
+        count(&diags, &mut errors, &mut warnings);
+    }
+    if library.len() > 1 {
+        let entries: Vec<frontline_engine::library::Entry> = library
             .iter()
-            .filter(|d| d.severity == Severity::Error)
-            .count();
-        warnings += diags
-            .iter()
-            .filter(|d| d.severity == Severity::Warning)
-            .count();
+            .map(|(file, src, scenario)| frontline_engine::library::Entry {
+                file,
+                src,
+                scenario,
+            })
+            .collect();
+        let found = frontline_engine::library::library_warnings(&entries);
+        for ((_, src, _), diags) in library.iter().zip(&found) {
+            render::diagnostics(src, diags);
+            count(diags, &mut errors, &mut warnings);
+        }
     }
     let files_word = if files.len() == 1 { "file" } else { "files" };
     anstream::eprintln!(
@@ -251,6 +264,18 @@ fn check(files: &[PathBuf], deny_warnings: bool) -> Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// Adds a file's errors and warnings to the totals.
+fn count(diags: &[frontline_engine::Diagnostic], errors: &mut usize, warnings: &mut usize) {
+    *errors += diags
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .count();
+    *warnings += diags
+        .iter()
+        .filter(|d| d.severity == Severity::Warning)
+        .count();
 }
 
 /// Scenario files named directly, plus the `.toml` files inside named folders, sorted.

@@ -286,7 +286,44 @@ pub fn analysis_table(scenario: &Scenario, a: &Analysis) -> String {
             "no".to_owned()
         }
     );
+    quoted_figures(&mut out, a);
     out
+}
+
+/// Figures the texts quote for a meter, and whether the meter can be far from them.
+fn quoted_figures(out: &mut String, a: &Analysis) {
+    let Some(figures) = &a.quoted_figures else {
+        let _ = writeln!(
+            out,
+            "
+figures quoted for a meter: not checked (too many states to know each meter's range)"
+        );
+        return;
+    };
+    let far = figures.iter().filter(|f| f.far).count();
+    let _ = writeln!(
+        out,
+        "
+figures quoted for a meter in scene texts: {} ({far} more than {} points from the meter there)",
+        figures.len(),
+        frontline_engine::analysis::FIGURE_TOLERANCE
+    );
+    for f in figures {
+        let text = match f.variant {
+            Some(v) => format!("variant {} of scene '{}'", v + 1, f.scene),
+            None => format!("scene '{}'", f.scene),
+        };
+        let _ = writeln!(
+            out,
+            "  {}{text}: {}% for '{}', which is {}-{} there: \"{}\"",
+            if f.far { "FAR: " } else { "" },
+            f.figure,
+            f.meter,
+            f.min,
+            f.max,
+            f.sentence
+        );
+    }
 }
 
 /// `min-mean-max`, or a dash for nothing reached.

@@ -210,6 +210,114 @@ pub struct MeterStat {
     pub mean: f64,
 }
 
+/// How far (in points) a meter may be from a figure a scene's text quotes for it.
+pub const FIGURE_TOLERANCE: i32 = 15;
+
+/// A percentage quoted in a sentence of a scene's text that also names a meter (its id, label
+/// or one of its `words`), with the range that meter has when that text is shown.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct QuotedFigure {
+    /// Scene id.
+    pub scene: String,
+    /// The variant (from 0, in file order) whose text quotes it, `None` for the scene's own.
+    pub variant: Option<usize>,
+    /// Meter id.
+    pub meter: String,
+    /// The figure quoted.
+    pub figure: i32,
+    /// Lowest value of the meter over every reachable state showing this text.
+    pub min: i32,
+    /// Highest value.
+    pub max: i32,
+    /// The sentence.
+    pub sentence: String,
+    /// Whether the meter can be more than [`FIGURE_TOLERANCE`] points from the figure there.
+    pub far: bool,
+}
+
+/// The lowest and highest value of each meter, by meter index.
+type MeterRanges = Vec<(i32, i32)>;
+
+/// Words before a percentage that make it a change rather than a level ("up 12%"; "up to
+/// 91%" is a level).
+const CHANGE_WORDS: [&str; 9] = [
+    "up", "down", "by", "rose", "fell", "risen", "fallen", "grew", "dropped",
+];
+
+/// Percentages in `text` that state a level (`91%`, `91 per cent`, `91 percent`), each with its sentence.
+fn percentages(text: &str) -> Vec<(i32, &str)> {
+    let mut found = Vec::new();
+    for sentence in text.split(['.', '!', '?', '\n']) {
+        let bytes = sentence.as_bytes();
+        let mut i = 0;
+        while i < bytes.len() {
+            if !bytes[i].is_ascii_digit() || (i > 0 && bytes[i - 1].is_ascii_alphanumeric()) {
+                i += 1;
+                continue;
+            }
+            let start = i;
+            while i < bytes.len() && bytes[i].is_ascii_digit() {
+                i += 1;
+            }
+            let rest = sentence[i..].trim_start();
+            let percent = rest.starts_with('%')
+                || rest.starts_with("per cent")
+                || rest.starts_with("percent");
+            // "up 12%", "fell by 3%", "+5%": a change, not a reading of the meter.
+            let before = sentence[..start].trim_end();
+            let change = before.ends_with(['+', '-', '−'])
+                || CHANGE_WORDS.iter().any(|w| {
+                    let at = before.len().saturating_sub(w.len());
+                    before
+                        .get(at..)
+                        .is_some_and(|tail| tail.eq_ignore_ascii_case(w))
+                        && !before[..at]
+                            .chars()
+                            .next_back()
+                            .is_some_and(char::is_alphanumeric)
+                });
+            if let (true, false, Ok(n)) = (percent, change, sentence[start..i].parse::<i32>()) {
+                found.push((n, sentence.trim()));
+            }
+        }
+    }
+    found
+}
+
+/// Every figure quoted for a meter in a scene's texts, with the meter's range there.
+fn quoted_figures(scenario: &Scenario, shown: &[Vec<Option<MeterRanges>>]) -> Vec<QuotedFigure> {
+    let mut out = Vec::new();
+    for (s, scene) in scenario.scenes.iter().enumerate() {
+        let texts = std::iter::once(&scene.text).chain(scene.variants.iter().map(|v| &v.text));
+        for (t, text) in texts.enumerate() {
+            // A text no reachable state shows quotes nothing a player reads.
+            let Some(ranges) = &shown[s][t] else {
+                continue;
+            };
+            for (figure, sentence) in percentages(text) {
+                for (m, meter) in scenario.meters.iter().enumerate() {
+                    if !crate::load::mentions(meter, sentence) {
+                        continue;
+                    }
+                    let (min, max) = ranges[m];
+                    let far = (figure - min).abs().max((figure - max).abs()) > FIGURE_TOLERANCE;
+                    out.push(QuotedFigure {
+                        scene: scene.id.clone(),
+                        variant: t.checked_sub(1),
+                        meter: meter.id.clone(),
+                        figure,
+                        min,
+                        max,
+                        sentence: sentence.to_owned(),
+                        far,
+                    });
+                }
+            }
+        }
+    }
+    out
+}
+
 /// One step of a path.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Step {
@@ -289,6 +397,9 @@ pub struct Analysis {
     pub unfinished: u32,
     /// The greedy player.
     pub greedy: Greedy,
+    /// Figures the scene texts quote for a meter, with the meter's range where each is shown;
+    /// `None` when the state search gave up (too many states) and the ranges are unknown.
+    pub quoted_figures: Option<Vec<QuotedFigure>>,
 }
 
 /// Options for [`analyze`].
@@ -1200,6 +1311,9 @@ struct StateSearch {
     arrivals: HashMap<usize, ArrivalAcc>,
     /// Every distinct (ending, final meters) pair, when asked for.
     ends: HashSet<(usize, Vec<i32>)>,
+    /// Per scene, per text (0 the scene's own, then its variants), the lowest and highest
+    /// value of each meter over the states in which that text is shown.
+    shown: Vec<Vec<Option<MeterRanges>>>,
 }
 
 /// Every distinct pair of an ending and final meter values that some play reaches (choices
@@ -1239,6 +1353,11 @@ fn search_states(scenario: &Scenario, budget: usize, collect: bool) -> Option<St
     let mut worst: Option<(u32, Verdict)> = None;
     let mut arrivals = HashMap::new();
     let mut ends = HashSet::new();
+    let mut shown: Vec<Vec<Option<MeterRanges>>> = scenario
+        .scenes
+        .iter()
+        .map(|s| vec![None; s.variants.len() + 1])
+        .collect();
     let mut next = state.clone();
     let mut events = Vec::new();
     let mut weights: Vec<u32> = Vec::new();
@@ -1247,6 +1366,16 @@ fn search_states(scenario: &Scenario, budget: usize, collect: bool) -> Option<St
     while id < parent.len() {
         packing.unpack(&store[id * width..(id + 1) * width], &mut state);
         let scene = scenario.scene(state.scene);
+        let text = scene
+            .variants
+            .iter()
+            .position(|v| v.when.eval(&state.meters, &state.flags))
+            .map_or(0, |v| v + 1);
+        let ranges = shown[state.scene.0][text]
+            .get_or_insert_with(|| state.meters.iter().map(|&m| (m, m)).collect());
+        for (r, &m) in ranges.iter_mut().zip(&state.meters) {
+            *r = (r.0.min(m), r.1.max(m));
+        }
         if let Some(ending) = scene.ending() {
             let v = scenario.verdict(ending.rating, &state.meters);
             if best.as_ref().is_none_or(|(_, b)| rank(&v) > rank(b)) {
@@ -1327,6 +1456,7 @@ fn search_states(scenario: &Scenario, budget: usize, collect: bool) -> Option<St
         worst,
         arrivals,
         ends,
+        shown,
     })
 }
 
@@ -1561,6 +1691,9 @@ pub fn analyze(scenario: &Scenario, options: Options) -> Analysis {
     } else {
         Basis::Sampled
     };
+    let quoted = searched
+        .as_ref()
+        .map(|found| quoted_figures(scenario, &found.shown));
     let (states, paths_basis, best, worst, arrival_accs) = match searched {
         Some(found) => (
             Some(found.states),
@@ -1689,6 +1822,7 @@ pub fn analyze(scenario: &Scenario, options: Options) -> Analysis {
             endings: greedy_endings,
             best_ending_probability,
         },
+        quoted_figures: quoted,
     }
 }
 
@@ -1717,6 +1851,57 @@ mod tests {
         let mut session = crate::Session::new(std::sync::Arc::new(loaded.scenario), 1);
         session.choose("up").expect("available");
         assert_eq!(session.scene().id, "e1");
+    }
+
+    /// A figure quoted next to a meter's name or word is checked against the meter's range
+    /// where its text shows, variant by variant.
+    #[test]
+    fn quoted_figures_are_checked_against_the_meter_where_they_show() {
+        let head = include_str!("../tests/fixtures/odds-after-effects.toml");
+        let head = &head[..head.find("[[scenes]]").expect("scenes")]
+            .replace("label = \"S\"", "label = \"S\"\nwords = [\"score\"]");
+        let src = format!(
+            "{head}[[scenes]]\nid = \"s\"\ntext = \"Satisfaction is 52% today.\"\nfacilitator_note = \"f\"\ndiscussion = \"d\"\n\
+             [[scenes.choices]]\nid = \"a\"\ntext = \"a\"\neffects = {{ satisfaction = 5 }}\nfeedback = \"f\"\ngoto = \"t\"\n\
+             [[scenes.choices]]\nid = \"b\"\ntext = \"b\"\neffects = {{ morale = 5 }}\nfeedback = \"f\"\ngoto = \"t\"\n\
+             [[scenes]]\nid = \"t\"\ntext = \"The Score is up to 91 per cent. Morale: 70%. Satisfaction up 30%, down by 2%. He paid €20%\"\n\
+             variants = [{{ when = \"morale > 50\", text = \"Still 55% on the score.\" }}]\n\
+             facilitator_note = \"f\"\ndiscussion = \"d\"\n\
+             [[scenes.choices]]\nid = \"c\"\ntext = \"c\"\nfeedback = \"f\"\ngoto = \"e\"\n\
+             [[scenes.choices]]\nid = \"d\"\ntext = \"d\"\nfeedback = \"f\"\ngoto = \"e\"\n\
+             [[scenes]]\nid = \"e\"\ntext = \"e\"\nending = {{ title = \"E\", rating = \"solid\", debrief = \"d\" }}\n"
+        );
+        let scenario = match crate::load("q.toml", &src) {
+            Ok(l) => l.scenario,
+            Err(e) => panic!("{e:?}"),
+        };
+        let figures = analyze(&scenario, Options::default())
+            .quoted_figures
+            .expect("searched");
+        let seen: Vec<_> = figures
+            .iter()
+            .map(|f| {
+                (
+                    f.scene.as_str(),
+                    f.variant,
+                    f.meter.as_str(),
+                    f.figure,
+                    f.min,
+                    f.max,
+                    f.far,
+                )
+            })
+            .collect();
+        assert_eq!(
+            seen,
+            [
+                ("s", None, "satisfaction", 52, 50, 50, false),
+                ("t", None, "satisfaction", 91, 55, 55, true),
+                ("t", None, "morale", 70, 50, 50, true),
+                ("t", Some(0), "satisfaction", 55, 50, 50, false),
+            ]
+        );
+        assert_eq!(figures[1].sentence, "The Score is up to 91 per cent");
     }
 
     fn bundled(name: &str) -> Scenario {

@@ -40,7 +40,7 @@ pub fn rich_texts(s: &Scenario) -> RichTexts {
 /// twice): the order in which compiled bytes store the parsed blocks, so that the texts
 /// themselves are stored only once (in the scenario) and paired with their blocks again when
 /// read. No sorting, so that reading links no sort.
-fn text_keys(s: &Scenario) -> Vec<&str> {
+pub(crate) fn text_keys(s: &Scenario) -> Vec<&str> {
     let mut texts: Vec<&str> = Vec::new();
     for scene in &s.scenes {
         texts.push(&scene.text);

@@ -116,6 +116,11 @@ pub struct MeterDef {
     /// Which end is good: `high` (default) or `low`.
     #[serde(default)]
     pub good: GoodDirection,
+    /// Other words the texts use for this meter (e.g. "queue", "complain" for customer
+    /// satisfaction), for the checker's feedback checks. A word matches the start of a word
+    /// in a text, ignoring case.
+    #[serde(default)]
+    pub words: Vec<String>,
 }
 
 /// The `[scoring]` table.

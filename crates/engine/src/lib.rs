@@ -24,6 +24,7 @@ pub mod condition;
 pub mod debrief;
 pub mod diag;
 pub mod format;
+pub mod library;
 pub mod limits;
 pub mod load;
 pub mod markdown;

@@ -97,6 +97,7 @@ pub fn load(file: &str, src: &str) -> Result<Loaded, Vec<Diagnostic>> {
     match scenario {
         Some(scenario) if !sink.has_errors() => {
             warn_unreached(&scenario, &raw, &tree, &mut sink);
+            warn_silent_effects(&scenario, &tree, &mut sink);
             // The complete state search may find that no play ever ends.
             if sink.has_errors() {
                 return Err(sink.finish());
@@ -569,6 +570,7 @@ impl<'a, 's> Builder<'a, 's> {
                 description: def.description.clone(),
                 start: def.start.clamp(0, 100) as i32,
                 good: def.good,
+                words: def.words.iter().map(|w| w.trim().to_lowercase()).collect(),
             });
         }
         out
@@ -1641,6 +1643,89 @@ fn warn_unreached(scenario: &Scenario, raw: &ScenarioFile, tree: &Tree, sink: &m
     }
 }
 
+/// An effect moves its meter by this many points or more (a percentage counted from the
+/// middle of the scale) is large enough that the text shown with it must say why.
+pub const LARGE_EFFECT: i32 = 8;
+
+/// How far an effect moves a meter that stands at 50.
+fn movement(change: Change) -> i32 {
+    (change.apply(50) - 50).abs()
+}
+
+/// Whether `text` mentions the meter: its id, its label or one of its `words`, each matching
+/// the start of a word in the text, ignoring case.
+pub fn mentions(meter: &Meter, text: &str) -> bool {
+    let text = text.to_lowercase();
+    let label = meter.label.to_lowercase();
+    let terms = [meter.id.to_lowercase(), label]
+        .into_iter()
+        .chain(meter.words.iter().cloned())
+        .filter(|t| !t.is_empty());
+    for term in terms {
+        let mut from = 0;
+        while let Some(at) = text[from..].find(&term) {
+            let at = from + at;
+            if !text[..at]
+                .chars()
+                .next_back()
+                .is_some_and(char::is_alphanumeric)
+            {
+                return true;
+            }
+            from = at + term.len();
+        }
+    }
+    false
+}
+
+/// Warns about large effects whose text never mentions the meter they move: the player sees
+/// the meter jump and nothing to say why.
+fn warn_silent_effects(scenario: &Scenario, tree: &Tree, sink: &mut Sink) {
+    let mut check = |effects: &[Effect], texts: &[&str], what: &str, path: &[Seg]| {
+        for e in effects {
+            let meter = &scenario.meters[e.meter.0];
+            if movement(e.change) < LARGE_EFFECT || texts.iter().any(|t| mentions(meter, t)) {
+                continue;
+            }
+            let mut words = vec![meter.id.as_str(), meter.label.as_str()];
+            words.extend(meter.words.iter().map(String::as_str));
+            sink.warning(
+                tree.span(&join(path, &[Seg::Key("effects"), Seg::Key(&meter.id)])),
+                format!(
+                    "{what} moves '{}' by {}, but its text never mentions it ({}); say why it moved",
+                    meter.id,
+                    e.change.describe(),
+                    words.join(", ")
+                ),
+            );
+        }
+    };
+    for (s, scene) in scenario.scenes.iter().enumerate() {
+        for (c, choice) in scene.choices().iter().enumerate() {
+            let cp = choice_path(s, c);
+            let feedback = choice.feedback.as_deref().unwrap_or("");
+            let what = format!("choice '{}'", choice.id);
+            check(&choice.effects, &[feedback], &what, &cp);
+            if let Next::Chance(outcomes) = &choice.next {
+                for (o, out) in outcomes.iter().enumerate() {
+                    let what = format!("outcome '{}' of choice '{}'", out.id, choice.id);
+                    let op = join(&cp, &[Seg::Key("outcomes"), Seg::Index(o)]);
+                    check(&out.effects, &[&out.text, feedback], &what, &op);
+                }
+            }
+        }
+    }
+    for (t, trig) in scenario.triggers.iter().enumerate() {
+        let what = format!("trigger '{}'", trig.id);
+        check(
+            &trig.effects,
+            &[&trig.text],
+            &what,
+            &[Seg::Key("triggers"), Seg::Index(t)],
+        );
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1709,6 +1794,73 @@ ending = { title = "E", rating = "solid", debrief = "D" }
         .iter()
         .map(ToString::to_string)
         .collect()
+    }
+
+    #[test]
+    fn large_effects_need_a_text_that_mentions_their_meter() {
+        let head = include_str!("../tests/fixtures/odds-after-effects.toml");
+        let head = &head[..head.find("[[scenes]]").expect("scenes")];
+        let src = |effects: &str, feedback: &str, words: &str| {
+            format!(
+                "{}[[scenes]]\nid = \"s\"\ntext = \"t\"\nfacilitator_note = \"f\"\ndiscussion = \"d\"\n\
+                 [[scenes.choices]]\nid = \"a\"\ntext = \"a\"\neffects = {effects}\nfeedback = \"{feedback}\"\ngoto = \"e\"\n\
+                 [[scenes.choices]]\nid = \"b\"\ntext = \"b\"\nfeedback = \"f\"\ngoto = \"e\"\n\
+                 [[scenes]]\nid = \"e\"\ntext = \"e\"\nending = {{ title = \"E\", rating = \"solid\", debrief = \"d\" }}\n",
+                head.replace("id = \"odds\"", "id = \"t\"").replace(
+                    "label = \"S\"",
+                    &format!("label = \"Customer satisfaction\"\nwords = [{words}]")
+                )
+            )
+        };
+        let silent = messages(&src(
+            "{ morale = 2, satisfaction = -8 }",
+            "Sam is pleased.",
+            "",
+        ));
+        assert_eq!(silent.len(), 1, "{silent:?}");
+        assert!(
+            silent[0].ends_with("warning: choice 'a' moves 'satisfaction' by -8, but its text never mentions it (satisfaction, Customer satisfaction); say why it moved"),
+            "{}",
+            silent[0]
+        );
+        // The label, a declared word (at the start of a word, any case) or a smaller effect
+        // ("-15%" of 50 is 8 points, "-10%" only 5) are enough.
+        for (effects, feedback, words) in [
+            (
+                "{ morale = 1, satisfaction = -8 }",
+                "Customer satisfaction dips.",
+                "",
+            ),
+            (
+                "{ morale = 1, satisfaction = -8 }",
+                "The Queue grows while you talk.",
+                "\"queue\"",
+            ),
+            (
+                "{ morale = 1, satisfaction = \"-10%\" }",
+                "Sam is pleased.",
+                "",
+            ),
+        ] {
+            assert_eq!(
+                messages(&src(effects, feedback, words)),
+                Vec::<String>::new()
+            );
+        }
+        let fair = messages(&src(
+            "{ morale = 1, satisfaction = \"-15%\" }",
+            "Sam is pleased.",
+            "\"queue\"",
+        ));
+        assert_eq!(fair.len(), 1, "{fair:?}");
+        assert!(fair[0].contains("by -15%"), "{}", fair[0]);
+        // "queue" is not found inside another word.
+        let inside = messages(&src(
+            "{ morale = 1, satisfaction = 9 }",
+            "A barbecue.",
+            "\"cue\"",
+        ));
+        assert_eq!(inside.len(), 1, "{inside:?}");
     }
 
     #[test]

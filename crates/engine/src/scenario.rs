@@ -89,6 +89,10 @@ pub struct Meter {
     pub start: i32,
     /// Which end is good.
     pub good: GoodDirection,
+    /// Other words the texts use for it, lower-cased (authoring checks only: compiled
+    /// scenarios leave them out).
+    #[serde(skip)]
+    pub words: Vec<String>,
 }
 
 impl Meter {
