@@ -11,6 +11,11 @@
 //   2.1.4 and checked for cmi5's rules.
 // - The built zips' manifests: parsed, every file listed, only existing files referenced.
 // - The host-page postMessage API: events to an allowed parent, commands from it.
+// - What real platforms do (at the end of this file): scorm-again as LMS variants (no
+//   cmi.interactions, a suspend_data refused for good, review mode), the exit control, a
+//   strict cmi5 LRS (409, one completed per registration, a refused verb, late answers), a
+//   reload inside a cmi5 launch, a SCORM package with no API, the packages' schema files and
+//   the cmi5 package's Content-Security-Policy.
 // - An LMS's own pass mark (mastery 95) wins: a playthrough that passes the scenario's mark
 //   but scores below 95 is "not passed (pass mark 95, set by your learning platform)" in the
 //   debrief and the past results, and failed in the LMS's record (SCORM 1.2, 2004, cmi5).
@@ -685,6 +690,32 @@ test("cmi5: statements in flight when the window closes are not sent again, so a
   expect(verbs.filter((v) => v === "completed")).toHaveLength(1);
   expect(verbs.filter((v) => v === "passed")).toHaveLength(1);
   expect(lms.lrs.answers.slice(answersBefore).map((a) => a.status)).not.toContain(409);
+});
+
+test("cmi5: a statement the LRS refuses (400) is final: the rest of its batch is stored, it is not retried, and the learner is told", async ({ page }) => {
+  const path = paths.worst;
+  const launch = lms.lrs.launch({ activityId: ACTIVITY, actor: ACTOR, launchData: NORMAL });
+  lms.lrs.state.set(JSON.stringify(["frontline.session", ACTIVITY, launch.registration]), JSON.stringify({ code: path.start }));
+  await page.goto(await cmi5Url(launch));
+  lms.lrs.rejectVerbs = new Set(["completed"]);
+  try {
+    const answersBefore = lms.lrs.answers.length;
+    await playSteps(page, path.steps.map((s) => s.text));
+    await expect.poll(() => statementsOf(launch.registration).map(verbOf).includes("failed"), { timeout: 15_000 }).toBe(true);
+    await expect(page.locator(".lms-status")).toContainText("did not accept all of your progress");
+    // Give a retry loop time to show itself: the refused statement is sent alone once.
+    await page.waitForTimeout(5_000);
+    const refused = lms.lrs.answers.slice(answersBefore).filter((a) => a.status === 400);
+    expect(refused.map((a) => a.verbs.length)).toEqual([refused[0].verbs.length, 1]);
+    expect(refused[1].verbs).toEqual(["completed"]);
+  } finally {
+    lms.lrs.rejectVerbs = new Set();
+  }
+  await page.goto("about:blank");
+  await expect.poll(() => statementsOf(launch.registration).map(verbOf).at(-1), { timeout: 15_000 }).toBe("terminated");
+  const verbs = statementsOf(launch.registration).map(verbOf);
+  expect(verbs).not.toContain("completed");
+  expect(verbs.filter((v) => v === "answered")).toHaveLength(path.steps.length);
 });
 
 test("cmi5: the exit control terminates the session and returns the learner to the LMS's returnURL; learner preferences are read", async ({ page }) => {

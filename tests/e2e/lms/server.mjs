@@ -9,7 +9,8 @@
 //   resource (cmi5LearnerPreferences) and a statements resource that records every statement
 //   with the request's headers. It is strict, as an LRS and a cmi5 LMS may be: a batch with
 //   an id it already has is answered 409 and one with a second `completed` for a registration
-//   400, and neither stores anything of the batch. `answerDelayMs` stores a batch at once
+//   400, and neither stores anything of the batch (nor does one with a verb in
+//   `rejectVerbs`). `answerDelayMs` stores a batch at once
 //   but answers it late (an answer still in flight when the AU's page closes). CORS is
 //   answered as a real LRS on another origin would.
 import { createServer } from "node:http";
@@ -55,6 +56,8 @@ export async function startLms({ port, packages, extras = {} }) {
     /** Every answer to a statements POST: { status, verbs }. */
     answers: [],
     answerDelayMs: 0,
+    /** Verbs this LRS refuses (400), as an LMS with a rule of its own might. */
+    rejectVerbs: new Set(),
     /** Registers a cmi5 launch: its LaunchData and a single-use fetch URL (a new session of
      *  an earlier registration when `registration` is given). */
     launch({ activityId, actor, launchData, registration = randomUUID() }) {
@@ -149,6 +152,7 @@ export async function startLms({ port, packages, extras = {} }) {
         if (lrs.answerDelayMs > 0) setTimeout(reply, lrs.answerDelayMs);
         else reply();
       };
+      if (verbs.some((v) => lrs.rejectVerbs.has(v))) return answer(400, "this LRS does not take that verb");
       const known = new Set(lrs.statements.map((s) => s.id));
       if (list.some((s) => known.has(s.id))) return answer(409, "a statement with this id is already stored");
       const completed = new Set(lrs.statements.filter((s) => s.verb.id.endsWith("/completed")).map((s) => s.context?.registration));
