@@ -12,7 +12,8 @@
 // - The built zips' manifests: parsed, every file listed, only existing files referenced.
 // - The host-page postMessage API: events to an allowed parent, commands from it.
 // - What real platforms do (at the end of this file): scorm-again as LMS variants (no
-//   cmi.interactions, a suspend_data refused for good, review mode), the exit control, a
+//   cmi.interactions, a suspend_data refused for good, review and browse modes, an SCO nine
+//   frames below the API), the exit control, a
 //   strict cmi5 LRS (409, one completed per registration, a refused verb, late answers), a
 //   reload inside a cmi5 launch, a SCORM package with no API, the packages' schema files and
 //   the cmi5 package's Content-Security-Policy.
@@ -600,6 +601,26 @@ test("SCORM 1.2: review mode shows the recorded attempt read-only and writes not
   const after = await page.evaluate(() => window.host.cmi());
   expect(after.suspend_data).toBe(recorded.suspend_data);
   expect(after.core.lesson_location).toBe(recorded.core.lesson_location);
+});
+
+test("SCORM 2004: browse mode lets the learner play and writes nothing", async ({ page }) => {
+  const frame = await openHost(page, "2004", "scorm2004", "&mode=browse");
+  await playToEnding(frame, { stopAfter: 2 });
+  await expect(frame.locator("#scene-heading")).toHaveText(/^Decision 3\b/);
+  await page.waitForTimeout(3_000);
+  expect(await page.evaluate(() => window.host.sets)).toEqual([]);
+  await expect(frame.locator(".lms-status")).toHaveText("");
+});
+
+test("SCORM 1.2: an SCO nine frames below the LMS's API (past ADL's seven) still finds it and records", async ({ page }) => {
+  const launch = await scormLaunch(lms.packages.scorm12);
+  await page.goto(`${lms.origin}/host/scorm-host.html?version=12&pkg=scorm12&launch=${encodeURIComponent(launch)}&nest=8`);
+  let frame = page.frameLocator("#sco");
+  for (let i = 0; i < 8; i++) frame = frame.frameLocator("#inner");
+  await playToEnding(frame, { stopAfter: 1 });
+  await page.waitForFunction(() => window.host.commits > 0, null, { timeout: 10_000 });
+  expect((await page.evaluate(() => window.host.cmi())).suspend_data).toMatch(new RegExp(`^${SCENARIO}\\.`));
+  await expect(frame.locator(".lms-status")).toHaveText("");
 });
 
 test("SCORM: a package launched where no SCORM API answers says that progress is not recorded", async ({ page }) => {

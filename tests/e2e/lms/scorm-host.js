@@ -10,7 +10,8 @@
 // refuse=PREFIX:CODE,... (an LMS variant: every SetValue of an element starting with PREFIX,
 // and GetValue of its _children and _count, fails with that error code, the way an LMS
 // answers for an optional element it does not implement or a value it will never take).
-// window.host.sets lists every SetValue the SCO made, [element, value].
+// nest=N (the SCO N frames further down). window.host.sets lists every SetValue the SCO
+// made, [element, value].
 const params = new URLSearchParams(location.search);
 const version = params.get("version") === "2004" ? "2004" : "12";
 const pkg = params.get("pkg");
@@ -137,4 +138,7 @@ if (version === "12") {
 } else {
   window.API_1484_11 = api;
 }
-document.getElementById("sco").src = `/pkg/${pkg}/${launch}`;
+// nest=N puts the SCO N frames below this page (see nest.html).
+const nest = Number(params.get("nest") ?? 0);
+const sco = `/pkg/${pkg}/${launch}`;
+document.getElementById("sco").src = nest > 0 ? `/host/nest.html?depth=${nest}&src=${encodeURIComponent(sco)}` : sco;
