@@ -93,7 +93,7 @@ struct Outbox {
     code: Option<String>,
     sent: Sent,
     state_dirty: bool,
-    /// Whether the LRS refused a statement for good.
+    /// Whether the LRS refused a cmi5-defined statement for good.
     lost: bool,
     terminated: bool,
 }
@@ -530,6 +530,7 @@ fn pump(outbox: Rc<RefCell<Outbox>>, endpoint: String, state_url: String, token:
         _ => return,
     };
     wasm_bindgen_futures::spawn_local(async move {
+        let mut required_lost = false;
         let verdict = if batch.is_empty() {
             Answer::Stored
         } else {
@@ -546,14 +547,16 @@ fn pump(outbox: Rc<RefCell<Outbox>>, endpoint: String, state_url: String, token:
             .map(|(s, _)| s);
             let verdict = answer(status, batch.len());
             if verdict == Answer::Refused {
+                let verb = verb_of(&batch[0]);
                 web_sys::console::warn_1(
                     &format!(
-                        "Frontline: the LRS refused the {} statement (HTTP {})",
-                        verb_of(&batch[0]),
+                        "Frontline: the LRS refused the {verb} statement (HTTP {})",
                         status.unwrap_or_default()
                     )
                     .into(),
                 );
+                // A decision's statement is optional data; the cmi5-defined ones are not.
+                required_lost = verb != "answered";
             }
             verdict
         };
@@ -583,7 +586,7 @@ fn pump(outbox: Rc<RefCell<Outbox>>, endpoint: String, state_url: String, token:
                         if was_single {
                             o.single -= 1;
                         }
-                        o.lost |= verdict == Answer::Refused;
+                        o.lost |= required_lost;
                     }
                     Answer::Split | Answer::Retry => {
                         if verdict == Answer::Split {
