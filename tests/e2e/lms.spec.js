@@ -603,6 +603,20 @@ test("SCORM 1.2: review mode shows the recorded attempt read-only and writes not
   expect(after.core.lesson_location).toBe(recorded.core.lesson_location);
 });
 
+test("SCORM 2004: review of a finished attempt shows its debrief with the LMS's pass mark, and no way to play again", async ({ page }) => {
+  const path = passingBelow95();
+  await seedHost(page, "2004", "scorm2004", path.code);
+  const frame = await openHost(page, "2004", "scorm2004", "&mode=review&mastery=0.95");
+  await expect(frame.locator(".ending .score")).toHaveText(PLATFORM_FAIL(path.score));
+  await expect(frame.locator(".timeline > li")).toHaveCount(path.steps.length);
+  await expect(frame.getByRole("button", { name: "Play again" })).toBeHidden();
+  await expect(frame.getByRole("button", { name: /^Replay from/ }).first()).toBeHidden();
+  await frame.getByRole("button", { name: "Exit" }).click();
+  expect(await page.evaluate(() => window.host.navRequest)).toBe("exitAll");
+  // Only the navigation request: no data element is written.
+  expect(await page.evaluate(() => window.host.sets)).toEqual([["adl.nav.request", "exitAll"]]);
+});
+
 test("SCORM 2004: browse mode lets the learner play and writes nothing", async ({ page }) => {
   const frame = await openHost(page, "2004", "scorm2004", "&mode=browse");
   await playToEnding(frame, { stopAfter: 2 });
