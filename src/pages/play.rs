@@ -235,6 +235,8 @@ pub fn player(props: &PlayerProps) -> Html {
                 <Link<Route> to={Route::Library} classes="back-link">{ "\u{2190} Library" }</Link<Route>>
                 <h1 class="play-title">{ &scenario.meta.title }</h1>
                 <Link<Route> to={Route::Intro { id: scenario.meta.id.clone() }} classes="back-link briefing-link">{ "Briefing" }</Link<Route>>
+                // LMS: the exit control (nothing when no LMS records this launch).
+                <lms::notice::LmsExit />
             </header>
             if let Some(message) = (*notice).clone() {
                 <Notice message={message} on_dismiss={on_dismiss} />

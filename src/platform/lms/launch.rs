@@ -4,7 +4,8 @@
 //!
 //! Scheme: `index.html?scenario=ID` opens scenario ID directly (`#/play/ID`); `embed=1`
 //! hides the app's own navigation so it fits an iframe. A cmi5 LMS appends `endpoint`,
-//! `fetch`, `registration`, `activityId` and `actor` to the launch URL.
+//! `fetch`, `registration`, `activityId` and `actor` to the launch URL. SCORM packages add
+//! `lms=scorm`.
 
 /// The cmi5 launch parameters.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -28,6 +29,9 @@ pub struct Launch {
     pub scenario: Option<String>,
     /// Whether to hide the app's own navigation.
     pub embed: bool,
+    /// Whether a SCORM package launched the app (`lms=scorm`, which `frontline package`
+    /// adds): then a missing SCORM API means that nothing is recorded, and the learner is told.
+    pub scorm: bool,
     /// cmi5 parameters, when all five are present.
     pub cmi5: Option<Cmi5Params>,
 }
@@ -50,6 +54,7 @@ impl Launch {
                     launch.scenario = Some(v);
                 }
                 "embed" => launch.embed = v != "0" && v != "false",
+                "lms" => launch.scorm = v == "scorm",
                 "endpoint" => endpoint = Some(v),
                 "fetch" => fetch = Some(v),
                 "registration" => registration = Some(v),
@@ -90,6 +95,8 @@ mod tests {
         let l = Launch::from_pairs([("scenario", "burnout"), ("embed", "1")]);
         assert_eq!(l.scenario.as_deref(), Some("burnout"));
         assert!(l.embed);
+        assert!(!l.scorm);
+        assert!(Launch::from_pairs([("lms", "scorm")]).scorm);
         assert!(l.cmi5.is_none());
         let l = Launch::from_pairs([
             ("scenario", "../etc"),

@@ -43,6 +43,13 @@ const RETRY_MAX_MS: i32 = 15_000;
 
 /// Shown (role=status) while the LMS is not accepting progress.
 pub const PROBLEM_NOTICE: &str = "Your learning platform is not recording progress right now. You can keep playing; Frontline keeps trying.";
+/// Shown when the LMS refused required data for good (where the learner is, the score, the
+/// status): trying again cannot help, but the rest is still recorded.
+pub const LOST_NOTICE: &str = "Your learning platform did not accept all of your progress, so part of it is not recorded. You can keep playing.";
+/// Shown when a SCORM package was launched but no SCORM API answers.
+pub const NO_LMS_NOTICE: &str = "Frontline cannot reach your learning platform from this window, so your progress is not recorded. To have it recorded, open the activity from your learning platform again.";
+/// Shown in review mode, where nothing is recorded.
+pub const REVIEW_NOTICE: &str = "You are looking back at an attempt your learning platform recorded. Nothing you do here changes it.";
 
 /// The connection to an LMS.
 enum Backend {
@@ -71,6 +78,8 @@ struct Runtime {
     /// When the LMS session started, and when the current scene was shown.
     started_ms: f64,
     scene_ms: f64,
+    /// Review or browse mode: nothing is written.
+    read_only: bool,
     /// Unsaved writes, and whether a commit is scheduled.
     dirty: bool,
     timer: bool,
@@ -84,6 +93,8 @@ thread_local! {
     static READY: Cell<bool> = const { Cell::new(true) };
     static PROBLEM: RefCell<Option<String>> = const { RefCell::new(None) };
     static LISTENERS: RefCell<Vec<Callback<()>>> = const { RefCell::new(Vec::new()) };
+    /// Whether the learner left with the exit control.
+    static EXITED: Cell<bool> = const { Cell::new(false) };
 }
 
 fn now_ms() -> f64 {
@@ -127,6 +138,50 @@ fn notify() {
     let listeners = LISTENERS.with(|l| l.borrow().clone());
     for l in listeners {
         l.emit(());
+    }
+}
+
+/// Shows the notice that fits: progress is being retried, or required data was refused for
+/// good, or nothing (all recorded).
+fn settle(retrying: bool, lost: bool) {
+    set_problem(if retrying {
+        Some(PROBLEM_NOTICE.into())
+    } else if lost {
+        Some(LOST_NOTICE.into())
+    } else {
+        None
+    });
+}
+
+/// Whether the exit control applies: an LMS records this launch and the learner has not left.
+pub fn can_exit() -> bool {
+    with_runtime(|r| !r.finished).unwrap_or(false)
+}
+
+/// Whether the learner left with the exit control (and was not sent elsewhere).
+pub fn exited() -> bool {
+    EXITED.with(Cell::get)
+}
+
+/// Whether the current LMS session's playthrough has ended (the exit control then says
+/// "Exit" rather than "Save and exit").
+pub fn ended() -> bool {
+    with_runtime(|r| r.read_only || r.session.as_ref().is_some_and(Session::is_ended))
+        .unwrap_or(false)
+}
+
+/// The exit control: ends the LMS session now (last writes, exit, commit, finish; cmi5's
+/// `terminated`) and returns the learner to the LMS: SCORM 2004 asks for it with
+/// `adl.nav.request` (`suspendAll` before the ending, `exitAll` after), cmi5 goes to the
+/// launch's `returnURL`, and SCORM 1.2 leaves it to the LMS once the session is finished.
+pub fn exit() {
+    let return_url = with_runtime(Runtime::exit).flatten();
+    EXITED.with(|e| e.set(true));
+    notify();
+    if let Some(url) = return_url
+        && let Some(window) = web_sys::window()
+    {
+        let _ = window.location().assign(&url);
     }
 }
 
@@ -174,7 +229,7 @@ pub fn boot() {
     LAUNCH.with(|l| *l.borrow_mut() = launch.clone());
 
     if let Some((api, version)) = scorm {
-        let scorm = Scorm::new(api, version);
+        let mut scorm = Scorm::new(api, version);
         match scorm.initialize() {
             Ok(start) => {
                 let scenario = launch.scenario.clone().or_else(|| {
@@ -184,15 +239,28 @@ pub fn boot() {
                         .and_then(|c| code::scenario_id(c).ok())
                         .map(str::to_owned)
                 });
+                // Review: the recorded attempt is shown where the learner left it (its
+                // debrief once finished) with the choices and "Play again" hidden
+                // (styles/lms.css), and nothing is written.
+                if start.mode == scorm::Mode::Review {
+                    if let Some(root) = window.document().and_then(|d| d.document_element()) {
+                        let _ = root.class_list().add_1("lms-review");
+                    }
+                    set_problem(Some(REVIEW_NOTICE.into()));
+                }
                 install(
                     Backend::Scorm(scorm),
                     scenario,
                     start.suspend_data,
                     start.mastery,
+                    start.mode != scorm::Mode::Normal,
                 );
             }
             Err(_) => set_problem(Some(PROBLEM_NOTICE.into())),
         }
+    } else if launch.scorm && launch.cmi5.is_none() {
+        // Launched from a SCORM package, but no LMS answers: nothing will be recorded.
+        set_problem(Some(NO_LMS_NOTICE.into()));
     } else if let Some(params) = launch.cmi5.clone() {
         READY.with(|r| r.set(false));
         let scenario = launch.scenario.clone();
@@ -204,6 +272,7 @@ pub fn boot() {
                         scenario,
                         start.suspend_data,
                         start.mastery,
+                        false,
                     );
                 }
                 Err(message) => set_problem(Some(message)),
@@ -234,6 +303,7 @@ fn install(
     scenario: Option<String>,
     resume: Option<String>,
     mastery: Option<f64>,
+    read_only: bool,
 ) {
     let now = now_ms();
     RUNTIME.with(|r| {
@@ -250,6 +320,7 @@ fn install(
                 outcome_written: false,
                 started_ms: now,
                 scene_ms: now,
+                read_only,
                 dirty: false,
                 timer: false,
                 retry_ms: RETRY_FIRST_MS,
@@ -342,6 +413,12 @@ impl Runtime {
         if self.finished {
             return;
         }
+        if self.read_only {
+            // Review and browse: the session is kept (for the exit control) but nothing is
+            // written.
+            self.session = Some(session.clone());
+            return;
+        }
         let id = &session.scenario().meta.id;
         match &self.scenario {
             Some(s) if s != id => return,
@@ -395,22 +472,27 @@ impl Runtime {
         let code = code::encode(&session);
         match &mut self.backend {
             Backend::Scorm(api) => {
-                while self.written < session.history().len() {
-                    let i = self.written;
-                    let it = report::interaction(&session, i).ok_or(())?;
-                    let (at, latency) = self.timings.get(i).copied().unwrap_or((now_ms(), 0.0));
-                    api.interaction(&it, latency, at).map_err(|_| ())?;
-                    self.written += 1;
-                }
-                api.progress(&session.scene().id, &code, progress)
-                    .map_err(|_| ())?;
+                // Required data first (where the learner is, then the ending), each element
+                // on its own, so that nothing depends on the optional interactions.
+                let mut out = scorm::Written::default();
+                api.progress(&session.scene().id, &code, progress, &mut out);
                 if !self.outcome_written
                     && let Some(o) = &outcome
                 {
-                    api.outcome(o).map_err(|_| ())?;
-                    self.outcome_written = true;
+                    self.outcome_written = api.outcome(o, &mut out);
                 }
-                Ok(())
+                while self.written < session.history().len() {
+                    let i = self.written;
+                    let Some(it) = report::interaction(&session, i) else {
+                        break;
+                    };
+                    let (at, latency) = self.timings.get(i).copied().unwrap_or((now_ms(), 0.0));
+                    if !api.interaction(&it, latency, at, &mut out) {
+                        break;
+                    }
+                    self.written += 1;
+                }
+                if out.retry { Err(()) } else { Ok(()) }
             }
             Backend::Cmi5(c) => {
                 while self.written < session.history().len() {
@@ -447,15 +529,21 @@ impl Runtime {
 
     /// Writes and commits now, if anything changed.
     fn flush(&mut self) {
-        if self.finished || !self.dirty {
+        if self.finished || !self.dirty || self.read_only {
             return;
         }
         let session_ms = now_ms() - self.started_ms;
         let ended = self.session.as_ref().is_some_and(Session::is_ended);
-        let result = self.write().and_then(|()| match &self.backend {
+        let result = self.write().and_then(|()| match &mut self.backend {
             Backend::Scorm(api) => {
-                api.exit(session_ms, ended).map_err(|_| ())?;
-                api.commit().map_err(|_| ())
+                let mut out = scorm::Written::default();
+                api.exit(session_ms, ended, &mut out);
+                let committed = api.commit().is_ok();
+                if out.retry || !committed {
+                    Err(())
+                } else {
+                    Ok(())
+                }
             }
             Backend::Cmi5(c) => {
                 c.flush();
@@ -466,8 +554,8 @@ impl Runtime {
             Ok(()) => {
                 self.dirty = false;
                 self.retry_ms = RETRY_FIRST_MS;
-                if matches!(self.backend, Backend::Scorm(_)) {
-                    set_problem(None);
+                if let Backend::Scorm(api) = &self.backend {
+                    settle(false, api.lost());
                 }
             }
             Err(()) => self.failed(),
@@ -492,15 +580,46 @@ impl Runtime {
         if self.finished {
             return;
         }
-        self.dirty = true;
-        self.flush();
+        match self.backend {
+            Backend::Scorm(_) => {
+                self.dirty = true;
+                self.flush();
+            }
+            // What is still queued goes out with `terminated`, in one request, so that
+            // `terminated` is the last statement the LRS gets.
+            Backend::Cmi5(_) => {
+                if !self.read_only {
+                    let _ = self.write();
+                }
+            }
+        }
         self.finished = true;
+        if self.read_only {
+            if let Backend::Scorm(api) = &self.backend {
+                let _ = api.finish();
+            }
+            return;
+        }
         let session_ms = now_ms() - self.started_ms;
         match &mut self.backend {
             Backend::Scorm(api) => {
                 let _ = api.finish();
             }
             Backend::Cmi5(c) => c.terminate(session_ms),
+        }
+    }
+
+    /// The exit control's work: asks SCORM 2004 to leave, then finishes. Returns where a
+    /// cmi5 launch wants the learner sent.
+    fn exit(&mut self) -> Option<String> {
+        let ended = self.read_only || self.session.as_ref().is_some_and(Session::is_ended);
+        if let Backend::Scorm(api) = &mut self.backend {
+            api.request_exit(ended);
+        }
+        self.finish();
+        match &self.backend {
+            Backend::Cmi5(c) => c.return_url().map(str::to_owned),
+            Backend::Scorm(_) => None,
         }
     }
 }

@@ -48,3 +48,32 @@ pub fn lms_gate(props: &LmsGateProps) -> Html {
         }
     }
 }
+
+/// The exit control for play inside an LMS: "Save and exit" before the ending, "Exit" after.
+/// It ends the LMS session and returns the learner to the LMS (see [`super::exit`]); where
+/// the LMS does not take the learner back itself, it says that the window can be closed.
+/// Renders nothing when no LMS records the launch.
+#[function_component(LmsExit)]
+pub fn lms_exit() -> Html {
+    use_lms_changes();
+    if super::exited() {
+        return html! {
+            <p class="lms-exited" role="status">
+                { "You have left this activity and your learning platform has your progress. You can close this window." }
+            </p>
+        };
+    }
+    if !super::can_exit() {
+        return html! {};
+    }
+    let label = if super::ended() {
+        "Exit"
+    } else {
+        "Save and exit"
+    };
+    html! {
+        <button type="button" class="button secondary lms-exit" onclick={Callback::from(|_: MouseEvent| super::exit())}>
+            { label }
+        </button>
+    }
+}

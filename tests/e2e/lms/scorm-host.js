@@ -6,7 +6,12 @@
 // Query: version=12|2004, pkg=NAME (served under /pkg/NAME/), launch=the manifest's href
 // plus parameters, fail=commit (make every commit fail until window.host.stopFailing()),
 // mastery=0..1 (the LMS's pass mark: cmi.student_data.mastery_score in 1.2, as 0-100, and
-// cmi.scaled_passing_score in 2004).
+// cmi.scaled_passing_score in 2004), mode=review|browse (cmi.core.lesson_mode / cmi.mode),
+// refuse=PREFIX:CODE,... (an LMS variant: every SetValue of an element starting with PREFIX,
+// and GetValue of its _children and _count, fails with that error code, the way an LMS
+// answers for an optional element it does not implement or a value it will never take).
+// nest=N (the SCO N frames further down). window.host.sets lists every SetValue the SCO
+// made, [element, value].
 const params = new URLSearchParams(location.search);
 const version = params.get("version") === "2004" ? "2004" : "12";
 const pkg = params.get("pkg");
@@ -22,6 +27,8 @@ const host = {
   finishes: 0,
   failing: params.get("fail") === "commit",
   failedCommits: 0,
+  sets: [],
+  navRequest: null,
   cmi: () => JSON.parse(JSON.stringify(api.renderCMIToJSONObject())).cmi,
   stopFailing() {
     this.failing = false;
@@ -62,6 +69,39 @@ if (mastery !== null) {
   }
 }
 
+// The launch mode, read-only for the SCO.
+const mode = params.get("mode");
+if (mode) {
+  api.loadFromJSON(version === "12" ? { core: { lesson_mode: mode } } : { mode }, "");
+}
+
+const refusals = (params.get("refuse") ?? "")
+  .split(",")
+  .filter(Boolean)
+  .map((r) => r.split(":"));
+const refusal = (element) => refusals.find(([prefix]) => element.startsWith(prefix))?.[1];
+const [getName, setName] = version === "12" ? ["LMSGetValue", "LMSSetValue"] : ["GetValue", "SetValue"];
+const realGet = api[getName].bind(api);
+api[getName] = (element) => {
+  const code = /\._(children|count)$/.test(element) ? refusal(element) : undefined;
+  const value = realGet(element);
+  if (code) {
+    api.lastErrorCode = code;
+    return "";
+  }
+  return value;
+};
+const realSet = api[setName].bind(api);
+api[setName] = (element, value) => {
+  host.sets.push([element, value]);
+  const code = refusal(element);
+  if (code) {
+    api.lastErrorCode = code;
+    return "false";
+  }
+  return realSet(element, value);
+};
+
 const persist = () => localStorage.setItem(key, JSON.stringify(host.cmi()));
 const commitName = version === "12" ? "LMSCommit" : "Commit";
 const finishName = version === "12" ? "LMSFinish" : "Terminate";
@@ -81,6 +121,10 @@ api[commitName] = (arg) => {
 };
 const realFinish = api[finishName].bind(api);
 api[finishName] = (arg) => {
+  if (version === "2004") {
+    host.navRequest = api.adl?.nav?.request ?? null;
+    localStorage.setItem(`${key}-nav`, String(host.navRequest));
+  }
   const result = realFinish(arg);
   host.finishes += 1;
   persist();
@@ -94,4 +138,7 @@ if (version === "12") {
 } else {
   window.API_1484_11 = api;
 }
-document.getElementById("sco").src = `/pkg/${pkg}/${launch}`;
+// nest=N puts the SCO N frames below this page (see nest.html).
+const nest = Number(params.get("nest") ?? 0);
+const sco = `/pkg/${pkg}/${launch}`;
+document.getElementById("sco").src = nest > 0 ? `/host/nest.html?depth=${nest}&src=${encodeURIComponent(sco)}` : sco;

@@ -5,9 +5,14 @@
 //   wrote, straight from their zips, under /pkg/NAME/ (as an LMS serves an uploaded
 //   package).
 // - An "LRS" origin (port LMS_PORT + 1): a cmi5 fetch URL that hands out a token once, the
-//   xAPI state resource (LMS.LaunchData and the AU's own documents) and a statements resource
-//   that records every statement with the request's headers. CORS is answered as a real
-//   LRS on another origin would.
+//   xAPI state resource (LMS.LaunchData and the AU's own documents), the agent profile
+//   resource (cmi5LearnerPreferences) and a statements resource that records every statement
+//   with the request's headers. It is strict, as an LRS and a cmi5 LMS may be: a batch with
+//   an id it already has is answered 409 and one with a second `completed` for a registration
+//   400, and neither stores anything of the batch (nor does one with a verb in
+//   `rejectVerbs`). `answerDelayMs` stores a batch at once
+//   but answers it late (an answer still in flight when the AU's page closes). CORS is
+//   answered as a real LRS on another origin would.
 import { createServer } from "node:http";
 import { readFile } from "node:fs/promises";
 import { join, normalize, resolve, sep } from "node:path";
@@ -46,9 +51,16 @@ export async function startLms({ port, packages, extras = {} }) {
     requests: [],
     state: new Map(),
     tokens: new Map(),
-    /** Registers a cmi5 launch: its LaunchData and a single-use fetch URL. */
-    launch({ activityId, actor, launchData }) {
-      const registration = randomUUID();
+    /** Agent profiles by profileId (the same for every learner). */
+    profiles: new Map(),
+    /** Every answer to a statements POST: { status, verbs }. */
+    answers: [],
+    answerDelayMs: 0,
+    /** Verbs this LRS refuses (400), as an LMS with a rule of its own might. */
+    rejectVerbs: new Set(),
+    /** Registers a cmi5 launch: its LaunchData and a single-use fetch URL (a new session of
+     *  an earlier registration when `registration` is given). */
+    launch({ activityId, actor, launchData, registration = randomUUID() }) {
       const fetchId = randomUUID();
       this.tokens.set(fetchId, { used: false, token: Buffer.from(`au:${fetchId}`).toString("base64") });
       const key = JSON.stringify(["LMS.LaunchData", activityId, registration]);
@@ -94,7 +106,7 @@ export async function startLms({ port, packages, extras = {} }) {
     const body = Buffer.concat(chunks).toString("utf8");
     const url = new URL(req.url ?? "/", lrs.origin);
     if (req.method === "OPTIONS") return send(res, 204, "", "text/plain", cors);
-    lrs.requests.push({ method: req.method, path: url.pathname, headers: req.headers });
+    lrs.requests.push({ method: req.method, path: url.pathname, search: url.search, headers: req.headers });
     const fetchMatch = url.pathname.match(/^\/fetch\/(.+)$/);
     if (fetchMatch) {
       const t = lrs.tokens.get(fetchMatch[1]);
@@ -124,11 +136,33 @@ export async function startLms({ port, packages, extras = {} }) {
         return send(res, 204, "", "text/plain", cors);
       }
     }
+    if (url.pathname === "/xapi/agents/profile" && req.method === "GET") {
+      const profile = lrs.profiles.get(url.searchParams.get("profileId"));
+      return profile
+        ? send(res, 200, JSON.stringify(profile), "application/json", cors)
+        : send(res, 404, "not found", "text/plain", cors);
+    }
     if (url.pathname === "/xapi/statements" && req.method === "POST") {
       const parsed = JSON.parse(body);
       const list = Array.isArray(parsed) ? parsed : [parsed];
+      const verbs = list.map((s) => s.verb?.id?.split("/").pop());
+      const answer = (status, text) => {
+        lrs.answers.push({ status, verbs });
+        const reply = () => send(res, status, text, status === 200 ? "application/json" : "text/plain", cors);
+        if (lrs.answerDelayMs > 0) setTimeout(reply, lrs.answerDelayMs);
+        else reply();
+      };
+      if (verbs.some((v) => lrs.rejectVerbs.has(v))) return answer(400, "this LRS does not take that verb");
+      const known = new Set(lrs.statements.map((s) => s.id));
+      if (list.some((s) => known.has(s.id))) return answer(409, "a statement with this id is already stored");
+      const completed = new Set(lrs.statements.filter((s) => s.verb.id.endsWith("/completed")).map((s) => s.context?.registration));
+      for (const s of list) {
+        if (!s.verb.id.endsWith("/completed")) continue;
+        if (completed.has(s.context?.registration)) return answer(400, "a registration is completed once");
+        completed.add(s.context?.registration);
+      }
       lrs.statements.push(...list);
-      return send(res, 200, JSON.stringify(list.map((s) => s.id)), "application/json", cors);
+      return answer(200, JSON.stringify(list.map((s) => s.id)));
     }
     send(res, 404, "not found", "text/plain", cors);
   });
