@@ -4,6 +4,7 @@
 pub mod clock;
 pub mod fetch;
 pub mod files;
+pub mod ideas;
 pub mod lms;
 pub mod loader;
 pub mod opened;

@@ -10,8 +10,8 @@
 // Files a first play never downloads are reported apart: the scenario loader that checks an
 // opened file (its worker script and wasm, fetched only on #/open) and the service worker
 // (sw.js, registered after the page has loaded; its precache then fetches the whole build in
-// the background, for offline use), and the what-if worker's script and wasm, fetched when the
-// first debrief is shown.
+// the background, for offline use), the what-if worker's script and wasm, fetched when the
+// first debrief is shown, and the idea cards (ideas.txt), fetched when a card is first opened.
 // Usage: node bundle-report.mjs [--json] [DIST_DIR]
 import { readdirSync, readFileSync, existsSync, statSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
@@ -139,6 +139,12 @@ if (atDebrief.length) {
     `the what-if worker (loaded with the first debrief, not in the first play): ${atDebrief.map((a) => a.name).join(", ")}: ${kb(whatIfs.raw)} raw, ${kb(whatIfs.brotli)} brotli`,
   );
 }
+// The leadership ideas' cards, fetched when a learner first opens one (src/platform/ideas.rs).
+const cardsFile = files.find((f) => f.name === "ideas.txt");
+const ideaCards = cardsFile ? sizes(cardsFile.path) : null;
+if (ideaCards) {
+  say(`the idea cards (loaded when a card is first opened, not in the first play): ideas.txt: ${kb(ideaCards.raw)} raw, ${kb(ideaCards.brotli)} brotli`);
+}
 const precache = sum(files.filter((f) => f.name !== SERVICE_WORKER).map((f) => sizes(f.path)));
 if (files.some((f) => f.name === SERVICE_WORKER)) {
   say(`offline precache (the service worker fetches it in the background after the first visit): ${files.length - 1} files, ${kb(precache.raw)} raw, ${kb(precache.brotli)} brotli`);
@@ -146,7 +152,7 @@ if (files.some((f) => f.name === SERVICE_WORKER)) {
 const ok = total.brotli <= BUDGET;
 if (json) {
   console.log(
-    JSON.stringify({ dist, assets, scenarios, firstPlay, total, loader, whatIfs, precache, budget: BUDGET, ok }, (k, v) => (k === "path" ? undefined : v)),
+    JSON.stringify({ dist, assets, scenarios, firstPlay, total, loader, whatIfs, ideaCards, precache, budget: BUDGET, ok }, (k, v) => (k === "path" ? undefined : v)),
   );
 }
 say(
