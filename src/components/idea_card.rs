@@ -117,7 +117,7 @@ pub fn idea_line(tag: &str, verdict: Option<&str>) -> Html {
                     <span class="idea-verdict">{ format!("{verdict}: ") }</span>
                 }
                 <strong class="idea-name">{ idea.name }</strong>
-                <span class="idea-author">{ format!(" ({})", idea.author) }</span>
+                <span class="idea-author">{ format!(" \u{b7} {}", idea.author) }</span>
                 { format!(" \u{2014} {}", idea.line) }
             </p>
         </>

@@ -78,7 +78,7 @@ async function ideaLines(scope) {
     els.map((el) => ({
       verdict: el.querySelector(".idea-verdict")?.textContent.replace(/:\s*$/, "") ?? null,
       name: el.querySelector(".idea-name")?.textContent ?? "",
-      author: el.querySelector(".idea-author")?.textContent.trim().replace(/^\(|\)$/g, "") ?? "",
+      author: el.querySelector(".idea-author")?.textContent.trim().replace(/^· /, "") ?? "",
       text: el.textContent,
     })),
   );
@@ -101,7 +101,7 @@ test("the feedback names the choice's ideas with a line each, and their cards op
     expect(["Applied", "Went against"]).toContain(l.verdict);
     expect(l.name.length).toBeGreaterThan(2);
     expect(l.author.length).toBeGreaterThan(2);
-    // "Applied: NAME (AUTHOR) — a one-line explanation."
+    // "Applied: NAME · AUTHOR — a one-line explanation."
     expect(l.text).toMatch(/ — .{20,}\.$/);
   }
   // The cards' texts are fetched only when a card is first opened.
@@ -185,9 +185,14 @@ async function changes(scope) {
  * replays from that decision and makes the same choice with the same dice. Returns the
  * scenario id, or fails if no bundled path has such a consequence.
  */
+const CONSEQUENCE_IDS = ["burnout", "escalation", "stretch-target", "policy", "boss-demand"];
+let sessionsCache = null;
+
 async function replayToConsequence(page) {
-  const ids = ["burnout", "escalation", "stretch-target", "policy", "boss-demand"];
-  const sessions = scenarioSessions(...ids);
+  const ids = CONSEQUENCE_IDS;
+  // Worked out by the engine (a cargo run, slow the first time), once per worker.
+  sessionsCache ??= scenarioSessions(...ids);
+  const sessions = sessionsCache;
   for (const id of ids) {
     for (const kind of ["worst", "best", "longest", "lowest_pass"]) {
       const path = sessions[id]?.[kind];
@@ -218,6 +223,7 @@ async function replayToConsequence(page) {
 }
 
 test("a delayed consequence is shown apart from the choice, each change signed, worded and coloured", async ({ page }) => {
+  test.setTimeout(180_000);
   const { before } = await replayToConsequence(page);
   const feedback = page.locator("aside.feedback");
   const own = await changes(feedback.locator(".feedback-own"));
@@ -264,6 +270,7 @@ test("a delayed consequence is shown apart from the choice, each change signed, 
 
 for (const size of SIZES) {
   test(`screenshots of ideas and consequences at ${size.width}px`, async ({ page }) => {
+    test.setTimeout(180_000);
     await page.setViewportSize(size);
     const tag = `${size.width}x${size.height}`;
     await open(page, `/play/${ID}`);
@@ -275,7 +282,8 @@ for (const size of SIZES) {
     await snap(page, `ideas-feedback-${tag}`);
 
     await replayToConsequence(page);
-    await page.locator("aside.feedback .feedback-consequence").first().scrollIntoViewIfNeeded();
+    await expect(page.locator("aside.feedback .feedback-consequence").first()).toBeVisible();
+    await page.evaluate(() => window.scrollTo(0, 0));
     await snap(page, `ideas-consequence-${tag}`);
 
     await open(page, `/play/${ID}`);
