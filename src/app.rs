@@ -1,4 +1,5 @@
-//! The root component: the router, the skip link, and focus after a change of page.
+//! The root component: the router, the skip link, and scroll and focus after a change of
+//! page.
 
 use yew::prelude::*;
 use yew_router::prelude::*;
@@ -42,17 +43,36 @@ pub fn skip_to_main(e: MouseEvent) {
     }
 }
 
-/// After a change of page, focus goes to the new page's main region if it was lost with the
-/// old page (the link or button that had it is gone, so the browser put it on the body): a
-/// keyboard or screen reader user then continues from the new content, not from the top of
+/// Whether two routes show the same page: a scenario's play and ending routes are one page
+/// (the play page swaps the address when the story ends or is replayed).
+fn same_page(a: &str, b: &str) -> bool {
+    let scenario = |path: &str| {
+        path.strip_prefix("/play/")
+            .or_else(|| path.strip_prefix("/ending/"))
+            .map(str::to_owned)
+    };
+    a == b || scenario(a).is_some_and(|id| scenario(b) == Some(id))
+}
+
+/// After a change of page, the new page starts at its top (a hash route keeps the old page's
+/// scroll position otherwise: "Begin" at the foot of a long briefing opened the scene
+/// scrolled out of sight), and focus goes to the new page's main region if it was lost with
+/// the old page (the link or button that had it is gone, so the browser put it on the body):
+/// a keyboard or screen reader user then continues from the new content, not from the top of
 /// the document. A page that placed focus itself (the play page's scene heading) keeps it.
 #[function_component(RouteFocus)]
 fn route_focus() -> Html {
     let location = use_location().map(|l| l.path().to_owned());
-    let first = use_mut_ref(|| true);
-    use_effect_with(location, move |_| {
-        if std::mem::replace(&mut *first.borrow_mut(), false) {
+    let previous = use_mut_ref(|| None::<String>);
+    use_effect_with(location, move |location| {
+        let location = location.clone().unwrap_or_default();
+        let Some(before) = previous.borrow_mut().replace(location.clone()) else {
             return;
+        };
+        if !same_page(&before, &location)
+            && let Some(window) = web_sys::window()
+        {
+            window.scroll_to_with_x_and_y(0.0, 0.0);
         }
         after_paint(|| focus_main_if_lost(FOCUS_TRIES));
     });
@@ -94,5 +114,20 @@ pub fn app() -> Html {
             <LmsStatus />
             <LmsGate><Switch<Route> render={switch} /></LmsGate>
         </HashRouter>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::same_page;
+
+    #[test]
+    fn play_and_ending_of_one_scenario_are_one_page() {
+        assert!(same_page("/play/policy", "/ending/policy"));
+        assert!(same_page("/ending/policy", "/play/policy"));
+        assert!(same_page("/", "/"));
+        assert!(!same_page("/intro/policy", "/play/policy"));
+        assert!(!same_page("/play/policy", "/ending/burnout"));
+        assert!(!same_page("/", "/open"));
     }
 }

@@ -5,7 +5,8 @@ use std::rc::Rc;
 use std::sync::Arc;
 
 use frontline_engine::debrief::Chance;
-use frontline_engine::scenario::Next;
+use frontline_engine::scenario::{GoodDirection, Next};
+use frontline_engine::session::{Effects, MeterMove};
 use frontline_engine::{Scenario, Session};
 
 use crate::components::rich_text;
@@ -20,6 +21,76 @@ pub struct MeterChange {
     pub before: i32,
     /// Value after.
     pub after: i32,
+    /// Whether a lower value is better (e.g. a backlog).
+    pub low_is_good: bool,
+}
+
+impl MeterChange {
+    fn new(scenario: &Scenario, m: &MeterMove) -> MeterChange {
+        let meter = &scenario.meters[m.meter.0];
+        MeterChange {
+            label: meter.label.clone(),
+            before: m.before,
+            after: m.after,
+            low_is_good: meter.good == GoodDirection::Low,
+        }
+    }
+
+    /// Whether the change is good news (a rise, or a fall where lower is better).
+    pub fn is_good(&self) -> bool {
+        (self.after > self.before) != self.low_is_good
+    }
+
+    /// The signed change as shown: "+5", "\u{2212}8" (a minus sign, not a hyphen).
+    pub fn signed(&self) -> String {
+        let d = self.after - self.before;
+        if d > 0 {
+            format!("+{d}")
+        } else {
+            format!("\u{2212}{}", d.abs())
+        }
+    }
+
+    /// "Team morale fell by 8 to 54."
+    fn sentence(&self) -> String {
+        let diff = self.after - self.before;
+        let verb = if diff > 0 { "rose" } else { "fell" };
+        format!("{} {verb} by {} to {}.", self.label, diff.abs(), self.after)
+    }
+}
+
+/// Whether a set of changes is good news, bad news or both.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tone {
+    /// Every change is good news.
+    Good,
+    /// Every change is bad news.
+    Bad,
+    /// Some of each, or no change.
+    Mixed,
+}
+
+impl Tone {
+    /// The tone of these changes.
+    pub fn of(changes: &[MeterChange]) -> Tone {
+        match (
+            changes.iter().any(MeterChange::is_good),
+            changes.iter().any(|c| !c.is_good()),
+        ) {
+            (true, false) => Tone::Good,
+            (false, true) => Tone::Bad,
+            _ => Tone::Mixed,
+        }
+    }
+}
+
+/// A delayed consequence that the decision set off.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Consequence {
+    /// What happened (Markdown).
+    pub text: String,
+    /// The meters it moved.
+    pub changes: Vec<MeterChange>,
 }
 
 /// What the last decision did, for the feedback panel.
@@ -33,24 +104,25 @@ pub struct LastDecision {
     pub chance: Option<String>,
     /// The chance outcome's odds when it was drawn, if the choice had one.
     pub odds: Option<Chance>,
-    /// Texts of delayed consequences that fired.
-    pub consequences: Vec<String>,
-    /// Net meter changes, in meter order.
+    /// The leadership ideas (tags) the choice applied.
+    pub applied: Vec<String>,
+    /// The leadership ideas (tags) the choice went against.
+    pub violated: Vec<String>,
+    /// The meters the choice itself moved (with its chance outcome), in meter order.
     pub changes: Vec<MeterChange>,
+    /// Delayed consequences that fired, each with the meters it moved.
+    pub consequences: Vec<Consequence>,
 }
 
 impl LastDecision {
-    /// A sentence for screen readers, e.g. "Team morale fell by 8 to 54."
+    /// Sentences for screen readers: the choice's changes, then each consequence's, e.g.
+    /// "Team morale rose by 4 to 66. Meanwhile: Team morale fell by 6 to 60."
     pub fn announcement(&self) -> String {
-        let mut parts: Vec<String> = self
-            .changes
-            .iter()
-            .map(|c| {
-                let diff = c.after - c.before;
-                let verb = if diff > 0 { "rose" } else { "fell" };
-                format!("{} {verb} by {} to {}.", c.label, diff.abs(), c.after)
-            })
-            .collect();
+        let mut parts: Vec<String> = self.changes.iter().map(MeterChange::sentence).collect();
+        for c in self.consequences.iter().filter(|c| !c.changes.is_empty()) {
+            parts.push("Meanwhile:".into());
+            parts.extend(c.changes.iter().map(MeterChange::sentence));
+        }
         if parts.is_empty() {
             parts.push("The meters did not change.".into());
         }
@@ -102,8 +174,9 @@ impl PlayState {
             Err(e) => return self.with_error(e.to_string()),
         };
         let odds = Chance::from_events(&events);
-        // The engine's decision record already holds what the panel needs: the choice, the
-        // outcome drawn, the triggers fired and the meters before and after.
+        // The events tell the choice's own changes from each consequence's; the engine's
+        // decision record holds the choice and the outcome drawn.
+        let effects = Effects::from_events(&events);
         let scenario = session.scenario().clone();
         let Some(decision) = session.history().last() else {
             return self.with_error("the decision was not recorded".into());
@@ -113,20 +186,18 @@ impl PlayState {
             (Next::Chance(outcomes), Some(o)) => outcomes.get(o).map(|o| o.text.clone()),
             _ => None,
         };
-        let consequences = decision
+        let changes_of = |moves: &[MeterMove]| {
+            moves
+                .iter()
+                .map(|m| MeterChange::new(&scenario, m))
+                .collect()
+        };
+        let consequences = effects
             .triggers
             .iter()
-            .map(|t| scenario.triggers[t.0].text.clone())
-            .collect();
-        let changes = scenario
-            .meters
-            .iter()
-            .zip(decision.meters_before.iter().zip(&decision.meters_after))
-            .filter(|(_, (before, after))| before != after)
-            .map(|(m, (&before, &after))| MeterChange {
-                label: m.label.clone(),
-                before,
-                after,
+            .map(|(t, moves)| Consequence {
+                text: scenario.triggers[t.0].text.clone(),
+                changes: changes_of(moves),
             })
             .collect();
         let last = LastDecision {
@@ -134,8 +205,10 @@ impl PlayState {
             feedback: choice.feedback.clone(),
             chance,
             odds,
+            applied: choice.applies.clone(),
+            violated: choice.violates.clone(),
+            changes: changes_of(&effects.own),
             consequences,
-            changes,
         };
         PlayState {
             last: Some(last),
@@ -231,28 +304,90 @@ mod tests {
 
     #[test]
     fn announcements_read_naturally() {
+        let change = |label: &str, before, after, low_is_good| MeterChange {
+            label: label.into(),
+            before,
+            after,
+            low_is_good,
+        };
         let last = LastDecision {
             choice: "x".into(),
             feedback: None,
             chance: None,
             odds: None,
-            consequences: vec![],
+            applied: vec![],
+            violated: vec![],
             changes: vec![
-                MeterChange {
-                    label: "Team morale".into(),
-                    before: 62,
-                    after: 54,
-                },
-                MeterChange {
-                    label: "Customer satisfaction".into(),
-                    before: 50,
-                    after: 55,
-                },
+                change("Team morale", 62, 54, false),
+                change("Customer satisfaction", 50, 55, false),
             ],
+            consequences: vec![Consequence {
+                text: "Priya resigns.".into(),
+                changes: vec![change("Team morale", 54, 48, false)],
+            }],
         };
         assert_eq!(
             last.announcement(),
-            "Team morale fell by 8 to 54. Customer satisfaction rose by 5 to 55."
+            "Team morale fell by 8 to 54. Customer satisfaction rose by 5 to 55. Meanwhile: Team morale fell by 6 to 48."
+        );
+        // Good news is a rise, or a fall where lower is better; each change signed.
+        assert!(change("Backlog", 40, 30, true).is_good());
+        assert!(!change("Backlog", 30, 40, true).is_good());
+        assert_eq!(change("Backlog", 30, 40, true).signed(), "+10");
+        assert_eq!(change("Team morale", 62, 54, false).signed(), "\u{2212}8");
+        assert_eq!(Tone::of(&last.consequences[0].changes), Tone::Bad);
+        assert_eq!(Tone::of(&[change("Backlog", 40, 30, true)]), Tone::Good);
+        assert_eq!(Tone::of(&last.changes), Tone::Mixed);
+        assert_eq!(Tone::of(&[]), Tone::Mixed);
+    }
+
+    /// Regression (issue 16): a delayed consequence's changes were folded into the choice's,
+    /// so a resignation read as the cost of the choice. Over whole playthroughs, the choice's
+    /// changes and its consequences' add up to the decision, and each is reported apart.
+    #[test]
+    fn consequences_are_reported_apart_from_the_choice() {
+        let src = include_str!("../scenarios/burnout.toml");
+        let scenario = Arc::new(
+            frontline_engine::load("burnout.toml", src)
+                .expect("the bundled scenario loads")
+                .scenario,
+        );
+        let mut saw_consequence_with_changes = false;
+        for seed in 0..8 {
+            let mut state = Rc::new(PlayState::start(scenario.clone(), seed));
+            let mut n = seed as usize;
+            while !state.session.is_ended() {
+                let options: Vec<usize> =
+                    state.session.available_choices().map(|(i, _)| i).collect();
+                n += 1;
+                state = state
+                    .clone()
+                    .reduce(PlayAction::Choose(options[n % options.len()]));
+                let last = state.last.as_ref().expect("last decision");
+                let d = state.session.history().last().expect("recorded");
+                assert_eq!(last.consequences.len(), d.triggers.len());
+                let mut meters = d.meters_before.clone();
+                for c in last
+                    .changes
+                    .iter()
+                    .chain(last.consequences.iter().flat_map(|c| &c.changes))
+                {
+                    let i = scenario
+                        .meters
+                        .iter()
+                        .position(|m| m.label == c.label)
+                        .expect("a meter");
+                    assert_eq!(meters[i], c.before);
+                    meters[i] = c.after;
+                }
+                assert_eq!(meters, d.meters_after);
+                saw_consequence_with_changes |=
+                    last.consequences.iter().any(|c| !c.changes.is_empty());
+            }
+        }
+        assert!(
+            saw_consequence_with_changes,
+            "burnout's triggers move meters on these paths"
         );
     }
 }

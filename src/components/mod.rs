@@ -2,6 +2,7 @@
 
 pub mod choices;
 pub mod fetch_status;
+pub mod idea_card;
 pub mod line_chart;
 pub mod meter;
 pub mod notice;

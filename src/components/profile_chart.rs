@@ -1,6 +1,7 @@
 //! The principle profile: for each leadership idea the player's choices named, how many
 //! decisions applied it (bar to the right) and how many went against it (bar to the left).
-//! An SVG of our own with a table beside it for screen readers.
+//! HTML rows with small SVG bars (so names wrap and bars fit a phone), labelled as one image,
+//! with a table of the figures beside it for screen readers.
 
 use yew::prelude::*;
 
@@ -26,13 +27,10 @@ pub struct ProfileChartProps {
     pub rows: Vec<ProfileRow>,
 }
 
-// Whole chart units only: no floating-point formatting code in the bundle.
-const WIDTH: i32 = 640;
-const ROW: i32 = 30;
-const NAME: i32 = 300;
-const TOP: i32 = 22;
-
-/// The chart.
+/// The chart. Each row is the idea's name and two bars in HTML, so the names wrap and the
+/// bars fit any width: on a phone the name sits above its bars rather than pushing them off
+/// the screen. The bars are small SVGs (whole units, no floating-point formatting in the
+/// bundle) stretched to their column.
 #[function_component(ProfileChart)]
 pub fn profile_chart(props: &ProfileChartProps) -> Html {
     let max = props
@@ -42,32 +40,36 @@ pub fn profile_chart(props: &ProfileChartProps) -> Html {
         .max()
         .unwrap_or(1)
         .max(1);
-    let max = max as i32;
-    // Room on both sides for the counts beside the longest bars.
-    let half = (WIDTH - NAME) / 2 - 30;
-    let mid = NAME + half + 30;
-    let height = TOP + ROW * props.rows.len() as i32 + 8;
     let title_id = format!("{}-title", props.id);
+    let bar = |count: u32, class: &'static str, from_right: bool| {
+        let x = if from_right { max - count } else { 0 };
+        html! {
+            <svg class="profile-bar" viewBox={format!("0 0 {max} 1")} preserveAspectRatio="none" focusable="false">
+                if count > 0 {
+                    <rect class={class} x={x.to_string()} y="0" width={count.to_string()} height="1" />
+                }
+            </svg>
+        }
+    };
+    let count = |n: u32, sign: &str| {
+        if n > 0 {
+            format!("{sign}{n}")
+        } else {
+            String::new()
+        }
+    };
     let bars: Html = props
         .rows
         .iter()
-        .enumerate()
-        .map(|(i, r)| {
-            let y = TOP + ROW * i as i32;
-            let applied_w = half * r.applied as i32 / max;
-            let violated_w = half * r.violated as i32 / max;
+        .map(|r| {
             html! {
-                <g class="profile-row">
-                    <text class="profile-name" x={(NAME - 10).to_string()} y={(y + 19).to_string()} text-anchor="end">{ &r.name }</text>
-                    if r.violated > 0 {
-                        <rect class="profile-violated" x={(mid - violated_w).to_string()} y={(y + 6).to_string()} width={violated_w.to_string()} height="18" />
-                        <text class="profile-count" x={(mid - violated_w - 4).to_string()} y={(y + 19).to_string()} text-anchor="end">{ format!("\u{2212}{}", r.violated) }</text>
-                    }
-                    if r.applied > 0 {
-                        <rect class="profile-applied" x={mid.to_string()} y={(y + 6).to_string()} width={applied_w.to_string()} height="18" />
-                        <text class="profile-count" x={(mid + applied_w + 4).to_string()} y={(y + 19).to_string()}>{ format!("+{}", r.applied) }</text>
-                    }
-                </g>
+                <li class="profile-row">
+                    <span class="profile-name">{ &r.name }</span>
+                    <span class="profile-count against">{ count(r.violated, "\u{2212}") }</span>
+                    { bar(r.violated, "profile-violated", true) }
+                    { bar(r.applied, "profile-applied", false) }
+                    <span class="profile-count">{ count(r.applied, "+") }</span>
+                </li>
             }
         })
         .collect();
@@ -86,16 +88,11 @@ pub fn profile_chart(props: &ProfileChartProps) -> Html {
         .collect();
     html! {
         <figure class="chart profile-chart">
-            <div class="chart-scroll" tabindex="0" role="region" aria-label="Leadership profile">
-            <svg viewBox={format!("0 0 {WIDTH} {height}")} role="img" aria-labelledby={title_id.clone()}>
-                <title id={title_id}>{ "Leadership ideas your decisions applied (right) and went against (left)" }</title>
-                <text class="profile-axis" x={(mid - 8).to_string()} y="12" text-anchor="end">{ "Went against" }</text>
-                <text class="profile-axis" x={(mid + 8).to_string()} y="12">{ "Applied" }</text>
-                <line class="profile-mid" x1={mid.to_string()} x2={mid.to_string()} y1={(TOP - 2).to_string()} y2={(height - 6).to_string()} />
-                { bars }
-            </svg>
+            <div class="profile" role="img" aria-labelledby={title_id.clone()}>
+                <p class="profile-title" id={title_id}>{ "Leadership ideas your decisions applied (right) and went against (left)" }</p>
+                <p class="profile-axes"><span>{ "Went against" }</span><span>{ "Applied" }</span></p>
+                <ul class="profile-rows">{ bars }</ul>
             </div>
-            <p class="chart-hint" aria-hidden="true">{ "Scroll sideways to see the whole chart." }</p>
             <details class="chart-figures">
                 <summary>{ "Show the figures" }</summary>
                 <div class="table-scroll" tabindex="0" role="region" aria-label="Figures">

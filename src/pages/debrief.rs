@@ -13,10 +13,12 @@ use std::sync::Arc;
 
 use frontline_engine::debrief::{self, Mattered, Outcome, Step, WhatIf};
 use frontline_engine::scenario::{Choice, PassSource, Rating, Verdict};
+use frontline_engine::session::MeterMove;
 use frontline_engine::{Scenario, Session, code, principles};
 use yew::prelude::*;
 use yew_router::prelude::*;
 
+use crate::components::idea_card::{IdeaCard, idea_line};
 use crate::components::line_chart::{LineChart, Series};
 use crate::components::profile_chart::{ProfileChart, ProfileRow};
 use crate::components::rich_text::{self, RichText};
@@ -155,18 +157,19 @@ pub fn debrief_view(props: &DebriefProps) -> Html {
     };
     let verdict = props.verdict;
     let (score, passed) = (verdict.score, verdict.passed);
-    let rest = if complete.as_ref() == Some(&props.session) {
+    let (print_header, rest) = if complete.as_ref() == Some(&props.session) {
         let found = (*what_ifs)
             .as_ref()
             .filter(|(made_for, _)| *made_for == props.session)
             .map(|(_, found)| found.clone());
-        debrief_rest(props, found)
+        (print_header(session, &verdict), debrief_rest(props, found))
     } else {
-        Html::default()
+        (Html::default(), Html::default())
     };
 
     html! {
         <article class="ending debrief-page" aria-labelledby="scene-heading">
+            { print_header }
             <p class={classes!("rating", rating_class(ending.rating))}>{ rating_label(ending.rating) }</p>
             <h2 id="scene-heading" class="scene-heading" tabindex="-1" ref={props.heading.clone()}>{ &ending.title }</h2>
             if props.shared {
@@ -183,6 +186,20 @@ pub fn debrief_view(props: &DebriefProps) -> Html {
             </section>
             { rest }
         </article>
+    }
+}
+
+/// The printed debrief's first lines (hidden on screen, where the page's header says it):
+/// the scenario's title, the date and the verdict.
+fn print_header(session: &Session, verdict: &Verdict) -> Html {
+    let pass_rating = session.scenario().scoring.pass;
+    html! {
+        <header class="print-header">
+            <p class="print-title">{ format!("Frontline debrief: {}", session.scenario().meta.title) }</p>
+            <p class="print-meta">
+                { format!("{} \u{b7} Score {} / 100, {}", format_date(js_sys::Date::now()), verdict.score, verdict_phrase(verdict, pass_rating)) }
+            </p>
+        </header>
     }
 }
 
@@ -247,6 +264,7 @@ fn debrief_rest(props: &DebriefProps, what_ifs: Option<Rc<Vec<WhatIf>>>) -> Html
                     <ProfileChart id="profile-chart" rows={profile} />
                 </section>
             }
+            { ideas_section(&scenario, &steps) }
             if !questions.is_empty() {
                 <section aria-labelledby="reflect-heading">
                     <h3 id="reflect-heading">{ "Questions to reflect on" }</h3>
@@ -257,7 +275,7 @@ fn debrief_rest(props: &DebriefProps, what_ifs: Option<Rc<Vec<WhatIf>>>) -> Html
             }
             if !scenario.credits.is_empty() {
                 <section aria-labelledby="credits-heading">
-                    <h3 id="credits-heading">{ "Ideas in this scenario" }</h3>
+                    <h3 id="credits-heading">{ "Credits" }</h3>
                     <ul class="credits">
                         { for scenario.credits.iter().map(|c| html! {
                             <li>
@@ -284,6 +302,82 @@ fn debrief_rest(props: &DebriefProps, what_ifs: Option<Rc<Vec<WhatIf>>>) -> Html
                 <Link<Route> to={Route::Library} classes="button secondary">{ "Back to the library" }</Link<Route>>
             </div>
         </>
+    }
+}
+
+/// Decision numbers in words: "decision 2", "decisions 1 and 3", "decisions 1, 2 and 4".
+fn decisions_phrase(ns: &[usize]) -> String {
+    let ns: Vec<String> = ns.iter().map(|n| (n + 1).to_string()).collect();
+    match ns.as_slice() {
+        [] => String::new(),
+        [one] => format!("decision {one}"),
+        [init @ .., last] => format!("decisions {} and {last}", init.join(", ")),
+    }
+}
+
+/// How the player's choices related to an idea: "You applied it in decision 2 and went
+/// against it in decisions 3 and 5."
+pub fn relation_sentence(applied: &[usize], violated: &[usize]) -> String {
+    match (applied.is_empty(), violated.is_empty()) {
+        (false, true) => format!("You applied it in {}.", decisions_phrase(applied)),
+        (true, false) => format!("You went against it in {}.", decisions_phrase(violated)),
+        _ => format!(
+            "You applied it in {} and went against it in {}.",
+            decisions_phrase(applied),
+            decisions_phrase(violated)
+        ),
+    }
+}
+
+/// Every idea the player's choices applied or went against, in the order they were first
+/// met, with the decisions (0-based) that applied it and those that went against it.
+pub fn ideas_met(scenario: &Scenario, steps: &[Step]) -> Vec<(String, Vec<usize>, Vec<usize>)> {
+    let mut met: Vec<(String, Vec<usize>, Vec<usize>)> = Vec::new();
+    for (n, step) in steps.iter().enumerate() {
+        let choice = &scenario.scene(step.scene).choices()[step.choice];
+        let tags = choice
+            .applies
+            .iter()
+            .map(|t| (t, true))
+            .chain(choice.violates.iter().map(|t| (t, false)));
+        for (tag, applied) in tags {
+            let at = match met.iter().position(|(t, _, _)| t == tag) {
+                Some(i) => i,
+                None => {
+                    met.push((tag.clone(), Vec::new(), Vec::new()));
+                    met.len() - 1
+                }
+            };
+            if applied {
+                met[at].1.push(n);
+            } else {
+                met[at].2.push(n);
+            }
+        }
+    }
+    met
+}
+
+/// "Leadership ideas in this scenario": each idea the player's choices met, what it means in
+/// a line, how the choices related to it, and its card.
+fn ideas_section(scenario: &Scenario, steps: &[Step]) -> Html {
+    let met = ideas_met(scenario, steps);
+    if met.is_empty() {
+        return html! {};
+    }
+    html! {
+        <section class="ideas-met" aria-labelledby="ideas-heading">
+            <h3 id="ideas-heading">{ "Leadership ideas in this scenario" }</h3>
+            <ul class="ideas">
+                { for met.iter().map(|(tag, applied, violated)| html! {
+                    <li key={tag.clone()} class="idea">
+                        { idea_line(tag, None) }
+                        <p class="idea-relation">{ relation_sentence(applied, violated) }</p>
+                        <IdeaCard tag={tag.clone()} id_prefix="debrief" />
+                    </li>
+                }) }
+            </ul>
+        </section>
     }
 }
 
@@ -418,17 +512,23 @@ fn step_view(
     let choice = &scene.choices()[step.choice];
     let applied = tag_names(&choice.applies);
     let violated = tag_names(&choice.violates);
-    let changes: Vec<String> = scenario
-        .meters
-        .iter()
-        .zip(step.meters_before.iter().zip(&step.meters_after))
-        .filter(|(_, (b, a))| b != a)
-        .map(|(m, (b, a))| {
-            let d = a - b;
-            let sign = if d > 0 { "+" } else { "\u{2212}" };
-            format!("{} {sign}{} to {a}", m.label, d.abs())
-        })
-        .collect();
+    let changes = |moves: &[MeterMove]| -> String {
+        moves
+            .iter()
+            .map(|m| {
+                let d = m.after - m.before;
+                let sign = if d > 0 { "+" } else { "\u{2212}" };
+                format!(
+                    "{} {sign}{} to {}",
+                    scenario.meters[m.meter.0].label,
+                    d.abs(),
+                    m.after
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("; ")
+    };
+    let own = changes(&step.effects.own);
     let chance = step.chance.as_ref().and_then(|c| {
         let outcomes = match &choice.next {
             frontline_engine::scenario::Next::Chance(o) => o,
@@ -437,8 +537,8 @@ fn step_view(
         let text = rich_text::plain(&outcomes.get(c.outcome)?.text);
         let odds = if c.could_have_gone_otherwise() {
             format!(
-                "Chance: this had a {}% chance, so it could have gone another way.",
-                c.percent()
+                "Chance: this had {}, so it could have gone another way.",
+                c.odds_phrase()
             )
         } else {
             "Chance: with things as they stood, this was certain.".to_owned()
@@ -469,11 +569,16 @@ fn step_view(
             if let Some((text, odds)) = chance {
                 <p class="timeline-chance">{ text }<span class="chance-odds">{ format!(" {odds}") }</span></p>
             }
-            if !changes.is_empty() {
-                <p class="timeline-changes">{ changes.join("; ") }</p>
+            if !own.is_empty() {
+                <p class="timeline-changes">{ own }</p>
             }
-            { for step.triggers.iter().map(|t| html! {
-                <div class="feedback-consequence"><span class="feedback-kicker">{ "Later: " }</span><RichText text={scenario.triggers[t.0].text.clone()} /></div>
+            { for step.effects.triggers.iter().map(|(t, moves)| html! {
+                <div class="timeline-consequence">
+                    <span class="feedback-kicker">{ "Later: " }</span><RichText text={scenario.triggers[t.0].text.clone()} />
+                    if !moves.is_empty() {
+                        <p class="timeline-changes">{ changes(moves) }</p>
+                    }
+                </div>
             }) }
             if let Some(feedback) = &choice.feedback {
                 <div class="timeline-feedback"><RichText text={feedback.clone()} /></div>

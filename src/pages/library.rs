@@ -1,6 +1,6 @@
 //! The scenario library: a card per bundled scenario with its length, the leadership ideas it
 //! covers, and the player's progress (in progress, completed, best rating); a search by title
-//! and a filter by idea.
+//! and a filter by idea, which shows the chosen idea's one-line explanation and its card.
 
 use frontline_engine::principles;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
@@ -8,6 +8,7 @@ use yew::prelude::*;
 use yew_router::prelude::*;
 
 use crate::catalog::{BUNDLED, Summary};
+use crate::components::idea_card::{IdeaCard, idea_line};
 use crate::pages::debrief::rating_label;
 use crate::platform::page::use_title;
 use crate::platform::{results, saves};
@@ -172,6 +173,12 @@ pub fn library() -> Html {
                     </select>
                 </div>
             </form>
+            if !tag.is_empty() {
+                <div class="library-idea" key={(*tag).clone()}>
+                    { idea_line(&tag, None) }
+                    <IdeaCard key={(*tag).clone()} tag={(*tag).clone()} id_prefix="library" />
+                </div>
+            }
             <p class="library-count" role="status">{ count }</p>
             <ul class="cards">{ for shown.iter().map(|s| card(s, *generation)) }</ul>
             <p class="library-open">

@@ -14,19 +14,20 @@ use yew::prelude::*;
 use yew_router::prelude::*;
 
 use crate::catalog;
-use crate::components::choices::{ChoiceItem, ChoiceList};
+use crate::components::choices::{ChoiceItem, ChoiceList, choice_for_key, keys_hint};
 use crate::components::fetch_status::fetch_status_view;
+use crate::components::idea_card::{IdeaCard, idea_line};
 use crate::components::meter::session_meters;
 use crate::components::notice::Notice;
 use crate::components::rich_text::{self, RichText};
 use crate::hooks::use_scenario::{ScenarioFetch, use_scenario};
 use crate::pages::debrief::{Debrief, SessionRef};
-use crate::platform::clock::after_paint;
+use crate::platform::clock::{after_paint, use_shortcuts};
 use crate::platform::page::use_title;
 use crate::platform::settings::{self, FeedbackTiming};
 use crate::platform::{lms, opened, saves, seed, what_ifs};
 use crate::route::Route;
-use crate::state::{LastDecision, PlayAction, PlayState};
+use crate::state::{LastDecision, MeterChange, PlayAction, PlayState, Tone};
 
 /// Props for [`PlayPage`].
 #[derive(Properties, PartialEq)]
@@ -195,6 +196,22 @@ pub fn player(props: &PlayerProps) -> Html {
         let state = state.clone();
         Callback::from(move |idx: usize| state.dispatch(PlayAction::Choose(idx)))
     };
+    // Keys A, B, C... pick the choice with that letter (not while typing in a field, not with
+    // Ctrl, Alt or Meta held); the scene shows the hint.
+    let offered: Vec<usize> = if ended {
+        Vec::new()
+    } else {
+        state.session.available_choices().map(|(i, _)| i).collect()
+    };
+    let on_key = {
+        let dispatcher = state.dispatcher();
+        use_callback(offered, move |key: String, offered| {
+            if let Some(&idx) = choice_for_key(&key).and_then(|n| offered.get(n)) {
+                dispatcher.dispatch(PlayAction::Choose(idx));
+            }
+        })
+    };
+    use_shortcuts(on_key);
     let on_restart = {
         let state = state.clone();
         let id = scenario.meta.id.clone();
@@ -226,7 +243,7 @@ pub fn player(props: &PlayerProps) -> Html {
                 on_play_again={on_restart} on_replay_from={on_replay_from} />
         }
     } else {
-        scene_view(&state.session, &heading, "What do you do?", on_choose)
+        scene_view(&state.session, &heading, "What do you do?", on_choose, true)
     };
 
     html! {
@@ -263,17 +280,43 @@ pub fn player(props: &PlayerProps) -> Html {
 fn odds_sentence(odds: &Chance) -> String {
     if odds.could_have_gone_otherwise() {
         format!(
-            "This was a matter of chance: it had a {}% chance, and it could have gone the other way.",
-            odds.percent()
+            "This was a matter of chance: it had {}, and it could have gone the other way.",
+            odds.odds_phrase()
         )
     } else {
         "Given how things stood, this outcome was certain.".to_owned()
     }
 }
 
-/// What the last decision did: the choice, the chance outcome and its odds, the author's
-/// feedback (or that it is saved for the debrief), and delayed consequences that fired.
+/// The meters a choice or a consequence moved, each with its signed change and whether it is
+/// good or bad news in words as well as colour ("Team morale +4, better").
+pub fn changes_view(changes: &[MeterChange]) -> Html {
+    if changes.is_empty() {
+        return html! {};
+    }
+    html! {
+        <ul class="changes">
+            { for changes.iter().map(|c| {
+                let (class, word) = if c.is_good() { ("good", "better") } else { ("bad", "worse") };
+                html! {
+                    <li class={classes!("change", class)}>{ format!("{} {}, {word}", c.label, c.signed()) }</li>
+                }
+            }) }
+        </ul>
+    }
+}
+
+/// What the last decision did: the choice, the chance outcome and its odds, what the choice
+/// itself moved, the author's feedback and the leadership ideas it applied or went against
+/// (or that they are saved for the debrief), then each delayed consequence that fired, with
+/// what it moved, apart from the choice.
 pub fn last_decision_view(last: &LastDecision, timing: FeedbackTiming) -> Html {
+    let at_once = timing == FeedbackTiming::AtOnce;
+    let ideas = last
+        .applied
+        .iter()
+        .map(|t| (t, "Applied"))
+        .chain(last.violated.iter().map(|t| (t, "Went against")));
     html! {
         <aside class="feedback" aria-label="What your last decision did">
             <p class="feedback-choice"><span class="feedback-kicker">{ "You chose: " }</span>{ &last.choice }</p>
@@ -283,15 +326,45 @@ pub fn last_decision_view(last: &LastDecision, timing: FeedbackTiming) -> Html {
             if let Some(odds) = &last.odds {
                 <p class="feedback-odds">{ odds_sentence(odds) }</p>
             }
+            if !last.changes.is_empty() {
+                <div class="feedback-own">
+                    <p class="feedback-kicker">{ "Your choice moved:" }</p>
+                    { changes_view(&last.changes) }
+                </div>
+            }
             if let Some(feedback) = &last.feedback {
-                if timing == FeedbackTiming::AtOnce {
+                if at_once {
                     <div class="feedback-text"><RichText text={feedback.clone()} /></div>
                 } else {
                     <p class="feedback-saved">{ "Feedback on this choice is saved for the debrief." }</p>
                 }
             }
-            { for last.consequences.iter().map(|c| html! {
-                <div class="feedback-consequence"><span class="feedback-kicker">{ "Meanwhile: " }</span><RichText text={c.clone()} /></div>
+            if at_once && (!last.applied.is_empty() || !last.violated.is_empty()) {
+                <div class="feedback-ideas">
+                    <p class="feedback-kicker">{ "Leadership ideas in this choice" }</p>
+                    <ul class="ideas">
+                        { for ideas.map(|(tag, verdict)| html! {
+                            <li key={tag.clone()} class={classes!("idea", if verdict == "Applied" { "applied" } else { "violated" })}>
+                                { idea_line(tag, Some(verdict)) }
+                                <IdeaCard tag={tag.clone()} id_prefix="feedback" />
+                            </li>
+                        }) }
+                    </ul>
+                </div>
+            }
+            { for last.consequences.iter().map(|c| {
+                let (tone, news) = match Tone::of(&c.changes) {
+                    Tone::Good => ("good", " (good news)"),
+                    Tone::Bad => ("bad", " (bad news)"),
+                    Tone::Mixed => ("mixed", ""),
+                };
+                html! {
+                    <div class={classes!("feedback-consequence", tone)}>
+                        <p class="feedback-kicker">{ format!("Meanwhile{news}:") }</p>
+                        <RichText text={c.text.clone()} />
+                        { changes_view(&c.changes) }
+                    </div>
+                }
             }) }
         </aside>
     }
@@ -339,11 +412,14 @@ pub fn decision_title(session: &Session) -> Html {
 }
 
 /// The current scene with its choices; `question` heads the choices ("What do you do?").
+/// With `keys`, the page picks a choice by its letter key (see [`choice_for_key`]) and the
+/// scene says so.
 pub fn scene_view(
     session: &Session,
     heading: &NodeRef,
     question: &str,
     on_choose: Callback<usize>,
+    keys: bool,
 ) -> Html {
     let choices: Vec<ChoiceItem> = session
         .available_choices()
@@ -352,6 +428,7 @@ pub fn scene_view(
             text: c.text.clone().into(),
         })
         .collect();
+    let n_choices = choices.len();
     html! {
         <article class="scene" aria-labelledby="scene-heading">
             <h2 id="scene-heading" class="scene-heading" tabindex="-1" ref={heading.clone()}>
@@ -359,7 +436,10 @@ pub fn scene_view(
             </h2>
             <div class="scene-text"><RichText text={session.scene_text().to_owned()} /></div>
             <h3 id="choose-heading" class="choose-heading">{ question }</h3>
-            <ChoiceList choices={choices} on_choose={on_choose} labelled_by="choose-heading" />
+            if keys {
+                <p class="choice-keys">{ keys_hint(n_choices) }</p>
+            }
+            <ChoiceList choices={choices} on_choose={on_choose} labelled_by="choose-heading" keys={keys} />
         </article>
     }
 }

@@ -4,6 +4,7 @@
 pub mod clock;
 pub mod fetch;
 pub mod files;
+pub mod ideas;
 /// Learning platforms and host pages, only in the module that boot.js loads for embedded
 /// launches (the `lms` feature; see `no_lms.rs` for the first-play build's stand-in).
 #[cfg(feature = "lms")]

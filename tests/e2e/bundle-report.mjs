@@ -11,8 +11,9 @@
 // opened file (its worker script and wasm, fetched only on #/open) and the service worker
 // (sw.js, registered after the page has loaded; its precache then fetches the whole build in
 // the background, for offline use), the what-if worker's script and wasm, fetched when the
-// first debrief is shown, and the embedded module (embedded/), which an LMS or host-page
-// launch runs instead of the first-play module.
+// first debrief is shown, the idea cards (ideas.txt), fetched when a card is first opened, and
+// the embedded module (embedded/), which an LMS or host-page launch runs instead of the
+// first-play module.
 // Usage: node bundle-report.mjs [--json] [DIST_DIR] (default: $FRONTLINE_DIST, else dist/)
 import { readdirSync, readFileSync, existsSync, statSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
@@ -140,6 +141,12 @@ if (atDebrief.length) {
     `the what-if worker (loaded with the first debrief, not in the first play): ${atDebrief.map((a) => a.name).join(", ")}: ${kb(whatIfs.raw)} raw, ${kb(whatIfs.brotli)} brotli`,
   );
 }
+// The leadership ideas' cards, fetched when a learner first opens one (src/platform/ideas.rs).
+const cardsFile = files.find((f) => f.name === "ideas.txt");
+const ideaCards = cardsFile ? sizes(cardsFile.path) : null;
+if (ideaCards) {
+  say(`the idea cards (loaded when a card is first opened, not in the first play): ideas.txt: ${kb(ideaCards.raw)} raw, ${kb(ideaCards.brotli)} brotli`);
+}
 // A launch by a learning platform or a host page runs the embedded module instead of the
 // first-play one (boot.js), with the same page, stylesheet and scenario.
 const embeddedModule = assets.filter((a) => /^embedded[\\/]frontline-embedded(_bg\.wasm|\.js)$/.test(a.name));
@@ -161,7 +168,7 @@ if (files.some((f) => f.name === SERVICE_WORKER)) {
 const ok = total.brotli <= BUDGET;
 if (json) {
   console.log(
-    JSON.stringify({ dist, assets, scenarios, firstPlay, total, loader, whatIfs, embedded, precache, budget: BUDGET, ok }, (k, v) => (k === "path" ? undefined : v)),
+    JSON.stringify({ dist, assets, scenarios, firstPlay, total, loader, whatIfs, ideaCards, embedded, precache, budget: BUDGET, ok }, (k, v) => (k === "path" ? undefined : v)),
   );
 }
 say(

@@ -82,17 +82,19 @@ test("play stretch-target from the library to an ending by clicking", async ({ p
     }
     const spoken = ((await liveRegion(page).textContent()) ?? "").trim();
     announcements.push(spoken);
-    if (changed.length > 0) {
-      // Each changed meter is announced with its new value.
-      expect(spoken).toMatch(ANNOUNCEMENT);
-      for (const m of changed) {
-        const k = now.indexOf(m);
-        const verb = m.value > previous[k].value ? "rose" : "fell";
-        expect(spoken).toContain(
-          `${m.label} ${verb} by ${Math.abs(m.value - previous[k].value)} to ${m.value}.`,
-        );
-      }
+    // Each meter's announced changes (the choice's own, then each delayed consequence's after
+    // "Meanwhile:") add up to its movement, the last one ending at its new value.
+    for (const [k, m] of now.entries()) {
+      const said = [...spoken.matchAll(new RegExp(`${m.label} (rose|fell) by (\\d+) to (\\d+)\\.`, "g"))];
+      const total = said.reduce((t, x) => t + (x[1] === "rose" ? 1 : -1) * Number(x[2]), 0);
+      expect(total, `${m.label}'s announced changes add up`).toBe(m.value - previous[k].value);
+      if (said.length) expect(Number(said.at(-1)[3]), `${m.label} ends where the meter shows`).toBe(m.value);
+      if (changed.includes(m)) expect(said.length, `${m.label} is announced`).toBeGreaterThan(0);
+    }
+    if (ANNOUNCEMENT.test(spoken)) {
+      expect(spoken).toMatch(/^([^.]+ (rose|fell) by \d+ to \d+\.|Meanwhile:)( ([^.]+ (rose|fell) by \d+ to \d+\.|Meanwhile:))*$/);
     } else {
+      expect(changed).toEqual([]);
       expect(spoken).toBe("The meters did not change.");
     }
     previous = now;

@@ -2,8 +2,9 @@
 //!
 //! `check` prints compiler-style diagnostics, `analyze` reports how a scenario plays under
 //! every path (or many random ones), `graph` draws the scene graph, `play` is a small
-//! text-mode player, `schema` prints the JSON Schema for editors and `package` writes an LMS
-//! package (SCORM 1.2, SCORM 2004 or cmi5) from the built web bundle. All the work is done by
+//! text-mode player, `schema` prints the JSON Schema for editors, `compile` and `ideas` write
+//! the scenarios and the idea cards for the web app, and `package` writes an LMS package
+//! (SCORM 1.2, SCORM 2004 or cmi5) from the built web bundle. All the work is done by
 //! `frontline-engine`; this crate only reads files and formats output.
 
 mod graph;
@@ -81,6 +82,13 @@ enum Command {
         #[arg(long)]
         out: PathBuf,
     },
+    /// Write the leadership ideas' cards (what each idea says, its source and a question)
+    /// as the text file the web app fetches when a card is opened
+    Ideas {
+        /// File to write (its folder is created if missing)
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// Write an LMS package (zip) of the built web bundle that opens one scenario
     Package(package::Options),
 }
@@ -148,6 +156,15 @@ fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Compile { inputs, out } => compile(&inputs, &out),
+        Command::Ideas { out } => {
+            if let Some(dir) = out.parent().filter(|d| !d.as_os_str().is_empty()) {
+                std::fs::create_dir_all(dir)
+                    .with_context(|| format!("cannot create {}", dir.display()))?;
+            }
+            std::fs::write(&out, frontline_engine::principles::cards_file())
+                .with_context(|| format!("cannot write {}", out.display()))?;
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Package(opts) => {
             let n = package::package(&opts)?;
             eprintln!("wrote {} ({n} files)", opts.out_path().display());

@@ -15,7 +15,7 @@ use rustc_hash::FxBuildHasher;
 use serde::{Deserialize, Serialize};
 
 use crate::scenario::{Rating, Scenario, SceneIdx, TriggerIdx};
-use crate::session::{Event, Session, State, draw_index};
+use crate::session::{Effects, Event, Session, State, draw_index};
 
 /// A chance outcome as it was drawn.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -65,6 +65,29 @@ impl Chance {
     pub fn could_have_gone_otherwise(&self) -> bool {
         self.weight < self.total
     }
+
+    /// The odds with the right article, for a sentence: "a 40% chance", "an 85% chance".
+    pub fn odds_phrase(&self) -> String {
+        let p = self.percent();
+        format!("{} {p}% chance", a_or_an(p))
+    }
+}
+
+/// The indefinite article before a number as it is read aloud: "an" for the numbers said
+/// with a vowel sound first (8, 11, 18, 80-89, 800-899, 8,000, 11,000, 18,000, ...), "a" for
+/// the rest.
+pub fn a_or_an(n: u32) -> &'static str {
+    let digits = n.to_string();
+    // Read in groups of three from the left: the first group is what is said first.
+    let lead = match digits.len() % 3 {
+        0 => &digits[..3],
+        k => &digits[..k],
+    };
+    if lead.starts_with('8') || lead == "11" || lead == "18" {
+        "an"
+    } else {
+        "a"
+    }
 }
 
 /// One decision in the timeline.
@@ -82,6 +105,8 @@ pub struct Step {
     pub meters_after: Vec<i32>,
     /// Delayed consequences that fired.
     pub triggers: Vec<TriggerIdx>,
+    /// The meter changes split into the choice's own and each consequence's.
+    pub effects: Effects,
 }
 
 /// The session's decisions with the odds of their chance outcomes, found by replaying the
@@ -102,6 +127,7 @@ pub fn timeline(session: &Session) -> Vec<Step> {
             meters_before: d.meters_before.clone(),
             meters_after: d.meters_after.clone(),
             triggers: d.triggers.clone(),
+            effects: Effects::from_events(&events),
         });
     }
     steps
@@ -414,6 +440,32 @@ mod tests {
     use std::sync::Arc;
 
     use super::*;
+
+    /// Regression (issue 16): "it had a 85% chance".
+    #[test]
+    fn odds_take_the_article_they_are_read_with() {
+        for n in [
+            8, 11, 18, 80, 83, 85, 89, 800, 8_000, 11_000, 18_500, 80_000, 800_000,
+        ] {
+            assert_eq!(a_or_an(n), "an", "{n}");
+        }
+        for n in [
+            1, 7, 10, 12, 17, 19, 28, 40, 71, 99, 100, 110, 180, 1_100, 1_800, 111_000,
+        ] {
+            assert_eq!(a_or_an(n), "a", "{n}");
+        }
+        let chance = |weight, total| Chance {
+            outcome: 0,
+            weight,
+            total,
+        };
+        assert_eq!(chance(85, 100).odds_phrase(), "an 85% chance");
+        assert_eq!(chance(11, 100).odds_phrase(), "an 11% chance");
+        assert_eq!(chance(2, 25).odds_phrase(), "an 8% chance");
+        assert_eq!(chance(4, 5).odds_phrase(), "an 80% chance");
+        assert_eq!(chance(2, 5).odds_phrase(), "a 40% chance");
+        assert_eq!(chance(1, 3).odds_phrase(), "a 33% chance");
+    }
 
     fn scenario(name: &str) -> Arc<crate::Scenario> {
         let path = format!("{}/../../scenarios/{name}.toml", env!("CARGO_MANIFEST_DIR"));

@@ -79,6 +79,77 @@ pub enum Event {
     },
 }
 
+/// A meter's net move within one part of a decision.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct MeterMove {
+    /// Which meter.
+    pub meter: MeterIdx,
+    /// Value before that part of the decision.
+    pub before: i32,
+    /// Value after it.
+    pub after: i32,
+}
+
+/// A decision's meter changes split by cause: the choice itself (with its chance outcome)
+/// and each delayed consequence it set off, so a screen can show a trigger's news apart from
+/// the choice that caused it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Effects {
+    /// The choice's own changes and its chance outcome's, in meter order.
+    pub own: Vec<MeterMove>,
+    /// Each trigger that fired, in firing order, with its changes in meter order.
+    pub triggers: Vec<(TriggerIdx, Vec<MeterMove>)>,
+}
+
+impl Effects {
+    /// Splits one decision's events ([`Session::choose`]): meter changes before the first
+    /// [`Event::TriggerFired`] are the choice's, and those after each trigger are that
+    /// trigger's (the step function applies a trigger's effects right after reporting it).
+    /// A meter moved twice in one part counts once, net; a part that nets to no change is left
+    /// out of its list.
+    pub fn from_events(events: &[Event]) -> Effects {
+        // Each part is kept in meter order as it is built (an insertion rather than a sort:
+        // a handful of meters, and no sort code in the web bundle).
+        fn settle(moves: &mut Vec<MeterMove>) {
+            moves.retain(|m| m.before != m.after);
+        }
+        let mut own = Vec::new();
+        let mut triggers: Vec<(TriggerIdx, Vec<MeterMove>)> = Vec::new();
+        for e in events {
+            match *e {
+                Event::TriggerFired { trigger } => triggers.push((trigger, Vec::new())),
+                Event::MeterChanged {
+                    meter,
+                    before,
+                    after,
+                } => {
+                    let part = match triggers.last_mut() {
+                        Some((_, moves)) => moves,
+                        None => &mut own,
+                    };
+                    match part.iter().position(|m| m.meter >= meter) {
+                        Some(i) if part[i].meter == meter => part[i].after = after,
+                        at => part.insert(
+                            at.unwrap_or(part.len()),
+                            MeterMove {
+                                meter,
+                                before,
+                                after,
+                            },
+                        ),
+                    }
+                }
+                _ => {}
+            }
+        }
+        settle(&mut own);
+        for (_, moves) in &mut triggers {
+            settle(moves);
+        }
+        Effects { own, triggers }
+    }
+}
+
 /// Why a choice could not be made. Nothing changes when one is returned.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ChooseError {
@@ -527,6 +598,99 @@ mod tests {
         let mut rng = ChaCha8Rng::seed_from_u64(42);
         let first: Vec<u64> = (0..3).map(|_| rng.next_u64()).collect();
         assert_eq!(first, CHACHA8_SEED_42);
+    }
+
+    #[test]
+    fn effects_split_the_choice_from_each_trigger() {
+        let moved = |m, before, after| Event::MeterChanged {
+            meter: MeterIdx(m),
+            before,
+            after,
+        };
+        let events = [
+            Event::ChoiceMade {
+                scene: SceneIdx(0),
+                choice: 1,
+            },
+            moved(1, 50, 46),
+            Event::ChanceDrawn {
+                outcome: 0,
+                roll: 3,
+                weight: 4,
+                total: 10,
+            },
+            // The chance outcome is part of the choice; the same meter counts once, net.
+            moved(1, 46, 48),
+            moved(0, 60, 65),
+            Event::TriggerFired {
+                trigger: TriggerIdx(2),
+            },
+            moved(0, 65, 59),
+            moved(1, 48, 51),
+            // A trigger that only raises a flag has no meter changes.
+            Event::TriggerFired {
+                trigger: TriggerIdx(0),
+            },
+            Event::FlagChanged {
+                flag: FlagIdx(0),
+                raised: true,
+            },
+            Event::SceneEntered { scene: SceneIdx(1) },
+        ];
+        let m = |meter, before, after| MeterMove {
+            meter: MeterIdx(meter),
+            before,
+            after,
+        };
+        assert_eq!(
+            Effects::from_events(&events),
+            Effects {
+                own: vec![m(0, 60, 65), m(1, 50, 48)],
+                triggers: vec![
+                    (TriggerIdx(2), vec![m(0, 65, 59), m(1, 48, 51)]),
+                    (TriggerIdx(0), vec![]),
+                ],
+            }
+        );
+        // Moves that cancel out are no change.
+        let back = [moved(0, 50, 55), moved(0, 55, 50)];
+        assert_eq!(Effects::from_events(&back), Effects::default());
+    }
+
+    /// Over real playthroughs: the parts add up to the decision's record, whatever the order
+    /// in which triggers fire.
+    #[test]
+    fn effects_add_up_to_the_decision() {
+        for name in ["burnout", "escalation", "policy", "stretch-target"] {
+            let path = format!("{}/../../scenarios/{name}.toml", env!("CARGO_MANIFEST_DIR"));
+            let src = std::fs::read_to_string(&path).expect("bundled scenario");
+            let scenario = Arc::new(crate::load(&path, &src).expect("loads").scenario);
+            for seed in 0..6u64 {
+                let mut session = Session::new(scenario.clone(), seed);
+                let mut n = seed as usize;
+                while !session.is_ended() {
+                    let options: Vec<usize> = session.available_choices().map(|(i, _)| i).collect();
+                    n += 1;
+                    let events = session
+                        .choose_index(options[n % options.len()])
+                        .expect("available");
+                    let effects = Effects::from_events(&events);
+                    let d = session.history().last().expect("recorded");
+                    let mut meters = d.meters_before.clone();
+                    for m in effects
+                        .own
+                        .iter()
+                        .chain(effects.triggers.iter().flat_map(|(_, m)| m))
+                    {
+                        assert_eq!(meters[m.meter.0], m.before, "{name}");
+                        meters[m.meter.0] = m.after;
+                    }
+                    assert_eq!(meters, d.meters_after, "{name} seed {seed}");
+                    let fired: Vec<TriggerIdx> = effects.triggers.iter().map(|(t, _)| *t).collect();
+                    assert_eq!(fired, d.triggers, "{name}");
+                }
+            }
+        }
     }
 
     const CHACHA8_SEED_42: [u64; 3] = [

@@ -85,7 +85,7 @@ pub fn projector(props: &ViewProps) -> Html {
                     <RichText text={feedback.clone()} />
                 }
                 { for last.consequences.iter().map(|c| html! {
-                    <div class="feedback-consequence"><span class="feedback-kicker">{ "Meanwhile: " }</span><RichText text={c.clone()} /></div>
+                    <div class="feedback-consequence"><span class="feedback-kicker">{ "Meanwhile: " }</span><RichText text={c.text.clone()} /></div>
                 }) }
             </aside>
         }

@@ -275,7 +275,13 @@ pub fn team_player(props: &TeamPlayerProps) -> Html {
             </article>
         }
     } else {
-        scene_view(session, &heading, "What does your team do?", on_choose)
+        scene_view(
+            session,
+            &heading,
+            "What does your team do?",
+            on_choose,
+            false,
+        )
     };
 
     html! {
