@@ -7,7 +7,9 @@
 //! log and tokens.
 //!
 //! The store knows nothing of sockets or the runtime: calls are synchronous and short (one
-//! small insert in WAL mode with `synchronous = NORMAL`), made under the room's lock.
+//! small insert in WAL mode with `synchronous = NORMAL`), made under the room's lock. In that
+//! mode a committed entry survives the process being killed; a power cut may lose the last
+//! commits before a checkpoint (`synchronous = FULL` would trade write speed for that).
 
 use std::path::Path;
 use std::sync::Mutex;

@@ -629,6 +629,46 @@ async fn a_restarted_server_resumes_every_room_exactly() {
 }
 
 #[tokio::test]
+async fn a_room_whose_scenario_is_gone_waits_without_harming_the_others() {
+    let site = site();
+    let server = start(config(&site)).await;
+    let mut fac = Facilitator::open(server.address).await;
+    fac.command(Command::Lock).await;
+    let code = fac.code.clone();
+    drop(fac);
+    server.stop().await.unwrap();
+
+    let flc = site.dist.join("scenarios").join(format!("{SCENARIO}.flc"));
+    let bytes = std::fs::read(&flc).unwrap();
+    std::fs::write(&flc, b"not a compiled scenario").unwrap();
+    let server = start(config(&site)).await;
+    let mut phone = Client::connect(server.address).await;
+    phone
+        .send(&ClientFrame::Join {
+            code: code.clone(),
+            name: None,
+            token: None,
+            secret: None,
+        })
+        .await;
+    assert_eq!(phone.error().await, "no_such_room");
+    phone
+        .send(&ClientFrame::Create {
+            scenario: SCENARIO.into(),
+        })
+        .await;
+    assert_eq!(phone.error().await, "unknown_scenario");
+    server.stop().await.unwrap();
+
+    // Its log was kept: with the scenario back, the room resumes.
+    std::fs::write(&flc, bytes).unwrap();
+    let server = start(config(&site)).await;
+    let (_phone, w) = join(server.address, &code, None, None).await;
+    assert!(w.room.locked);
+    server.stop().await.unwrap();
+}
+
+#[tokio::test]
 async fn idle_rooms_expire_and_their_data_is_deleted() {
     let site = site();
     let mut config = config(&site);
