@@ -1,0 +1,457 @@
+//! The live rooms: the registry (`Hub`), each room's state behind one lock, and the one
+//! place where entries are appended (`LiveRoom::append`): admitted by the protocol's
+//! reducer, written to the store, then broadcast to the room's connections, all under the
+//! room's lock, so the log's order is the order every connection sees.
+
+use std::collections::HashMap;
+use std::net::IpAddr;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use frontline_engine::Scenario;
+use frontline_engine::workshop::workshop_seed;
+use room_protocol::{
+    Entry, LogEntry, ProtocolError, Request, Room, RoomCode, Sender, ServerFrame, encode_server,
+    secrets_match,
+};
+use tokio::sync::broadcast;
+use tokio::time::Instant;
+
+use crate::limits::Bucket;
+use crate::store::{Store, StoredRoom};
+
+/// What a room's connections hear.
+#[derive(Debug, Clone)]
+pub enum Broadcast {
+    /// A frame to pass on (an entry), as JSON text.
+    Frame(Arc<str>),
+    /// The room closed (expired): pass this frame on and hang up.
+    Closed(Arc<str>),
+}
+
+/// Frames a slow connection may fall behind by before it is sent a fresh welcome.
+const ROOM_CHANNEL: usize = 256;
+
+/// Milliseconds since the Unix epoch.
+pub fn now_ms() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as u64)
+}
+
+/// Random bytes from the operating system.
+pub fn random_bytes<const N: usize>() -> Result<[u8; N], ProtocolError> {
+    let mut bytes = [0u8; N];
+    getrandom::fill(&mut bytes).map_err(|e| {
+        eprintln!("frontline-rooms: no randomness from the system: {e}");
+        ProtocolError::Internal
+    })?;
+    Ok(bytes)
+}
+
+fn random_u64() -> Result<u64, ProtocolError> {
+    Ok(u64::from_le_bytes(random_bytes::<8>()?))
+}
+
+/// A fresh secret or token: 32 (or 16) random bytes in base64url.
+fn random_text<const N: usize>() -> Result<String, ProtocolError> {
+    Ok(URL_SAFE_NO_PAD.encode(random_bytes::<N>()?))
+}
+
+/// The scenarios the server serves: `<dist>/scenarios/<id>.flc`, read once each.
+pub struct Catalog {
+    dir: PathBuf,
+    cache: Mutex<HashMap<String, Arc<Scenario>>>,
+}
+
+impl Catalog {
+    /// The compiled scenarios in `dir`.
+    pub fn new(dir: PathBuf) -> Catalog {
+        Catalog {
+            dir,
+            cache: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// The scenario with this id.
+    pub fn get(&self, id: &str) -> Result<Arc<Scenario>, ProtocolError> {
+        let unknown = || ProtocolError::UnknownScenario(id.chars().take(64).collect());
+        if id.is_empty()
+            || id.len() > 64
+            || !id
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        {
+            return Err(unknown());
+        }
+        if let Some(s) = lock(&self.cache).get(id) {
+            return Ok(s.clone());
+        }
+        let bytes = std::fs::read(self.dir.join(format!("{id}.flc"))).map_err(|_| unknown())?;
+        let scenario = frontline_engine::compiled::read(&bytes).map_err(|e| {
+            eprintln!("frontline-rooms: scenarios/{id}.flc does not read: {e}");
+            unknown()
+        })?;
+        let scenario = Arc::new(scenario);
+        lock(&self.cache).insert(id.to_owned(), scenario.clone());
+        Ok(scenario)
+    }
+}
+
+/// A lock whose holder cannot leave the data half-changed (every change is one assignment
+/// after the fallible work), so a poisoned lock is still usable.
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// A room being played.
+pub struct LiveRoom {
+    /// Its code.
+    pub code: RoomCode,
+    secret: String,
+    scenario: Arc<Scenario>,
+    state: Mutex<RoomState>,
+    tx: broadcast::Sender<Broadcast>,
+}
+
+struct RoomState {
+    room: Room,
+    tokens: HashMap<String, u32>,
+    closed: bool,
+}
+
+/// A connection's place in a room after joining.
+pub struct Joined {
+    /// The room.
+    pub room: Arc<LiveRoom>,
+    /// Who the connection is.
+    pub sender: Sender,
+    /// The room's frames from the welcome on.
+    pub rx: broadcast::Receiver<Broadcast>,
+}
+
+impl LiveRoom {
+    fn new(
+        code: RoomCode,
+        secret: String,
+        scenario: Arc<Scenario>,
+        room: Room,
+        tokens: HashMap<String, u32>,
+    ) -> LiveRoom {
+        let (tx, _) = broadcast::channel(ROOM_CHANNEL);
+        LiveRoom {
+            code,
+            secret,
+            scenario,
+            state: Mutex::new(RoomState {
+                room,
+                tokens,
+                closed: false,
+            }),
+            tx,
+        }
+    }
+
+    /// The room's state now, with a subscription that starts right after it.
+    pub fn snapshot(&self) -> (Room, broadcast::Receiver<Broadcast>) {
+        let state = lock(&self.state);
+        (state.room.clone(), self.tx.subscribe())
+    }
+
+    /// Joins as the facilitator.
+    pub fn join_facilitator(
+        self: &Arc<Self>,
+        secret: &str,
+    ) -> Result<(Joined, Room), ProtocolError> {
+        if !secrets_match(&self.secret, secret) {
+            return Err(ProtocolError::NotFacilitator);
+        }
+        let (room, rx) = self.snapshot();
+        Ok((
+            Joined {
+                room: self.clone(),
+                sender: Sender::Facilitator,
+                rx,
+            },
+            room,
+        ))
+    }
+
+    /// Joins as a participant: a known token is the same participant again (a new name
+    /// replaces the old), an unknown or missing one is a new participant.
+    pub fn join_participant(
+        self: &Arc<Self>,
+        store: &Store,
+        token: Option<String>,
+        name: Option<String>,
+    ) -> Result<(Joined, Room, u32, String), ProtocolError> {
+        let mut state = lock(&self.state);
+        if state.closed {
+            return Err(ProtocolError::Gone);
+        }
+        let token = match token {
+            Some(t) => t,
+            None => random_text::<16>()?,
+        };
+        let participant = match state.tokens.get(&token) {
+            Some(&p) => {
+                let known = state.room.participants.get(p as usize).map(|k| &k.name);
+                if name.is_some() && known != Some(&name) {
+                    self.append(
+                        &mut state,
+                        store,
+                        Entry::Joined {
+                            participant: p,
+                            name,
+                        },
+                        None,
+                    )?;
+                } else if let Err(e) = store.touch(&self.code, now_ms()) {
+                    eprintln!("frontline-rooms: room {}: {e}", self.code);
+                }
+                p
+            }
+            None => {
+                let p = state.room.participants.len() as u32;
+                self.append(
+                    &mut state,
+                    store,
+                    Entry::Joined {
+                        participant: p,
+                        name,
+                    },
+                    Some((&token, p)),
+                )?;
+                state.tokens.insert(token.clone(), p);
+                p
+            }
+        };
+        let room = state.room.clone();
+        let rx = self.tx.subscribe();
+        drop(state);
+        Ok((
+            Joined {
+                room: self.clone(),
+                sender: Sender::Participant(participant),
+                rx,
+            },
+            room,
+            participant,
+            token,
+        ))
+    }
+
+    /// A vote or a command: admitted by the reducer and appended, or refused.
+    pub fn request(
+        &self,
+        store: &Store,
+        sender: Sender,
+        request: Request,
+    ) -> Result<(), ProtocolError> {
+        let mut state = lock(&self.state);
+        if state.closed {
+            return Err(ProtocolError::Gone);
+        }
+        if let Some(entry) = state.room.admit(&self.scenario, sender, request)? {
+            self.append(&mut state, store, entry, None)?;
+        }
+        Ok(())
+    }
+
+    /// The one place entries are appended: applied, stored, then broadcast.
+    fn append(
+        &self,
+        state: &mut RoomState,
+        store: &Store,
+        entry: Entry,
+        token: Option<(&str, u32)>,
+    ) -> Result<(), ProtocolError> {
+        let log = LogEntry {
+            seq: state.room.position,
+            at_ms: now_ms(),
+            entry,
+        };
+        let next = state.room.apply(&self.scenario, &log)?;
+        store.append(&self.code, &log, token).map_err(|e| {
+            eprintln!("frontline-rooms: room {}: {e}", self.code);
+            ProtocolError::Internal
+        })?;
+        state.room = next;
+        let frame: Arc<str> = encode_server(&ServerFrame::Entry(log)).into();
+        // No receivers is not an error: the room may have no connection right now.
+        let _ = self.tx.send(Broadcast::Frame(frame));
+        Ok(())
+    }
+
+    fn close(&self) {
+        lock(&self.state).closed = true;
+        let frame = encode_server(&ProtocolError::Gone.frame()).into();
+        let _ = self.tx.send(Broadcast::Closed(frame));
+    }
+}
+
+/// Limits the hub enforces.
+#[derive(Debug, Clone)]
+pub struct HubLimits {
+    /// Failed joins an address may make in a burst.
+    pub join_burst: f64,
+    /// Failed joins an address regains per second.
+    pub join_refill_per_s: f64,
+    /// Rooms held at once.
+    pub max_rooms: usize,
+}
+
+/// Every room, the store and the scenarios.
+pub struct Hub {
+    /// The database.
+    pub store: Store,
+    catalog: Catalog,
+    rooms: Mutex<HashMap<RoomCode, Arc<LiveRoom>>>,
+    joins: Mutex<HashMap<IpAddr, Bucket>>,
+    limits: HubLimits,
+}
+
+impl Hub {
+    /// The hub over a store, resuming every stored room whose scenario is served.
+    pub fn resume(store: Store, catalog: Catalog, limits: HubLimits) -> Hub {
+        let mut rooms = HashMap::new();
+        match store.rooms() {
+            Ok(stored) => {
+                for header in stored {
+                    match resume_room(&store, &catalog, &header) {
+                        Ok(room) => {
+                            rooms.insert(header.code.clone(), Arc::new(room));
+                        }
+                        Err(why) => eprintln!(
+                            "frontline-rooms: room {} not resumed (kept until it expires): {why}",
+                            header.code
+                        ),
+                    }
+                }
+            }
+            Err(e) => eprintln!("frontline-rooms: the stored rooms do not read: {e}"),
+        }
+        if !rooms.is_empty() {
+            eprintln!("frontline-rooms: resumed {} room(s)", rooms.len());
+        }
+        Hub {
+            store,
+            catalog,
+            rooms: Mutex::new(rooms),
+            joins: Mutex::new(HashMap::new()),
+            limits,
+        }
+    }
+
+    /// Opens a room for a scenario; returns the room and its facilitator secret.
+    pub fn create(&self, scenario_id: &str) -> Result<(Arc<LiveRoom>, String), ProtocolError> {
+        let scenario = self.catalog.get(scenario_id)?;
+        let secret = random_text::<32>()?;
+        let seed = workshop_seed(random_u64()?);
+        let mut rooms = lock(&self.rooms);
+        if rooms.len() >= self.limits.max_rooms {
+            return Err(ProtocolError::Full);
+        }
+        let mut code = RoomCode::from_random(random_u64()?);
+        let mut tries = 0;
+        while rooms.contains_key(&code) || self.store.exists(&code).unwrap_or(true) {
+            tries += 1;
+            if tries > 20 {
+                return Err(ProtocolError::Full);
+            }
+            code = RoomCode::from_random(random_u64()?);
+        }
+        self.store
+            .create(&StoredRoom {
+                code: code.clone(),
+                secret: secret.clone(),
+                scenario: scenario.meta.id.clone(),
+                version: scenario.meta.version,
+                seed,
+                last_active_ms: now_ms(),
+            })
+            .map_err(|e| {
+                eprintln!("frontline-rooms: room {code} not created: {e}");
+                ProtocolError::Internal
+            })?;
+        let room = Room::new(&scenario, seed);
+        let live = Arc::new(LiveRoom::new(
+            code.clone(),
+            secret.clone(),
+            scenario,
+            room,
+            HashMap::new(),
+        ));
+        rooms.insert(code, live.clone());
+        Ok((live, secret))
+    }
+
+    /// The room with this code.
+    pub fn room(&self, code: &RoomCode) -> Option<Arc<LiveRoom>> {
+        lock(&self.rooms).get(code).cloned()
+    }
+
+    /// Whether `ip` may attempt a join now.
+    pub fn may_join(&self, ip: IpAddr, now: Instant) -> bool {
+        let mut joins = lock(&self.joins);
+        joins.get_mut(&ip).is_none_or(|b| b.available(now) >= 1.0)
+    }
+
+    /// Counts a failed join (wrong code or secret) against `ip`.
+    pub fn join_failed(&self, ip: IpAddr, now: Instant) {
+        let mut joins = lock(&self.joins);
+        let limits = &self.limits;
+        joins
+            .entry(ip)
+            .or_insert_with(|| Bucket::new(limits.join_burst, limits.join_refill_per_s, now))
+            .take(now);
+    }
+
+    /// Deletes the rooms idle for longer than `idle`, closing their connections; forgets
+    /// addresses whose failed joins have refilled.
+    pub fn expire(&self, idle: Duration, now: Instant) {
+        let cutoff = now_ms().saturating_sub(idle.as_millis() as u64);
+        match self.store.expire(cutoff) {
+            Ok(codes) => {
+                let mut rooms = lock(&self.rooms);
+                for code in codes {
+                    eprintln!("frontline-rooms: room {code} expired; its data is deleted");
+                    if let Some(room) = rooms.remove(&code) {
+                        room.close();
+                    }
+                }
+            }
+            Err(e) => eprintln!("frontline-rooms: expiry failed: {e}"),
+        }
+        lock(&self.joins).retain(|_, b| !b.is_full(now));
+    }
+
+    /// Closes every room's connections (the server is stopping).
+    pub fn close_all(&self) {
+        for room in lock(&self.rooms).values() {
+            room.close();
+        }
+    }
+}
+
+fn resume_room(store: &Store, catalog: &Catalog, header: &StoredRoom) -> Result<LiveRoom, String> {
+    let scenario = catalog.get(&header.scenario).map_err(|e| e.to_string())?;
+    if scenario.meta.version != header.version {
+        return Err(format!(
+            "it plays version {} of '{}' and the server has version {}",
+            header.version, header.scenario, scenario.meta.version
+        ));
+    }
+    let log = store.log(&header.code).map_err(|e| e.to_string())?;
+    let room = Room::replay(&scenario, header.seed, &log.entries).map_err(|e| e.to_string())?;
+    Ok(LiveRoom::new(
+        header.code.clone(),
+        header.secret.clone(),
+        scenario,
+        room,
+        log.tokens.into_iter().collect(),
+    ))
+}

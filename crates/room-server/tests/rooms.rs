@@ -1,0 +1,788 @@
+//! The room server as clients meet it: a real server on 127.0.0.1 (port 0) with a temporary
+//! `dist/` and data folder, WebSocket clients from tokio-tungstenite, plain HTTP for files.
+//! Every wait is bounded.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use frontline_engine::Scenario;
+use futures_util::{SinkExt, StreamExt};
+use room_protocol::{
+    ClientFrame, Command, LogEntry, Role, Room, ServerFrame, decode_server, encode_client,
+};
+use room_server::{Config, Server, WS_PATH, content_security_policy};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+use tokio::time::timeout;
+use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
+
+const WAIT: Duration = Duration::from_secs(5);
+const SCENARIO: &str = "stretch-target";
+
+fn scenario() -> Arc<Scenario> {
+    let src = include_str!("../../../scenarios/stretch-target.toml");
+    Arc::new(
+        frontline_engine::load("stretch-target.toml", src)
+            .expect("the bundled scenario loads")
+            .scenario,
+    )
+}
+
+/// A temporary site: the app's index.html, a wasm file with a brotli twin, a compiled scenario.
+struct Site {
+    _dir: tempfile::TempDir,
+    dist: PathBuf,
+    data: PathBuf,
+}
+
+fn site() -> Site {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let dist = dir.path().join("dist");
+    let data = dir.path().join("data");
+    std::fs::create_dir_all(dist.join("scenarios")).unwrap();
+    std::fs::write(dist.join("index.html"), include_str!("../../../index.html")).unwrap();
+    std::fs::write(dist.join("boot.js"), "export {};\n").unwrap();
+    std::fs::write(dist.join("app_bg.wasm"), b"\0asm\x01\0\0\0").unwrap();
+    std::fs::write(dist.join("app_bg.wasm.br"), b"brotli bytes").unwrap();
+    std::fs::write(
+        dist.join("scenarios").join(format!("{SCENARIO}.flc")),
+        frontline_engine::compiled::compile(&scenario()),
+    )
+    .unwrap();
+    Site {
+        _dir: dir,
+        dist,
+        data,
+    }
+}
+
+fn config(site: &Site) -> Config {
+    Config {
+        address: SocketAddr::from(([127, 0, 0, 1], 0)),
+        dist: site.dist.clone(),
+        data: site.data.clone(),
+        ..Config::new()
+    }
+}
+
+async fn start(config: Config) -> Server {
+    timeout(WAIT, Server::start(config))
+        .await
+        .expect("starts in time")
+        .expect("starts")
+}
+
+type Ws = WebSocketStream<MaybeTlsStream<TcpStream>>;
+
+struct Client {
+    ws: Ws,
+}
+
+impl Client {
+    async fn connect(addr: SocketAddr) -> Client {
+        let (ws, _) = timeout(
+            WAIT,
+            tokio_tungstenite::connect_async(format!("ws://{addr}{WS_PATH}")),
+        )
+        .await
+        .expect("connects in time")
+        .expect("connects");
+        Client { ws }
+    }
+
+    async fn send_text(&mut self, text: String) {
+        timeout(WAIT, self.ws.send(Message::Text(text.into())))
+            .await
+            .expect("sends in time")
+            .expect("sends");
+    }
+
+    async fn send(&mut self, frame: &ClientFrame) {
+        self.send_text(encode_client(frame)).await;
+    }
+
+    /// The next frame from the server.
+    async fn next(&mut self) -> ServerFrame {
+        loop {
+            let msg = timeout(WAIT, self.ws.next())
+                .await
+                .expect("a frame in time")
+                .expect("the connection is open")
+                .expect("a frame");
+            match msg {
+                Message::Text(text) => {
+                    return decode_server(text.as_str()).expect("a server frame");
+                }
+                Message::Ping(_) | Message::Pong(_) => continue,
+                other => panic!("unexpected message {other:?}"),
+            }
+        }
+    }
+
+    async fn entry(&mut self) -> LogEntry {
+        match self.next().await {
+            ServerFrame::Entry(e) => e,
+            other => panic!("expected an entry, got {other:?}"),
+        }
+    }
+
+    async fn error(&mut self) -> String {
+        match self.next().await {
+            ServerFrame::Error { code, .. } => code,
+            other => panic!("expected an error, got {other:?}"),
+        }
+    }
+
+    /// Whether the server closes the connection within the wait.
+    async fn closed(&mut self) -> bool {
+        loop {
+            match timeout(WAIT, self.ws.next()).await {
+                Err(_) => return false,
+                Ok(None | Some(Err(_)) | Some(Ok(Message::Close(_)))) => return true,
+                Ok(Some(Ok(_))) => continue,
+            }
+        }
+    }
+
+    /// Asserts that nothing arrives for a moment.
+    async fn quiet(&mut self) {
+        if let Ok(Some(msg)) = timeout(Duration::from_millis(300), self.ws.next()).await {
+            panic!("expected nothing, got {msg:?}");
+        }
+    }
+}
+
+struct Welcome {
+    code: String,
+    role: Role,
+    participant: Option<u32>,
+    token: Option<String>,
+    secret: Option<String>,
+    room: Room,
+}
+
+async fn welcome(client: &mut Client) -> Welcome {
+    match client.next().await {
+        ServerFrame::Welcome {
+            code,
+            role,
+            participant,
+            token,
+            secret,
+            room,
+        } => Welcome {
+            code: code.to_string(),
+            role,
+            participant,
+            token,
+            secret,
+            room: *room,
+        },
+        other => panic!("expected a welcome, got {other:?}"),
+    }
+}
+
+/// A facilitator with a new room, keeping a replica of it from the frames it receives.
+struct Facilitator {
+    client: Client,
+    code: String,
+    secret: String,
+    replica: Room,
+    scenario: Arc<Scenario>,
+}
+
+impl Facilitator {
+    async fn open(addr: SocketAddr) -> Facilitator {
+        let mut client = Client::connect(addr).await;
+        client
+            .send(&ClientFrame::Create {
+                scenario: SCENARIO.into(),
+            })
+            .await;
+        let w = welcome(&mut client).await;
+        assert_eq!(w.role, Role::Facilitator);
+        Facilitator {
+            client,
+            code: w.code,
+            secret: w.secret.expect("the creator gets the secret"),
+            replica: w.room,
+            scenario: scenario(),
+        }
+    }
+
+    /// Receives one entry and applies it to the replica.
+    async fn follow(&mut self) -> LogEntry {
+        let e = self.client.entry().await;
+        self.replica = self
+            .replica
+            .apply(&self.scenario, &e)
+            .expect("the server's entries apply");
+        e
+    }
+
+    async fn command(&mut self, command: Command) -> LogEntry {
+        self.client.send(&ClientFrame::Command(command)).await;
+        self.follow().await
+    }
+
+    fn offered(&self) -> Vec<usize> {
+        let session = self.replica.workshop.session(&self.scenario).unwrap();
+        session.available_choices().map(|(i, _)| i).collect()
+    }
+}
+
+async fn join(
+    addr: SocketAddr,
+    code: &str,
+    name: Option<&str>,
+    token: Option<&str>,
+) -> (Client, Welcome) {
+    let mut client = Client::connect(addr).await;
+    client
+        .send(&ClientFrame::Join {
+            code: code.into(),
+            name: name.map(str::to_owned),
+            token: token.map(str::to_owned),
+            secret: None,
+        })
+        .await;
+    let w = welcome(&mut client).await;
+    (client, w)
+}
+
+fn vote(round: u64, choice: usize) -> ClientFrame {
+    ClientFrame::Vote { round, choice }
+}
+
+#[tokio::test]
+async fn a_room_plays_join_vote_change_lock_reveal_and_decide() {
+    let site = site();
+    let server = start(config(&site)).await;
+    let addr = server.address;
+    let mut fac = Facilitator::open(addr).await;
+    assert_eq!(fac.code.len(), 6);
+
+    let (mut ana, wa) = join(addr, &fac.code, Some("Ana"), None).await;
+    assert_eq!((wa.role, wa.participant), (Role::Participant, Some(0)));
+    assert!(wa.secret.is_none(), "participants never see the secret");
+    fac.follow().await;
+    let (mut ben, wb) = join(addr, &fac.code.to_lowercase(), None, None).await;
+    assert_eq!(wb.participant, Some(1));
+    fac.follow().await;
+    assert_eq!(fac.replica.participants[0].name.as_deref(), Some("Ana"));
+
+    let offered = fac.offered();
+    let (a, b) = (offered[0], offered[1]);
+    ana.send(&vote(0, a)).await;
+    fac.follow().await;
+    ben.send(&vote(0, b)).await;
+    fac.follow().await;
+    assert_eq!(fac.replica.workshop.votes[a], 1);
+    // Ana changes her vote: still one vote, now for B.
+    ana.send(&vote(0, b)).await;
+    fac.follow().await;
+    assert_eq!(fac.replica.workshop.votes[a], 0);
+    assert_eq!(fac.replica.workshop.votes[b], 2);
+
+    fac.command(Command::Lock).await;
+    // Every participant's replica gets the same entries: Ben's join, three ballots, the lock.
+    let mut ana_replica = wa.room.clone();
+    for _ in 0..5 {
+        ana_replica = ana_replica
+            .apply(&fac.scenario, &ana.entry().await)
+            .unwrap();
+    }
+    assert_eq!(ana_replica, fac.replica);
+    ana.send(&vote(0, a)).await;
+    assert_eq!(ana.error().await, "vote_closed");
+    fac.command(Command::Unlock).await;
+    fac.command(Command::Reveal { shown: true }).await;
+    assert!(fac.replica.workshop.revealed);
+    // Ben's replica: three ballots, lock, unlock, reveal.
+    let mut ben_replica = wb.room.clone();
+    for _ in 0..6 {
+        ben_replica = ben_replica
+            .apply(&fac.scenario, &ben.entry().await)
+            .unwrap();
+    }
+    assert_eq!(ben_replica, fac.replica);
+    ben.send(&vote(0, a)).await;
+    assert_eq!(ben.error().await, "vote_closed");
+
+    fac.command(Command::PlayMajority).await;
+    let decided = &fac.replica.workshop.room[0];
+    assert_eq!(decided.choice, b);
+    assert_eq!(decided.votes[b], 2);
+    assert_eq!(fac.replica.round, 1);
+
+    // A fresh facilitator connection with the secret sees exactly the replica.
+    let mut again = Client::connect(addr).await;
+    again
+        .send(&ClientFrame::Join {
+            code: fac.code.clone(),
+            name: None,
+            token: None,
+            secret: Some(fac.secret.clone()),
+        })
+        .await;
+    let w = welcome(&mut again).await;
+    assert_eq!(w.role, Role::Facilitator);
+    assert_eq!(w.room, fac.replica);
+    server.stop().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_vote_resent_after_a_reconnect_counts_once() {
+    let site = site();
+    let server = start(config(&site)).await;
+    let addr = server.address;
+    let mut fac = Facilitator::open(addr).await;
+    let token = "phone-token-0123456789";
+    let (mut ana, w) = join(addr, &fac.code, None, Some(token)).await;
+    assert_eq!(w.token.as_deref(), Some(token));
+    fac.follow().await;
+    let choice = fac.offered()[0];
+    ana.send(&vote(0, choice)).await;
+    fac.follow().await;
+    drop(ana);
+
+    let (mut ana, w) = join(addr, &fac.code, None, Some(token)).await;
+    assert_eq!(w.participant, Some(0), "the same participant again");
+    assert_eq!(w.room.ballots.get(&0), Some(&choice));
+    assert_eq!(w.room.participants.len(), 1);
+    ana.send(&vote(0, choice)).await;
+    ana.quiet().await;
+    // Nothing was appended for the rejoin or the resent vote: the next entry is the lock.
+    let position = fac.replica.position;
+    let lock = fac.command(Command::Lock).await;
+    assert_eq!(lock.seq, position);
+    assert_eq!(fac.replica.workshop.votes[choice], 1);
+
+    // A server-issued token works the same way.
+    let (_bob, w) = join(addr, &fac.code, Some("Bob"), None).await;
+    let issued = w.token.expect("a token is issued");
+    fac.follow().await;
+    let (_bob, w) = join(addr, &fac.code, None, Some(&issued)).await;
+    assert_eq!(w.participant, Some(1));
+    server.stop().await.unwrap();
+}
+
+#[tokio::test]
+async fn participants_cannot_command_and_wrong_secrets_are_refused() {
+    let site = site();
+    let server = start(config(&site)).await;
+    let addr = server.address;
+    let mut fac = Facilitator::open(addr).await;
+    let (mut ana, _) = join(addr, &fac.code, None, None).await;
+    fac.follow().await;
+    for command in [
+        Command::Lock,
+        Command::PlayMajority,
+        Command::Rewind { decisions: 0 },
+    ] {
+        ana.send(&ClientFrame::Command(command)).await;
+        assert_eq!(ana.error().await, "not_facilitator");
+    }
+    fac.client.send(&vote(0, 0)).await;
+    assert_eq!(fac.client.error().await, "not_participant");
+
+    let mut mallory = Client::connect(addr).await;
+    mallory
+        .send(&ClientFrame::Join {
+            code: fac.code.clone(),
+            name: None,
+            token: None,
+            secret: Some("guessed".into()),
+        })
+        .await;
+    assert_eq!(mallory.error().await, "not_facilitator");
+    mallory.send(&ClientFrame::Command(Command::Lock)).await;
+    assert_eq!(mallory.error().await, "not_joined");
+    fac.client.quiet().await;
+    assert!(!fac.replica.locked);
+    server.stop().await.unwrap();
+}
+
+#[tokio::test]
+async fn hostile_frames_get_error_frames_and_other_rooms_carry_on() {
+    let site = site();
+    let server = start(config(&site)).await;
+    let addr = server.address;
+    let mut fac1 = Facilitator::open(addr).await;
+    let mut fac2 = Facilitator::open(addr).await;
+    let (mut hostile, _) = join(addr, &fac1.code, None, None).await;
+    fac1.follow().await;
+    let (mut other, _) = join(addr, &fac2.code, None, None).await;
+    fac2.follow().await;
+
+    let cases = [
+        ("not json".to_owned(), "bad_frame"),
+        ("{}".to_owned(), "bad_frame"),
+        (r#"{"v":1,"type":"shout"}"#.to_owned(), "bad_frame"),
+        (
+            r#"{"v":1,"type":"vote","round":0,"choice":999999}"#.to_owned(),
+            "refused",
+        ),
+        (
+            r#"{"v":1,"type":"vote","round":7,"choice":0}"#.to_owned(),
+            "vote_closed",
+        ),
+        (
+            r#"{"v":9,"type":"vote","round":0,"choice":0}"#.to_owned(),
+            "unsupported_version",
+        ),
+        (
+            format!(r#"{{"v":1,"type":"join","code":"{}"}}"#, "x".repeat(5000)),
+            "too_large",
+        ),
+        (
+            r#"{"v":1,"type":"join","code":"ABCDEF"}"#.to_owned(),
+            "already_joined",
+        ),
+    ];
+    for (frame, code) in cases {
+        hostile.send_text(frame.clone()).await;
+        assert_eq!(
+            hostile.error().await,
+            code,
+            "{}",
+            &frame[..frame.len().min(60)]
+        );
+    }
+    hostile
+        .ws
+        .send(Message::Binary(vec![1, 2, 3].into()))
+        .await
+        .unwrap();
+    assert_eq!(hostile.error().await, "bad_frame");
+    // Still a working connection.
+    let choice = fac1.offered()[0];
+    hostile.send(&vote(0, choice)).await;
+    assert_eq!(fac1.follow().await.seq, 1);
+
+    // The other room saw nothing and still works.
+    other.send(&vote(0, fac2.offered()[1])).await;
+    let e = fac2.follow().await;
+    assert_eq!(e.seq, 1);
+    assert_eq!(fac2.replica.ballots.len(), 1);
+
+    // Past the WebSocket layer's hard cap the connection is closed; nobody else notices.
+    hostile.send_text("y".repeat(100 * 1024)).await;
+    assert!(hostile.closed().await);
+    fac2.command(Command::Lock).await;
+    server.stop().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_flooding_connection_is_rate_limited() {
+    let site = site();
+    let mut config = config(&site);
+    config.frame_burst = 5.0;
+    config.frames_per_s = 0.01;
+    let server = start(config).await;
+    let mut client = Client::connect(server.address).await;
+    for _ in 0..5 {
+        client.send(&vote(0, 0)).await;
+        assert_eq!(client.error().await, "not_joined");
+    }
+    client.send(&vote(0, 0)).await;
+    assert_eq!(client.error().await, "rate_limited");
+    server.stop().await.unwrap();
+}
+
+#[tokio::test]
+async fn wrong_codes_are_rate_limited_per_address() {
+    let site = site();
+    let mut config = config(&site);
+    config.join_burst = 5.0;
+    config.join_refill_per_s = 0.01;
+    let server = start(config).await;
+    let addr = server.address;
+    let fac = Facilitator::open(addr).await;
+    let wrong = if fac.code == "222222" {
+        "333333"
+    } else {
+        "222222"
+    };
+    for i in 0..5 {
+        let mut guess = Client::connect(addr).await;
+        let code = if i == 0 { "0OIL1X" } else { wrong };
+        guess
+            .send(&ClientFrame::Join {
+                code: code.into(),
+                name: None,
+                token: None,
+                secret: None,
+            })
+            .await;
+        let expected = if i == 0 { "bad_code" } else { "no_such_room" };
+        assert_eq!(guess.error().await, expected);
+    }
+    // The address is out of attempts, even with the right code on a new connection.
+    let mut late = Client::connect(addr).await;
+    late.send(&ClientFrame::Join {
+        code: fac.code.clone(),
+        name: None,
+        token: None,
+        secret: None,
+    })
+    .await;
+    assert_eq!(late.error().await, "rate_limited");
+    server.stop().await.unwrap();
+}
+
+#[tokio::test]
+async fn upgrades_from_other_origins_are_refused() {
+    let site = site();
+    let server = start(config(&site)).await;
+    let addr = server.address;
+    let mut request = format!("ws://{addr}{WS_PATH}")
+        .into_client_request()
+        .unwrap();
+    request
+        .headers_mut()
+        .insert("Origin", "http://evil.example".parse().unwrap());
+    match timeout(WAIT, tokio_tungstenite::connect_async(request))
+        .await
+        .unwrap()
+    {
+        Err(tokio_tungstenite::tungstenite::Error::Http(response)) => {
+            assert_eq!(response.status(), 403);
+        }
+        other => panic!("expected 403, got {:?}", other.map(|(_, r)| r.status())),
+    }
+    let mut request = format!("ws://{addr}{WS_PATH}")
+        .into_client_request()
+        .unwrap();
+    request
+        .headers_mut()
+        .insert("Origin", format!("http://{addr}").parse().unwrap());
+    let (ws, _) = timeout(WAIT, tokio_tungstenite::connect_async(request))
+        .await
+        .unwrap()
+        .expect("the server's own origin is welcome");
+    drop(ws);
+    server.stop().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_restarted_server_resumes_every_room_exactly() {
+    let site = site();
+    let server = start(config(&site)).await;
+    let addr = server.address;
+    let mut fac = Facilitator::open(addr).await;
+    let mut second = Facilitator::open(addr).await;
+    let mut phones = Vec::new();
+    for i in 0..3 {
+        let token = format!("restart-token-{i:04}-abcdef");
+        let (phone, _) = join(addr, &fac.code, Some(&format!("P{i}")), Some(&token)).await;
+        fac.follow().await;
+        phones.push((phone, token));
+    }
+    let offered = fac.offered();
+    for (i, (phone, _)) in phones.iter_mut().enumerate() {
+        phone.send(&vote(0, offered[i % 2])).await;
+        fac.follow().await;
+    }
+    fac.command(Command::Play { choice: offered[1] }).await;
+    let next = fac.offered();
+    phones[0].0.send(&vote(1, next[0])).await;
+    fac.follow().await;
+    fac.command(Command::SetTimer { seconds: 90 }).await;
+    fac.command(Command::ToggleTimer).await;
+    second.command(Command::Lock).await;
+    let (code, secret, before) = (fac.code.clone(), fac.secret.clone(), fac.replica.clone());
+    let (code2, secret2, before2) = (
+        second.code.clone(),
+        second.secret.clone(),
+        second.replica.clone(),
+    );
+    drop(phones);
+    drop(fac);
+    drop(second);
+    server.stop().await.unwrap();
+
+    let server = start(config(&site)).await;
+    let addr = server.address;
+    for (code, secret, before) in [(&code, &secret, &before), (&code2, &secret2, &before2)] {
+        let mut back = Client::connect(addr).await;
+        back.send(&ClientFrame::Join {
+            code: code.clone(),
+            name: None,
+            token: None,
+            secret: Some(secret.clone()),
+        })
+        .await;
+        let w = welcome(&mut back).await;
+        assert_eq!(&w.room, before, "room {code} resumes exactly");
+    }
+    // Participants keep their numbers and ballots.
+    let (_p, w) = join(addr, &code, None, Some("restart-token-0000-abcdef")).await;
+    assert_eq!(w.participant, Some(0));
+    assert_eq!(w.room.ballots.get(&0), Some(&before.ballots[&0]));
+    assert_eq!(w.room.workshop.room.len(), 1);
+    server.stop().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_room_whose_scenario_is_gone_waits_without_harming_the_others() {
+    let site = site();
+    let server = start(config(&site)).await;
+    let mut fac = Facilitator::open(server.address).await;
+    fac.command(Command::Lock).await;
+    let code = fac.code.clone();
+    drop(fac);
+    server.stop().await.unwrap();
+
+    let flc = site.dist.join("scenarios").join(format!("{SCENARIO}.flc"));
+    let bytes = std::fs::read(&flc).unwrap();
+    std::fs::write(&flc, b"not a compiled scenario").unwrap();
+    let server = start(config(&site)).await;
+    let mut phone = Client::connect(server.address).await;
+    phone
+        .send(&ClientFrame::Join {
+            code: code.clone(),
+            name: None,
+            token: None,
+            secret: None,
+        })
+        .await;
+    assert_eq!(phone.error().await, "no_such_room");
+    phone
+        .send(&ClientFrame::Create {
+            scenario: SCENARIO.into(),
+        })
+        .await;
+    assert_eq!(phone.error().await, "unknown_scenario");
+    server.stop().await.unwrap();
+
+    // Its log was kept: with the scenario back, the room resumes.
+    std::fs::write(&flc, bytes).unwrap();
+    let server = start(config(&site)).await;
+    let (_phone, w) = join(server.address, &code, None, None).await;
+    assert!(w.room.locked);
+    server.stop().await.unwrap();
+}
+
+#[tokio::test]
+async fn idle_rooms_expire_and_their_data_is_deleted() {
+    let site = site();
+    let mut config = config(&site);
+    config.idle = Duration::from_millis(1500);
+    config.sweep_every = Duration::from_millis(100);
+    let server = start(config).await;
+    let addr = server.address;
+    let fac = Facilitator::open(addr).await;
+    let (mut phone, _) = join(addr, &fac.code, Some("Ana"), None).await;
+    let code = room_protocol::RoomCode::parse(&fac.code).unwrap();
+    assert!(server.hub().store.rows(&code).unwrap() >= 3);
+    assert_eq!(
+        phone.error().await,
+        "gone",
+        "the room closes when it expires"
+    );
+    assert!(phone.closed().await);
+    assert_eq!(server.hub().store.rows(&code).unwrap(), 0);
+    let mut late = Client::connect(addr).await;
+    late.send(&ClientFrame::Join {
+        code: fac.code.clone(),
+        name: None,
+        token: None,
+        secret: None,
+    })
+    .await;
+    assert_eq!(late.error().await, "no_such_room");
+    server.stop().await.unwrap();
+}
+
+/// A plain HTTP/1.1 GET: status, lower-cased headers, body.
+async fn get(
+    addr: SocketAddr,
+    path: &str,
+    accept: Option<&str>,
+) -> (u16, Vec<(String, String)>, Vec<u8>) {
+    let mut stream = TcpStream::connect(addr).await.unwrap();
+    let accept = accept.map_or(String::new(), |a| format!("Accept-Encoding: {a}\r\n"));
+    let request =
+        format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\n{accept}Connection: close\r\n\r\n");
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let mut raw = Vec::new();
+    timeout(WAIT, stream.read_to_end(&mut raw))
+        .await
+        .unwrap()
+        .unwrap();
+    let split = raw
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .expect("a head");
+    let head = String::from_utf8_lossy(&raw[..split]).to_string();
+    let mut lines = head.lines();
+    let status = lines
+        .next()
+        .unwrap()
+        .split(' ')
+        .nth(1)
+        .unwrap()
+        .parse()
+        .unwrap();
+    let headers = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_owned()))
+        .collect();
+    (status, headers, raw[split + 4..].to_vec())
+}
+
+fn header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    headers
+        .iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.as_str())
+}
+
+#[tokio::test]
+async fn static_files_carry_the_policy_types_and_caching() {
+    let site = site();
+    let server = start(config(&site)).await;
+    let addr = server.address;
+
+    for path in ["/", "/index.html"] {
+        let (status, headers, body) = get(addr, path, None).await;
+        assert_eq!(status, 200, "{path}");
+        assert!(
+            header(&headers, "content-type")
+                .unwrap()
+                .starts_with("text/html")
+        );
+        assert_eq!(
+            header(&headers, "content-security-policy"),
+            Some(content_security_policy())
+        );
+        assert_eq!(header(&headers, "cache-control"), Some("no-cache"));
+        assert_eq!(header(&headers, "x-content-type-options"), Some("nosniff"));
+        assert_eq!(body, include_bytes!("../../../index.html"));
+    }
+    let (status, headers, body) = get(addr, "/app_bg.wasm", None).await;
+    assert_eq!(status, 200);
+    assert_eq!(header(&headers, "content-type"), Some("application/wasm"));
+    assert_eq!(body, b"\0asm\x01\0\0\0");
+    let (_, headers, body) = get(addr, "/app_bg.wasm", Some("gzip, br")).await;
+    assert_eq!(header(&headers, "content-encoding"), Some("br"));
+    assert_eq!(header(&headers, "content-type"), Some("application/wasm"));
+    assert_eq!(body, b"brotli bytes");
+    let (_, headers, _) = get(addr, "/boot.js", None).await;
+    assert!(
+        header(&headers, "content-type")
+            .unwrap()
+            .contains("javascript")
+    );
+    assert_eq!(header(&headers, "cache-control"), Some("no-cache"));
+    let (status, _, _) = get(addr, "/missing.js", None).await;
+    assert_eq!(status, 404);
+    let (status, _, _) = get(addr, "/../Cargo.toml", None).await;
+    assert!(status == 404 || status == 400, "{status}");
+    server.stop().await.unwrap();
+}
