@@ -155,7 +155,10 @@ async fn choices_are_lettered_buttons_that_report_their_index() {
     let second: web_sys::HtmlElement = buttons.item(1).unwrap().dyn_into().unwrap();
     assert!(second.text_content().unwrap().starts_with('B'));
     // Each button names the letter key that picks it, by its place in the list.
-    assert_eq!(second.get_attribute("aria-keyshortcuts").as_deref(), Some("B"));
+    assert_eq!(
+        second.get_attribute("aria-keyshortcuts").as_deref(),
+        Some("B")
+    );
     assert!(root.query_selector("button.choice em").unwrap().is_some());
     second.click();
     settle().await;
