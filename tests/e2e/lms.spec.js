@@ -107,6 +107,14 @@ async function playToEnding(frame, { stopAfter = Infinity } = {}) {
   throw new Error("no ending after 60 decisions");
 }
 
+/** What the host's LMS records as the attempt's success: 1.2's lesson_status, 2004's success_status. */
+function recordedSuccess(page, version) {
+  return page.evaluate((v) => {
+    const cmi = window.host.cmi();
+    return v === "12" ? cmi.core.lesson_status : cmi.success_status;
+  }, version);
+}
+
 async function openHost(page, version, pkg, extra = "") {
   const launch = await scormLaunch(lms.packages[pkg]);
   await page.goto(`${lms.origin}/host/scorm-host.html?version=${version}&pkg=${pkg}&launch=${encodeURIComponent(launch)}${extra}`);
@@ -415,12 +423,7 @@ for (const [version, pkg] of [["2004", "scorm2004"], ["12", "scorm12"]]) {
     await expect(frame.locator(".past-results li").first()).toContainText(
       `score ${path.score}, not passed (pass mark 95, set by your learning platform)`,
     );
-    const status = () =>
-      page.evaluate((v) => {
-        const cmi = window.host.cmi();
-        return v === "12" ? cmi.core.lesson_status : cmi.success_status;
-      }, version);
-    await expect.poll(status, { timeout: 10_000 }).toBe("failed");
+    await expect.poll(() => recordedSuccess(page, version), { timeout: 10_000 }).toBe("failed");
     const cmi = await page.evaluate(() => window.host.cmi());
     if (version === "12") {
       expect(cmi.student_data.mastery_score).toBe("95");
@@ -545,12 +548,7 @@ for (const [version, pkg, code] of [["12", "scorm12", "401"], ["2004", "scorm200
     frame = page.frameLocator("#sco");
     await playSteps(frame, texts.slice(2), 3);
     await expect(frame.locator(".ending .score")).toHaveText(PLATFORM_FAIL(path.score));
-    const status = () =>
-      page.evaluate((v) => {
-        const cmi = window.host.cmi();
-        return v === "12" ? cmi.core.lesson_status : cmi.success_status;
-      }, version);
-    await expect.poll(status, { timeout: 10_000 }).toBe("failed");
+    await expect.poll(() => recordedSuccess(page, version), { timeout: 10_000 }).toBe("failed");
     const cmi = await page.evaluate(() => window.host.cmi());
     expect(Number(version === "12" ? cmi.core.score.raw : cmi.score.raw)).toBe(path.score);
     // Nothing required was lost, so the learner sees no notice.

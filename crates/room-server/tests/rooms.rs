@@ -130,6 +130,14 @@ impl Client {
         }
     }
 
+    /// The room a replica reaches by applying the next `n` entries this client receives.
+    async fn replay(&mut self, mut room: Room, scenario: &Arc<Scenario>, n: usize) -> Room {
+        for _ in 0..n {
+            room = room.apply(scenario, &self.entry().await).unwrap();
+        }
+        room
+    }
+
     async fn error(&mut self) -> String {
         match self.next().await {
             ServerFrame::Error { code, .. } => code,
@@ -290,12 +298,7 @@ async fn a_room_plays_join_vote_change_lock_reveal_and_decide() {
 
     fac.command(Command::Lock).await;
     // Every participant's replica gets the same entries: Ben's join, three ballots, the lock.
-    let mut ana_replica = wa.room.clone();
-    for _ in 0..5 {
-        ana_replica = ana_replica
-            .apply(&fac.scenario, &ana.entry().await)
-            .unwrap();
-    }
+    let ana_replica = ana.replay(wa.room.clone(), &fac.scenario, 5).await;
     assert_eq!(ana_replica, fac.replica);
     ana.send(&vote(0, a)).await;
     assert_eq!(ana.error().await, "vote_closed");
@@ -303,12 +306,7 @@ async fn a_room_plays_join_vote_change_lock_reveal_and_decide() {
     fac.command(Command::Reveal { shown: true }).await;
     assert!(fac.replica.workshop.revealed);
     // Ben's replica: three ballots, lock, unlock, reveal.
-    let mut ben_replica = wb.room.clone();
-    for _ in 0..6 {
-        ben_replica = ben_replica
-            .apply(&fac.scenario, &ben.entry().await)
-            .unwrap();
-    }
+    let ben_replica = ben.replay(wb.room.clone(), &fac.scenario, 6).await;
     assert_eq!(ben_replica, fac.replica);
     ben.send(&vote(0, a)).await;
     assert_eq!(ben.error().await, "vote_closed");
