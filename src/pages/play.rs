@@ -197,8 +197,10 @@ pub fn player(props: &PlayerProps) -> Html {
         Callback::from(move |idx: usize| state.dispatch(PlayAction::Choose(idx)))
     };
     // Keys A, B, C... pick the choice with that letter (not while typing in a field, not with
-    // Ctrl, Alt or Meta held); the scene shows the hint.
-    let offered: Vec<usize> = if ended {
+    // Ctrl, Alt or Meta held); the scene shows the hint. An attempt the LMS opened for review
+    // takes no decision, by key or otherwise.
+    let read_only = lms::read_only();
+    let offered: Vec<usize> = if ended || read_only {
         Vec::new()
     } else {
         state.session.available_choices().map(|(i, _)| i).collect()
@@ -243,7 +245,13 @@ pub fn player(props: &PlayerProps) -> Html {
                 on_play_again={on_restart} on_replay_from={on_replay_from} />
         }
     } else {
-        scene_view(&state.session, &heading, "What do you do?", on_choose, true)
+        scene_view(
+            &state.session,
+            &heading,
+            "What do you do?",
+            on_choose,
+            !read_only,
+        )
     };
 
     html! {

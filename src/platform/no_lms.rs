@@ -49,6 +49,11 @@ pub fn verdict(session: &Session) -> Option<Verdict> {
     session.verdict()
 }
 
+/// Never: without a platform there is no review mode.
+pub fn read_only() -> bool {
+    false
+}
+
 /// Nothing to report to.
 pub fn report(_session: &Session, _verdict: Option<&Verdict>) {}
 

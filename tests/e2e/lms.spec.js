@@ -605,6 +605,11 @@ test("SCORM 1.2: review mode shows the recorded attempt read-only and writes not
   await expect(review.locator("#scene-heading")).toHaveText(/^Decision 3\b/);
   await expect(review.locator(".history summary")).toHaveText("Your decisions so far (2)");
   await expect(review.locator("ol.choices")).toBeHidden();
+  await expect(review.locator(".choice-keys")).toHaveCount(0);
+  // The letter keys take no decision either.
+  await review.locator("#scene-heading").press("a");
+  await expect(review.locator("#scene-heading")).toHaveText(/^Decision 3\b/);
+  await expect(review.locator(".history summary")).toHaveText("Your decisions so far (2)");
   await expect(review.locator(".lms-status")).toContainText("looking back at an attempt");
   await review.getByRole("button", { name: "Exit" }).click();
   await expect(review.locator(".lms-exited")).toBeVisible();

@@ -158,6 +158,12 @@ pub fn can_exit() -> bool {
     with_runtime(|r| !r.finished).unwrap_or(false)
 }
 
+/// Whether the LMS opened the attempt for review or browsing: the page shows it and takes no
+/// decision (the choices are hidden and their letter keys do nothing).
+pub fn read_only() -> bool {
+    with_runtime(|r| r.read_only).unwrap_or(false)
+}
+
 /// Whether the learner left with the exit control (and was not sent elsewhere).
 pub fn exited() -> bool {
     EXITED.with(Cell::get)
