@@ -19,8 +19,8 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::Arc;
 
-use frontline_engine::Scenario;
-use frontline_engine::workshop::{Action, TeamResult, Workshop, WorkshopError};
+use frontline_engine::workshop::{Action, MAX_TEAM_NAME, TeamResult, Workshop, WorkshopError};
+use frontline_engine::{Scenario, Session};
 use serde::{Deserialize, Serialize};
 
 /// The protocol version that every session-opening frame carries (`v`).
@@ -177,6 +177,58 @@ pub enum Command {
         /// Team name.
         name: String,
     },
+    /// Choose what the projector shows.
+    Show {
+        /// The panel.
+        panel: Panel,
+    },
+    /// Play as one room or in teams, each team on its own device.
+    Mode {
+        /// The mode.
+        mode: Mode,
+    },
+    /// The session plan: the decisions (scene ids) to play without discussion.
+    Plan {
+        /// Scene ids, at most one per scene of the scenario.
+        quick: Vec<String>,
+    },
+}
+
+/// What the projector shows besides the scene, chosen on the console.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Panel {
+    /// The current scene, its choices and (once revealed) the tally.
+    #[default]
+    Scene,
+    /// The scenario's briefing and cast.
+    Briefing,
+    /// The current decision's discussion question.
+    Question,
+    /// The debrief: the room's path and the team comparison.
+    Debrief,
+}
+
+/// How the room plays.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Mode {
+    /// Everyone votes on one shared path.
+    #[default]
+    Room,
+    /// Each team plays its own path on its own device.
+    Teams,
+}
+
+/// A team playing its own path in the room, on one participant's device.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LiveTeam {
+    /// The team's name (unique in the room, compared without case).
+    pub name: String,
+    /// The participant whose device plays for the team.
+    pub participant: u32,
+    /// The team's choices so far, as indexes into each scene's choices.
+    pub choices: Vec<usize>,
 }
 
 /// What the log records: one fact about the room.
@@ -201,6 +253,40 @@ pub enum Entry {
     },
     /// The facilitator's command.
     Command(Command),
+    /// A participant's device started playing for a team.
+    TeamStarted {
+        /// The participant's number.
+        participant: u32,
+        /// The team's name.
+        name: String,
+    },
+    /// A team's decision on its own path.
+    TeamChose {
+        /// The participant playing for the team.
+        participant: u32,
+        /// Choice index in the team's current scene.
+        choice: usize,
+    },
+}
+
+impl Entry {
+    /// The entry as connections other than the facilitator's receive it: without display
+    /// names, so nobody but the facilitator can tie a participant's number (and so a
+    /// ballot) to a name.
+    pub fn redacted(&self) -> Entry {
+        match self {
+            Entry::Joined { participant, .. } => Entry::Joined {
+                participant: *participant,
+                name: None,
+            },
+            other => other.clone(),
+        }
+    }
+
+    /// Whether [`Entry::redacted`] changes it.
+    pub fn names_someone(&self) -> bool {
+        matches!(self, Entry::Joined { name: Some(_), .. })
+    }
 }
 
 /// An entry in its place in the log.
@@ -230,6 +316,9 @@ pub enum Role {
     Facilitator,
     /// Joined with the room code (and a participant token).
     Participant,
+    /// Joined with the room code to watch (the projector): it receives the room and sends
+    /// nothing; it is not a participant.
+    Viewer,
 }
 
 /// The sender of a request to [`Room::admit`].
@@ -239,6 +328,8 @@ pub enum Sender {
     Facilitator,
     /// Participant number n.
     Participant(u32),
+    /// A read-only connection (the projector): it sends no requests.
+    Viewer,
 }
 
 /// A request to change the room, before it becomes an entry.
@@ -253,6 +344,16 @@ pub enum Request {
     },
     /// A facilitator command.
     Command(Command),
+    /// Start playing for a team on this device (teams mode).
+    StartTeam {
+        /// The team's name.
+        name: String,
+    },
+    /// The team's choice in its current scene.
+    TeamChoose {
+        /// Choice index.
+        choice: usize,
+    },
 }
 
 /// A live room: the workshop and what the room adds to it.
@@ -274,6 +375,18 @@ pub struct Room {
     pub locked: bool,
     /// How many entries have been applied: the position of the next entry.
     pub position: u64,
+    /// What the projector shows.
+    #[serde(default)]
+    pub shown: Panel,
+    /// One room or teams.
+    #[serde(default)]
+    pub mode: Mode,
+    /// Decisions (scene ids) to play without discussion.
+    #[serde(default)]
+    pub quick: Vec<String>,
+    /// Teams playing their own paths, in the order they started.
+    #[serde(default)]
+    pub teams: Vec<LiveTeam>,
 }
 
 /// Why a frame, a request or an entry was refused. Each variant has a stable code for
@@ -321,6 +434,10 @@ pub enum ProtocolError {
     Gone,
     /// A failure on the server's side (storage); the request had no effect.
     Internal,
+    /// A team request that cannot be played (the reason, for people).
+    Team(String),
+    /// A plan naming a scene the scenario does not have.
+    BadPlan(String),
 }
 
 impl ProtocolError {
@@ -346,6 +463,8 @@ impl ProtocolError {
             ProtocolError::Full => "full",
             ProtocolError::Gone => "gone",
             ProtocolError::Internal => "internal",
+            ProtocolError::Team(_) => "team_refused",
+            ProtocolError::BadPlan(_) => "bad_plan",
         }
     }
 
@@ -383,7 +502,9 @@ impl fmt::Display for ProtocolError {
             ProtocolError::NotJoined => f.write_str("join a room first"),
             ProtocolError::AlreadyJoined => f.write_str("this connection is already in a room"),
             ProtocolError::NotFacilitator => f.write_str("only the room's facilitator can do this"),
-            ProtocolError::NotParticipant => f.write_str("the facilitator does not vote"),
+            ProtocolError::NotParticipant => {
+                f.write_str("only participants vote or play for a team")
+            }
             ProtocolError::VoteClosed => f.write_str("this vote is closed"),
             ProtocolError::Refused(e) => write!(f, "{e}"),
             ProtocolError::BadEntry(why) => write!(f, "the room's log does not fit: {why}"),
@@ -396,6 +517,8 @@ impl fmt::Display for ProtocolError {
             ProtocolError::Internal => {
                 f.write_str("the server could not save this; nothing changed")
             }
+            ProtocolError::Team(why) => f.write_str(why),
+            ProtocolError::BadPlan(id) => write!(f, "the scenario has no decision '{id}'"),
         }
     }
 }
@@ -412,7 +535,40 @@ impl Room {
             round: 0,
             locked: false,
             position: 0,
+            shown: Panel::Scene,
+            mode: Mode::Room,
+            quick: Vec::new(),
+            teams: Vec::new(),
         }
+    }
+
+    /// The room as connections other than the facilitator's receive it (see
+    /// [`Entry::redacted`]).
+    pub fn redacted(&self) -> Room {
+        let mut room = self.clone();
+        for p in &mut room.participants {
+            p.name = None;
+        }
+        room
+    }
+
+    /// The team this participant's device plays for.
+    pub fn team_of(&self, participant: u32) -> Option<usize> {
+        self.teams.iter().position(|t| t.participant == participant)
+    }
+
+    /// A team's session, replayed from the workshop's seed.
+    pub fn team_session(
+        &self,
+        scenario: &Arc<Scenario>,
+        team: usize,
+    ) -> Result<Session, ProtocolError> {
+        let team = self
+            .teams
+            .get(team)
+            .ok_or_else(|| ProtocolError::BadEntry(format!("there is no team {team}")))?;
+        Session::replay_indexes(scenario.clone(), self.workshop.seed, &team.choices)
+            .map_err(|(n, e)| ProtocolError::BadEntry(format!("team decision {n}: {e}")))
     }
 
     /// The room after `entries`, applied in order from a new room.
@@ -452,10 +608,34 @@ impl Room {
                     choice,
                 }
             }
-            (Sender::Facilitator, Request::Vote { .. }) => {
+            (Sender::Participant(p), Request::StartTeam { name }) => {
+                let name = name.trim();
+                if let Some(t) = self.team_of(p) {
+                    if self.teams[t].name == name {
+                        return Ok(None);
+                    }
+                    return Err(ProtocolError::Team(format!(
+                        "this device already plays for team {}",
+                        self.teams[t].name
+                    )));
+                }
+                Entry::TeamStarted {
+                    participant: p,
+                    name: name.to_owned(),
+                }
+            }
+            (Sender::Participant(p), Request::TeamChoose { choice }) => Entry::TeamChose {
+                participant: p,
+                choice,
+            },
+            (Sender::Facilitator | Sender::Viewer, Request::Vote { .. })
+            | (
+                Sender::Facilitator | Sender::Viewer,
+                Request::StartTeam { .. } | Request::TeamChoose { .. },
+            ) => {
                 return Err(ProtocolError::NotParticipant);
             }
-            (Sender::Participant(_), Request::Command(_)) => {
+            (Sender::Participant(_) | Sender::Viewer, Request::Command(_)) => {
                 return Err(ProtocolError::NotFacilitator);
             }
             (Sender::Facilitator, Request::Command(command)) => Entry::Command(command),
@@ -513,9 +693,91 @@ impl Room {
                 next.workshop = next.tally(scenario, *choice)?;
             }
             Entry::Command(command) => next.command(scenario, command, log.at_ms)?,
+            Entry::TeamStarted { participant, name } => {
+                next.start_team(*participant, name)?;
+            }
+            Entry::TeamChose {
+                participant,
+                choice,
+            } => next.team_choose(scenario, *participant, *choice)?,
         }
         next.position = self.position + 1;
         Ok(next)
+    }
+
+    fn start_team(&mut self, participant: u32, name: &str) -> Result<(), ProtocolError> {
+        if participant as usize >= self.participants.len() {
+            return Err(ProtocolError::BadEntry(format!(
+                "participant {participant} has not joined"
+            )));
+        }
+        if self.mode != Mode::Teams {
+            return Err(ProtocolError::Team(
+                "the room is not playing in teams; wait for the facilitator".into(),
+            ));
+        }
+        if self.team_of(participant).is_some() {
+            return Err(ProtocolError::Team(
+                "this device already plays for a team".into(),
+            ));
+        }
+        let count = name.chars().count();
+        if count == 0 || count > MAX_TEAM_NAME || name.chars().any(char::is_control) {
+            return Err(ProtocolError::Team(format!(
+                "a team name is 1 to {MAX_TEAM_NAME} characters"
+            )));
+        }
+        if name.trim() != name {
+            return Err(ProtocolError::Team(
+                "a team name does not start or end with a space".into(),
+            ));
+        }
+        let taken = self
+            .teams
+            .iter()
+            .map(|t| t.name.as_str())
+            .chain(self.workshop.teams.iter().map(|t| t.name.as_str()))
+            .any(|n| n.to_lowercase() == name.to_lowercase());
+        if taken {
+            return Err(ProtocolError::Team(format!(
+                "there is already a team called {name}; pick another name"
+            )));
+        }
+        self.teams.push(LiveTeam {
+            name: name.to_owned(),
+            participant,
+            choices: Vec::new(),
+        });
+        Ok(())
+    }
+
+    /// A team's decision; the team's finished path becomes its result in the workshop (so
+    /// the debrief compares it), as a typed result code would.
+    fn team_choose(
+        &mut self,
+        scenario: &Arc<Scenario>,
+        participant: u32,
+        choice: usize,
+    ) -> Result<(), ProtocolError> {
+        let t = self.team_of(participant).ok_or_else(|| {
+            ProtocolError::Team("start a team on this device before choosing".into())
+        })?;
+        let mut session = self.team_session(scenario, t)?;
+        session
+            .choose_index(choice)
+            .map_err(|e| ProtocolError::Team(format!("{e}")))?;
+        self.teams[t].choices.push(choice);
+        if session.is_ended() {
+            let result = TeamResult {
+                name: self.teams[t].name.clone(),
+                code: frontline_engine::code::encode(&session),
+            };
+            self.workshop = self
+                .workshop
+                .apply(scenario, Action::AddTeam(result))
+                .map_err(ProtocolError::Refused)?;
+        }
+        Ok(())
     }
 
     /// The workshop with `choice`'s count set to its number of ballots.
@@ -533,6 +795,27 @@ impl Room {
         at_ms: u64,
     ) -> Result<(), ProtocolError> {
         let action = match command {
+            Command::Show { panel } => {
+                self.shown = *panel;
+                return Ok(());
+            }
+            Command::Mode { mode } => {
+                self.mode = *mode;
+                return Ok(());
+            }
+            Command::Plan { quick } => {
+                let mut plan: Vec<String> = Vec::new();
+                for id in quick {
+                    if !scenario.scenes.iter().any(|s| &s.id == id) {
+                        return Err(ProtocolError::BadPlan(id.chars().take(64).collect()));
+                    }
+                    if !plan.contains(id) {
+                        plan.push(id.clone());
+                    }
+                }
+                self.quick = plan;
+                return Ok(());
+            }
             Command::Lock => {
                 self.locked = true;
                 return Ok(());
@@ -571,6 +854,9 @@ impl Room {
             self.ballots.clear();
             self.locked = false;
             self.round += 1;
+            if self.shown != Panel::Debrief {
+                self.shown = Panel::Scene;
+            }
         }
         Ok(())
     }
@@ -600,6 +886,9 @@ pub enum ClientFrame {
         /// The facilitator secret; with it the connection is the facilitator's.
         #[serde(default)]
         secret: Option<String>,
+        /// Join to watch (the projector): no participant number, nothing to send.
+        #[serde(default)]
+        view: bool,
     },
     /// A participant's ballot for the open round (changeable until lock or reveal).
     Vote {
@@ -610,6 +899,16 @@ pub enum ClientFrame {
     },
     /// A facilitator command.
     Command(Command),
+    /// Start playing for a team on this device (teams mode).
+    StartTeam {
+        /// The team's name.
+        name: String,
+    },
+    /// The team's choice in its current scene.
+    TeamChoose {
+        /// Choice index.
+        choice: usize,
+    },
 }
 
 /// A frame from the server.

@@ -48,10 +48,9 @@ impl Host {
 
     fn join(&mut self) -> u32 {
         let participant = self.room.participants.len() as u32;
-        self.append(Entry::Joined {
-            participant,
-            name: None,
-        });
+        // Every other participant gives a name, so redaction has something to remove.
+        let name = participant.is_multiple_of(2).then(|| format!("P{participant}"));
+        self.append(Entry::Joined { participant, name });
         participant
     }
 
@@ -306,9 +305,9 @@ fn walk(host: &mut Host, steps: &[(u8, u8, u8)]) {
             host.offered()
         };
         let choice = offered[arg as usize % offered.len()];
-        let _ = match what % 12 {
+        let n = host.room.participants.len() as u32;
+        let _ = match what % 16 {
             0..=4 => {
-                let n = host.room.participants.len() as u32;
                 if n == 0 || who % 5 == 0 {
                     host.join();
                     Ok(true)
@@ -326,7 +325,35 @@ fn walk(host: &mut Host, steps: &[(u8, u8, u8)]) {
             10 => host.command(Command::Rewind {
                 decisions: usize::from(arg % 4),
             }),
-            _ => host.command(Command::ToggleTimer),
+            11 => host.command(Command::ToggleTimer),
+            12 => host.command(Command::Mode {
+                mode: if arg.is_multiple_of(2) {
+                    Mode::Teams
+                } else {
+                    Mode::Room
+                },
+            }),
+            13 if n > 0 => host.send(
+                Sender::Participant(u32::from(who) % n),
+                Request::StartTeam {
+                    name: format!("Team {}", arg % 4),
+                },
+            ),
+            14 if n > 0 => host.send(
+                Sender::Participant(u32::from(who) % n),
+                Request::TeamChoose {
+                    choice: usize::from(arg % 4),
+                },
+            ),
+            15 => host.command(Command::Show {
+                panel: [
+                    Panel::Scene,
+                    Panel::Briefing,
+                    Panel::Question,
+                    Panel::Debrief,
+                ][usize::from(arg % 4)],
+            }),
+            _ => Ok(false),
         };
         // The tally is always the ballots.
         for (i, &count) in host.room.workshop.votes.iter().enumerate() {
@@ -352,6 +379,27 @@ fn replica_agrees(host: &Host) {
         .collect();
     let replica = Room::replay(&host.scenario, 42, &received).expect("the log replays");
     assert_eq!(replica, host.room);
+    // Participants and the projector receive the log without names; their replica is the
+    // room without names, and nothing else differs.
+    let redacted: Vec<LogEntry> = host
+        .log
+        .iter()
+        .map(|e| LogEntry {
+            entry: e.entry.redacted(),
+            ..e.clone()
+        })
+        .collect();
+    let anonymous = Room::replay(&host.scenario, 42, &redacted).expect("the redacted log replays");
+    assert_eq!(anonymous, host.room.redacted());
+    assert!(anonymous.participants.iter().all(|p| p.name.is_none()));
+    for team in &anonymous.teams {
+        let t = anonymous
+            .team_of(team.participant)
+            .expect("a team's device");
+        anonymous
+            .team_session(&host.scenario, t)
+            .expect("a team's path replays");
+    }
     // A replica that joined late: a welcome snapshot, then the rest of the log.
     let half = host.log.len() / 2;
     let snapshot = Room::replay(&host.scenario, 42, &host.log[..half]).unwrap();
@@ -409,6 +457,108 @@ proptest! {
 }
 
 #[test]
+fn teams_start_once_with_unique_names_and_their_results_join_the_workshop() {
+    let mut host = Host::new();
+    let (a, b) = (host.join(), host.join());
+    let start = |name: &str| Request::StartTeam { name: name.into() };
+    assert!(matches!(
+        host.send(Sender::Participant(a), start("Blue")),
+        Err(ProtocolError::Team(_))
+    ));
+    host.command(Command::Mode { mode: Mode::Teams }).unwrap();
+    assert_eq!(host.send(Sender::Participant(a), start("Blue")), Ok(true));
+    assert_eq!(host.send(Sender::Participant(a), start("Blue")), Ok(false));
+    for bad in ["blue", " Red ", "", "\u{7}x", &"n".repeat(41)] {
+        let who = if bad == " Red " { a } else { b };
+        assert!(
+            matches!(
+                host.send(Sender::Participant(who), start(bad)),
+                Err(ProtocolError::Team(_))
+            ),
+            "{bad:?}"
+        );
+    }
+    assert_eq!(
+        host.send(Sender::Facilitator, start("Green")),
+        Err(ProtocolError::NotParticipant)
+    );
+    assert_eq!(
+        host.send(Sender::Viewer, Request::Command(Command::Lock)),
+        Err(ProtocolError::NotFacilitator)
+    );
+    assert!(matches!(
+        host.send(Sender::Participant(b), Request::TeamChoose { choice: 0 }),
+        Err(ProtocolError::Team(_))
+    ));
+    assert!(matches!(
+        host.send(Sender::Participant(a), Request::TeamChoose { choice: 99 }),
+        Err(ProtocolError::Team(_))
+    ));
+    let mut steps = 0;
+    loop {
+        let session = host.room.team_session(&host.scenario, 0).unwrap();
+        if session.is_ended() {
+            break;
+        }
+        let choice = session.available_choices().last().unwrap().0;
+        assert_eq!(
+            host.send(Sender::Participant(a), Request::TeamChoose { choice }),
+            Ok(true)
+        );
+        steps += 1;
+        assert!(steps < 50);
+    }
+    // The finished path is the team's result, as a typed result code would be.
+    let result = &host.room.workshop.teams[0];
+    assert_eq!(result.name, "Blue");
+    let session =
+        frontline_engine::workshop::decode_team(&result.code, &host.scenario, 42).unwrap();
+    assert_eq!(session.history().len(), steps);
+    assert!(matches!(
+        host.send(Sender::Participant(a), Request::TeamChoose { choice: 0 }),
+        Err(ProtocolError::Team(_))
+    ));
+    replica_agrees(&host);
+}
+
+#[test]
+fn the_plan_names_real_decisions_and_the_projector_panel_follows_plays() {
+    let mut host = Host::new();
+    let first = host.scenario.scenes[0].id.clone();
+    assert_eq!(
+        host.command(Command::Plan {
+            quick: vec![first.clone(), first.clone()]
+        }),
+        Ok(true)
+    );
+    assert_eq!(host.room.quick, vec![first]);
+    assert_eq!(
+        host.command(Command::Plan {
+            quick: vec!["nowhere".into()]
+        }),
+        Err(ProtocolError::BadPlan("nowhere".into()))
+    );
+    host.command(Command::Show {
+        panel: Panel::Question,
+    })
+    .unwrap();
+    assert_eq!(host.room.shown, Panel::Question);
+    let choice = host.offered()[0];
+    host.command(Command::Play { choice }).unwrap();
+    assert_eq!(
+        host.room.shown,
+        Panel::Scene,
+        "a new decision shows its scene"
+    );
+    host.command(Command::Show {
+        panel: Panel::Debrief,
+    })
+    .unwrap();
+    host.command(Command::Rewind { decisions: 0 }).unwrap();
+    assert_eq!(host.room.shown, Panel::Debrief);
+}
+
+#[test]
 fn frames_carry_the_version_and_read_back() {
     let frames = [
         ClientFrame::Create {
@@ -419,6 +569,7 @@ fn frames_carry_the_version_and_read_back() {
             name: Some("Ana".into()),
             token: Some("abcdefghijklmnop".into()),
             secret: None,
+            view: false,
         },
         ClientFrame::Vote {
             round: 2,
@@ -452,7 +603,8 @@ fn frames_carry_the_version_and_read_back() {
             code: "abc234".into(),
             name: None,
             token: None,
-            secret: None
+            secret: None,
+            view: false,
         })
     );
     let error = ProtocolError::VoteClosed.frame();

@@ -346,7 +346,13 @@ impl Connection {
                     Reply::Frame(text) => text,
                     Reply::None => continue,
                 },
-                Heard::Room(Ok(Broadcast::Frame(text))) => text.to_string(),
+                Heard::Room(Ok(Broadcast::Frame { full, redacted })) => {
+                    let facilitator = self
+                        .joined
+                        .as_ref()
+                        .is_some_and(|j| j.sender == Sender::Facilitator);
+                    if facilitator { full } else { redacted }.to_string()
+                }
                 Heard::Room(Ok(Broadcast::Closed(text))) => {
                     let _ = socket.send(Message::Text(text.to_string().into())).await;
                     break;
@@ -378,9 +384,10 @@ impl Connection {
         let joined = self.joined.as_mut()?;
         let (room, rx) = joined.room.snapshot();
         joined.rx = rx;
-        let (role, participant) = match joined.sender {
-            Sender::Facilitator => (Role::Facilitator, None),
-            Sender::Participant(p) => (Role::Participant, Some(p)),
+        let (role, participant, room) = match joined.sender {
+            Sender::Facilitator => (Role::Facilitator, None, room),
+            Sender::Participant(p) => (Role::Participant, Some(p), room.redacted()),
+            Sender::Viewer => (Role::Viewer, None, room.redacted()),
         };
         Some(encode_server(&ServerFrame::Welcome {
             code: joined.room.code.clone(),
@@ -465,6 +472,7 @@ impl Connection {
                 name,
                 token,
                 secret,
+                view,
             } => {
                 if self.joined.is_some() {
                     return Err(ProtocolError::AlreadyJoined);
@@ -494,6 +502,18 @@ impl Connection {
                         room: Box::new(room),
                     })));
                 }
+                if view {
+                    let (joined, room) = live.join_viewer()?;
+                    self.joined = Some(joined);
+                    return Ok(Some(encode_server(&ServerFrame::Welcome {
+                        code,
+                        role: Role::Viewer,
+                        participant: None,
+                        token: None,
+                        secret: None,
+                        room: Box::new(room.redacted()),
+                    })));
+                }
                 if token.as_deref().is_some_and(|t| !valid_token(t)) {
                     return Err(ProtocolError::BadToken);
                 }
@@ -507,24 +527,22 @@ impl Connection {
                     participant: Some(participant),
                     token: Some(token),
                     secret: None,
-                    room: Box::new(room),
+                    room: Box::new(room.redacted()),
                 })))
             }
-            ClientFrame::Vote { round, choice } => {
-                let joined = self.joined.as_ref().ok_or(ProtocolError::NotJoined)?;
-                joined
-                    .room
-                    .request(&hub.store, joined.sender, Request::Vote { round, choice })?;
-                Ok(None)
-            }
-            ClientFrame::Command(command) => {
-                let joined = self.joined.as_ref().ok_or(ProtocolError::NotJoined)?;
-                joined
-                    .room
-                    .request(&hub.store, joined.sender, Request::Command(command))?;
-                Ok(None)
-            }
+            ClientFrame::Vote { round, choice } => self.request(Request::Vote { round, choice }),
+            ClientFrame::Command(command) => self.request(Request::Command(command)),
+            ClientFrame::StartTeam { name } => self.request(Request::StartTeam { name }),
+            ClientFrame::TeamChoose { choice } => self.request(Request::TeamChoose { choice }),
         }
+    }
+
+    fn request(&self, request: Request) -> Result<Option<String>, ProtocolError> {
+        let joined = self.joined.as_ref().ok_or(ProtocolError::NotJoined)?;
+        joined
+            .room
+            .request(&self.app.hub.store, joined.sender, request)?;
+        Ok(None)
     }
 }
 

@@ -26,8 +26,14 @@ use crate::store::{Store, StoredRoom};
 /// What a room's connections hear.
 #[derive(Debug, Clone)]
 pub enum Broadcast {
-    /// A frame to pass on (an entry), as JSON text.
-    Frame(Arc<str>),
+    /// An entry to pass on, as JSON text: in full for the facilitator, and without display
+    /// names for everyone else (the same text when the entry names nobody).
+    Frame {
+        /// For the facilitator's connections.
+        full: Arc<str>,
+        /// For participants and viewers.
+        redacted: Arc<str>,
+    },
     /// The room closed (expired): pass this frame on and hang up.
     Closed(Arc<str>),
 }
@@ -180,6 +186,25 @@ impl LiveRoom {
         ))
     }
 
+    /// Joins to watch (the projector).
+    pub fn join_viewer(self: &Arc<Self>) -> Result<(Joined, Room), ProtocolError> {
+        let state = lock(&self.state);
+        if state.closed {
+            return Err(ProtocolError::Gone);
+        }
+        let room = state.room.clone();
+        let rx = self.tx.subscribe();
+        drop(state);
+        Ok((
+            Joined {
+                room: self.clone(),
+                sender: Sender::Viewer,
+                rx,
+            },
+            room,
+        ))
+    }
+
     /// Joins as a participant: a known token is the same participant again (a new name
     /// replaces the old), an unknown or missing one is a new participant.
     pub fn join_participant(
@@ -280,9 +305,18 @@ impl LiveRoom {
             ProtocolError::Internal
         })?;
         state.room = next;
-        let frame: Arc<str> = encode_server(&ServerFrame::Entry(log)).into();
+        let redacted: Arc<str> = encode_server(&ServerFrame::Entry(LogEntry {
+            entry: log.entry.redacted(),
+            ..log.clone()
+        }))
+        .into();
+        let full = if log.entry.names_someone() {
+            encode_server(&ServerFrame::Entry(log)).into()
+        } else {
+            redacted.clone()
+        };
         // No receivers is not an error: the room may have no connection right now.
-        let _ = self.tx.send(Broadcast::Frame(frame));
+        let _ = self.tx.send(Broadcast::Frame { full, redacted });
         Ok(())
     }
 

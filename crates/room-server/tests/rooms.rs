@@ -256,6 +256,7 @@ async fn join(
             name: name.map(str::to_owned),
             token: token.map(str::to_owned),
             secret: None,
+            view: false,
         })
         .await;
     let w = welcome(&mut client).await;
@@ -297,9 +298,11 @@ async fn a_room_plays_join_vote_change_lock_reveal_and_decide() {
     assert_eq!(fac.replica.workshop.votes[b], 2);
 
     fac.command(Command::Lock).await;
-    // Every participant's replica gets the same entries: Ben's join, three ballots, the lock.
+    // Every participant's replica gets the same entries: Ben's join, three ballots, the lock;
+    // without display names, so no participant can tell whose ballot is whose.
     let ana_replica = ana.replay(wa.room.clone(), &fac.scenario, 5).await;
-    assert_eq!(ana_replica, fac.replica);
+    assert_eq!(ana_replica, fac.replica.redacted());
+    assert_eq!(ana_replica.participants[0].name, None);
     ana.send(&vote(0, a)).await;
     assert_eq!(ana.error().await, "vote_closed");
     fac.command(Command::Unlock).await;
@@ -307,7 +310,7 @@ async fn a_room_plays_join_vote_change_lock_reveal_and_decide() {
     assert!(fac.replica.workshop.revealed);
     // Ben's replica: three ballots, lock, unlock, reveal.
     let ben_replica = ben.replay(wb.room.clone(), &fac.scenario, 6).await;
-    assert_eq!(ben_replica, fac.replica);
+    assert_eq!(ben_replica, fac.replica.redacted());
     ben.send(&vote(0, a)).await;
     assert_eq!(ben.error().await, "vote_closed");
 
@@ -325,6 +328,7 @@ async fn a_room_plays_join_vote_change_lock_reveal_and_decide() {
             name: None,
             token: None,
             secret: Some(fac.secret.clone()),
+            view: false,
         })
         .await;
     let w = welcome(&mut again).await;
@@ -395,6 +399,7 @@ async fn participants_cannot_command_and_wrong_secrets_are_refused() {
             name: None,
             token: None,
             secret: Some("guessed".into()),
+            view: false,
         })
         .await;
     assert_eq!(mallory.error().await, "not_facilitator");
@@ -515,6 +520,7 @@ async fn wrong_codes_are_rate_limited_per_address() {
                 name: None,
                 token: None,
                 secret: None,
+                view: false,
             })
             .await;
         let expected = if i == 0 { "bad_code" } else { "no_such_room" };
@@ -527,6 +533,7 @@ async fn wrong_codes_are_rate_limited_per_address() {
         name: None,
         token: None,
         secret: None,
+        view: false,
     })
     .await;
     assert_eq!(late.error().await, "rate_limited");
@@ -613,6 +620,7 @@ async fn a_restarted_server_resumes_every_room_exactly() {
             name: None,
             token: None,
             secret: Some(secret.clone()),
+            view: false,
         })
         .await;
         let w = welcome(&mut back).await;
@@ -647,6 +655,7 @@ async fn a_room_whose_scenario_is_gone_waits_without_harming_the_others() {
             name: None,
             token: None,
             secret: None,
+            view: false,
         })
         .await;
     assert_eq!(phone.error().await, "no_such_room");
@@ -691,6 +700,7 @@ async fn idle_rooms_expire_and_their_data_is_deleted() {
         name: None,
         token: None,
         secret: None,
+        view: false,
     })
     .await;
     assert_eq!(late.error().await, "no_such_room");
@@ -783,4 +793,89 @@ async fn static_files_carry_the_policy_types_and_caching() {
     let (status, _, _) = get(addr, "/../Cargo.toml", None).await;
     assert!(status == 404 || status == 400, "{status}");
     server.stop().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_projector_watches_and_teams_play_their_own_paths() {
+    let site = site();
+    let server = start(config(&site)).await;
+    let addr = server.address;
+    let mut fac = Facilitator::open(addr).await;
+    let (mut team, wt) = join(addr, &fac.code, Some("Ana"), None).await;
+    fac.follow().await;
+
+    // The projector joins by code to watch: no participant number, no names, no commands.
+    let mut projector = Client::connect(addr).await;
+    projector
+        .send(&ClientFrame::Join {
+            code: fac.code.clone(),
+            name: None,
+            token: None,
+            secret: None,
+            view: true,
+        })
+        .await;
+    let wp = welcome(&mut projector).await;
+    assert_eq!((wp.role, wp.participant), (Role::Viewer, None));
+    assert_eq!(wp.room, fac.replica.redacted());
+    assert_eq!(
+        wp.room.participants.len(),
+        1,
+        "the projector is not a participant"
+    );
+    projector.send(&ClientFrame::Command(Command::Lock)).await;
+    assert_eq!(projector.error().await, "not_facilitator");
+    projector.send(&vote(0, 0)).await;
+    assert_eq!(projector.error().await, "not_participant");
+
+    // Teams only start in teams mode.
+    team.send(&ClientFrame::StartTeam {
+        name: "Blue".into(),
+    })
+    .await;
+    assert_eq!(team.error().await, "team_refused");
+    fac.command(Command::Mode {
+        mode: room_protocol::Mode::Teams,
+    })
+    .await;
+    fac.command(Command::Show {
+        panel: room_protocol::Panel::Briefing,
+    })
+    .await;
+    team.send(&ClientFrame::StartTeam {
+        name: "Blue".into(),
+    })
+    .await;
+    fac.follow().await;
+    // The team plays its first offered choice until its path ends; its result joins the
+    // workshop's teams for the debrief.
+    for _ in 0..40 {
+        let t = fac.replica.team_of(0).expect("the device plays for Blue");
+        let session = fac.replica.team_session(&fac.scenario, t).unwrap();
+        if session.is_ended() {
+            break;
+        }
+        let choice = session.available_choices().next().unwrap().0;
+        team.send(&ClientFrame::TeamChoose { choice }).await;
+        fac.follow().await;
+    }
+    assert_eq!(fac.replica.workshop.teams.len(), 1);
+    assert_eq!(fac.replica.workshop.teams[0].name, "Blue");
+    let projector_replica = projector
+        .replay(
+            wp.room.clone(),
+            &fac.scenario,
+            (fac.replica.position - wp.room.position) as usize,
+        )
+        .await;
+    assert_eq!(projector_replica, fac.replica.redacted());
+    assert_eq!(projector_replica.shown, room_protocol::Panel::Briefing);
+    let team_replica = team
+        .replay(
+            wt.room.clone(),
+            &fac.scenario,
+            (fac.replica.position - wt.room.position) as usize,
+        )
+        .await;
+    assert_eq!(team_replica, fac.replica.redacted());
 }
