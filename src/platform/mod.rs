@@ -17,6 +17,7 @@ pub mod opened;
 pub mod page;
 pub mod remote;
 pub mod results;
+pub mod rooms;
 pub mod saves;
 pub mod seed;
 pub mod settings;

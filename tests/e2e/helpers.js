@@ -15,6 +15,8 @@ export const HERE = dirname(fileURLToPath(import.meta.url));
 // rebuilds dist/, and the tests never write the same folder).
 export const DIST = process.env.FRONTLINE_DIST ?? join(HERE, "..", "..", "dist");
 export const ARTIFACTS = join(HERE, "artifacts");
+// The room server serving the same bundle (playwright.config.js starts it).
+export const ROOMS_URL = `http://127.0.0.1:${Number(process.env.E2E_ROOMS_PORT ?? Number(process.env.E2E_PORT ?? 8091) + 200)}/`;
 
 /** The save key for a scenario (see src/platform/saves.rs). */
 export const saveKey = (id) => `frontline.v1.save.${id}`;

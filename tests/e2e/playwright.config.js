@@ -8,6 +8,13 @@ import { defineConfig } from "@playwright/test";
 import { CHROMIUM } from "./chromium.mjs";
 
 const PORT = Number(process.env.E2E_PORT ?? 8091);
+// The room server (crates/room-server, built by scripts/test) serving the same bundle, for
+// the live-room tests (rooms*.spec.js); helpers.js's ROOMS_URL points at it.
+const ROOMS_PORT = Number(process.env.E2E_ROOMS_PORT ?? PORT + 200);
+const ROOMS_BIN =
+  process.env.FRONTLINE_ROOMS_BIN ??
+  `${process.env.CARGO_TARGET_DIR ?? "../../target"}/release/frontline-rooms`;
+const DIST = process.env.FRONTLINE_DIST ?? "../../dist";
 
 export default defineConfig({
   testDir: ".",
@@ -34,13 +41,24 @@ export default defineConfig({
       },
     },
   ],
-  webServer: {
-    command: "node serve.mjs",
-    url: `http://127.0.0.1:${PORT}/index.html`,
-    env: { PORT: String(PORT) },
-    reuseExistingServer: !process.env.CI,
-    timeout: 30_000,
-    stdout: "ignore",
-    stderr: "pipe",
-  },
+  webServer: [
+    {
+      command: "node serve.mjs",
+      url: `http://127.0.0.1:${PORT}/index.html`,
+      env: { PORT: String(PORT) },
+      reuseExistingServer: !process.env.CI,
+      timeout: 30_000,
+      stdout: "ignore",
+      stderr: "pipe",
+    },
+    {
+      // A fresh data folder on every run, so no room of an earlier run is resumed.
+      command: `sh -c 'exec "${ROOMS_BIN}" --port ${ROOMS_PORT} --dist "${DIST}" --data "$(mktemp -d)"'`,
+      url: `http://127.0.0.1:${ROOMS_PORT}/rooms/info`,
+      reuseExistingServer: !process.env.CI,
+      timeout: 30_000,
+      stdout: "ignore",
+      stderr: "pipe",
+    },
+  ],
 });

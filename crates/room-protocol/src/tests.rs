@@ -49,7 +49,9 @@ impl Host {
     fn join(&mut self) -> u32 {
         let participant = self.room.participants.len() as u32;
         // Every other participant gives a name, so redaction has something to remove.
-        let name = participant.is_multiple_of(2).then(|| format!("P{participant}"));
+        let name = participant
+            .is_multiple_of(2)
+            .then(|| format!("P{participant}"));
         self.append(Entry::Joined { participant, name });
         participant
     }

@@ -25,7 +25,8 @@ use axum::Router;
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
 use axum::extract::{ConnectInfo, State};
 use axum::http::header::{
-    CACHE_CONTROL, CONTENT_SECURITY_POLICY, HOST, ORIGIN, X_CONTENT_TYPE_OPTIONS,
+    CACHE_CONTROL, CONTENT_SECURITY_POLICY, CONTENT_TYPE, HOST, LOCATION, ORIGIN,
+    X_CONTENT_TYPE_OPTIONS,
 };
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -47,6 +48,8 @@ use crate::store::Store;
 
 /// The path of the rooms' WebSocket.
 pub const WS_PATH: &str = "/rooms/ws";
+/// Where pages learn that a room server served them, and its addresses.
+pub const INFO_PATH: &str = "/rooms/info";
 
 /// Frames longer than this close the connection (the WebSocket layer's own cap).
 const HARD_FRAME_CAP: usize = 64 * 1024;
@@ -229,6 +232,8 @@ fn router(app: App) -> Router {
         .precompressed_gzip();
     Router::new()
         .route(WS_PATH, get(upgrade))
+        .route(INFO_PATH, get(info))
+        .route("/join", get(join_page))
         .with_state(app)
         .fallback_service(files)
         .layer(SetResponseHeaderLayer::overriding(
@@ -243,6 +248,55 @@ fn router(app: App) -> Router {
             CACHE_CONTROL,
             HeaderValue::from_static("no-cache"),
         ))
+}
+
+/// What the pages ask to know that they are on a room server: the protocol version and the
+/// addresses the room's devices can open (none when it listens on this machine only).
+async fn info(State(app): State<App>) -> Response {
+    let port = app.config.address.port();
+    let addresses: Vec<String> = network_addresses(app.config.address.ip())
+        .into_iter()
+        .map(|ip| match ip {
+            IpAddr::V4(v4) => format!("http://{v4}:{port}"),
+            IpAddr::V6(v6) => format!("http://[{v6}]:{port}"),
+        })
+        .collect();
+    let body = serde_json::json!({ "v": room_protocol::PROTOCOL_VERSION, "addresses": addresses });
+    (
+        [(CONTENT_TYPE, HeaderValue::from_static("application/json"))],
+        body.to_string(),
+    )
+        .into_response()
+}
+
+/// The short address a projector shows (`<host>/join`): the participants' page.
+async fn join_page() -> Response {
+    (
+        StatusCode::SEE_OTHER,
+        [(LOCATION, HeaderValue::from_static("/room.html"))],
+    )
+        .into_response()
+}
+
+/// The addresses other devices can reach this server at: the listening address itself, or
+/// for an unspecified one (0.0.0.0) every IPv4 address of the machine's network interfaces;
+/// none for loopback.
+pub fn network_addresses(listening: IpAddr) -> Vec<IpAddr> {
+    if listening.is_loopback() {
+        return Vec::new();
+    }
+    if !listening.is_unspecified() {
+        return vec![listening];
+    }
+    let mut found: Vec<IpAddr> = if_addrs::get_if_addrs()
+        .unwrap_or_default()
+        .into_iter()
+        .map(|i| i.ip())
+        .filter(|ip| ip.is_ipv4() && !ip.is_loopback() && !ip.is_unspecified())
+        .collect();
+    found.sort();
+    found.dedup();
+    found
 }
 
 async fn sweep(hub: Arc<Hub>, config: Arc<Config>, mut shutdown: watch::Receiver<bool>) {

@@ -879,3 +879,27 @@ async fn a_projector_watches_and_teams_play_their_own_paths() {
         .await;
     assert_eq!(team_replica, fac.replica.redacted());
 }
+
+#[tokio::test]
+async fn pages_learn_they_are_on_a_room_server_and_join_has_a_short_address() {
+    let site = site();
+    let server = start(config(&site)).await;
+    let addr = server.address;
+    let (status, headers, body) = get(addr, "/rooms/info", None).await;
+    assert_eq!(status, 200);
+    assert_eq!(header(&headers, "content-type"), Some("application/json"));
+    let info: serde_json::Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(info["v"], 1);
+    // On loopback, no address for other devices.
+    assert_eq!(info["addresses"], serde_json::json!([]));
+    let (status, headers, _) = get(addr, "/join", None).await;
+    assert_eq!(status, 303);
+    assert_eq!(header(&headers, "location"), Some("/room.html"));
+    server.stop().await.unwrap();
+    let any = room_server::network_addresses("0.0.0.0".parse().unwrap());
+    assert!(any.iter().all(|ip| !ip.is_loopback() && ip.is_ipv4()));
+    assert_eq!(
+        room_server::network_addresses("192.168.1.20".parse().unwrap()),
+        vec!["192.168.1.20".parse::<std::net::IpAddr>().unwrap()]
+    );
+}
