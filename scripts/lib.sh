@@ -81,3 +81,13 @@ ensure_e2e_tools() {
     (cd "$ROOT/tests/e2e" && npm ci --no-audit --no-fund)
   fi
 }
+
+# Live rooms' server parts for the cluster tests (crates/room-server/tests/cluster.rs) and
+# scripts/cluster: NATS with JetStream and a reverse proxy, from Debian's packages.
+ensure_room_tools() {
+  export PATH="$PATH:/usr/sbin:/sbin"
+  if ! command -v nats-server >/dev/null 2>&1 || ! command -v haproxy >/dev/null 2>&1; then
+    step "nats-server and haproxy (from Debian)"
+    apt_install nats-server haproxy
+  fi
+}
