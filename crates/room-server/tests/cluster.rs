@@ -118,6 +118,8 @@ struct Cluster {
     node_ports: [u16; 2],
     proxy_port: u16,
     nodes: [Option<Process>; 2],
+    /// Options every node gets besides its port, dist and NATS.
+    node_args: Vec<String>,
     // Dropped last: the nodes go before the server they talk to.
     _proxy: Process,
     _nats: Process,
@@ -126,6 +128,11 @@ struct Cluster {
 impl Cluster {
     /// The cluster, or `None` (with a message) when the tools are missing and not required.
     async fn start() -> Option<Cluster> {
+        Cluster::start_with(&[]).await
+    }
+
+    /// The cluster with extra options for the nodes.
+    async fn start_with(node_args: &[&str]) -> Option<Cluster> {
         let (Some(nats), Some(haproxy)) = (tool("nats-server"), tool("haproxy")) else {
             assert!(
                 std::env::var_os("FRONTLINE_REQUIRE_CLUSTER").is_none(),
@@ -178,6 +185,7 @@ impl Cluster {
             node_ports,
             proxy_port,
             nodes: [None, None],
+            node_args: node_args.iter().map(|a| a.to_string()).collect(),
             _proxy: {
                 let log = dir.path().join("haproxy.log");
                 let mut proxy = Process::spawn(
@@ -201,20 +209,22 @@ impl Cluster {
         let port = self.node_ports[i];
         let log = self.dir.path().join(format!("node-{i}.log"));
         let mut node = Process::spawn(
-            Command::new(env!("CARGO_BIN_EXE_frontline-rooms")).args([
-                "--port",
-                &port.to_string(),
-                "--dist",
-                &self.dir.path().join("dist").to_string_lossy(),
-                "--data",
-                &self
-                    .dir
-                    .path()
-                    .join(format!("unused-data-{i}"))
-                    .to_string_lossy(),
-                "--nats",
-                &format!("nats://127.0.0.1:{}", self.nats_port),
-            ]),
+            Command::new(env!("CARGO_BIN_EXE_frontline-rooms"))
+                .args([
+                    "--port",
+                    &port.to_string(),
+                    "--dist",
+                    &self.dir.path().join("dist").to_string_lossy(),
+                    "--data",
+                    &self
+                        .dir
+                        .path()
+                        .join(format!("unused-data-{i}"))
+                        .to_string_lossy(),
+                    "--nats",
+                    &format!("nats://127.0.0.1:{}", self.nats_port),
+                ])
+                .args(&self.node_args),
             &log,
         );
         listening(port, &format!("node {i}"), &mut node, &log).await;
@@ -920,4 +930,46 @@ async fn vote_latency_from_a_participant_on_one_node_to_the_projector_on_the_oth
         latencies[N - 1]
     );
     assert!(percentile(&latencies, 0.99) < Duration::from_secs(1));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_idle_room_expires_on_every_node_and_its_subjects_are_purged() {
+    let _turn = SERIAL.lock().await;
+    let Some(cluster) = Cluster::start_with(&["--idle", "2s"]).await else {
+        return;
+    };
+    let fac = Facilitator::open(cluster.node(0)).await;
+    let (mut phone, _) = join(cluster.node(1), &fac.code, Some("expiry-token-0123456789")).await;
+    let mut fac_client = fac.client;
+    for client in [&mut fac_client, &mut phone] {
+        loop {
+            match client.next_or_closed().await {
+                Some(ServerFrame::Error { code, .. }) => {
+                    assert_eq!(code, "gone");
+                    break;
+                }
+                Some(ServerFrame::Entry(_)) => {}
+                other => panic!("expected gone, got {other:?}"),
+            }
+        }
+    }
+    for node in [cluster.node(0), cluster.node(1)] {
+        let mut late = Client::connect(node).await;
+        late.send(&join_frame(&fac.code, None, None)).await;
+        assert!(
+            matches!(late.next().await, ServerFrame::Error { code, .. } if code == "no_such_room")
+        );
+    }
+    let nats = async_nats::connect(format!("127.0.0.1:{}", cluster.nats_port))
+        .await
+        .unwrap();
+    let mut stream = async_nats::jetstream::new(nats)
+        .get_stream(room_server::cluster::STREAM)
+        .await
+        .unwrap();
+    let info = stream.info().await.unwrap();
+    assert_eq!(
+        info.state.messages, 0,
+        "the room's head, log and marks are purged"
+    );
 }
