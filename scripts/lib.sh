@@ -81,3 +81,13 @@ ensure_e2e_tools() {
     (cd "$ROOT/tests/e2e" && npm ci --no-audit --no-fund)
   fi
 }
+
+# nats-server and haproxy for several room-server nodes (scripts/cluster, the cluster tests).
+# Debian puts both in /usr/sbin, which a normal user's PATH may lack.
+ensure_cluster_tools() {
+  export PATH="$PATH:/usr/sbin:/sbin"
+  if ! command -v nats-server >/dev/null 2>&1 || ! command -v haproxy >/dev/null 2>&1; then
+    step "nats-server and haproxy (from Debian)"
+    apt_install nats-server haproxy
+  fi
+}
