@@ -393,7 +393,8 @@ impl Cluster {
         }
     }
 
-    /// Purges every room last active before `cutoff_ms`; returns their codes.
+    /// Purges every room last active before `cutoff_ms`; returns the codes purged (a room
+    /// NATS did not purge is tried again at the next sweep).
     pub(crate) async fn expire(&self, cutoff_ms: u64) -> Result<Vec<RoomCode>, String> {
         let idle: Vec<RoomCode> = lock(&self.activity)
             .iter()
@@ -402,13 +403,13 @@ impl Cluster {
             .collect();
         let mut expired = Vec::new();
         for code in idle {
-            self.stream
-                .purge()
-                .filter(format!("rooms.{code}.>"))
-                .await
-                .map_err(|e| format!("room {code} not purged: NATS: {e}"))?;
-            lock(&self.activity).remove(&code);
-            expired.push(code);
+            match self.stream.purge().filter(format!("rooms.{code}.>")).await {
+                Ok(_) => {
+                    lock(&self.activity).remove(&code);
+                    expired.push(code);
+                }
+                Err(e) => eprintln!("frontline-rooms: room {code} not purged: NATS: {e}"),
+            }
         }
         Ok(expired)
     }
