@@ -82,9 +82,9 @@ ensure_e2e_tools() {
   fi
 }
 
-# Live rooms' server parts for the cluster tests (crates/room-server/tests/cluster.rs) and
-# scripts/cluster: NATS with JetStream and a reverse proxy, from Debian's packages.
-ensure_room_tools() {
+# nats-server and haproxy for several room-server nodes (scripts/cluster, the cluster tests).
+# Debian puts both in /usr/sbin, which a normal user's PATH may lack.
+ensure_cluster_tools() {
   export PATH="$PATH:/usr/sbin:/sbin"
   if ! command -v nats-server >/dev/null 2>&1 || ! command -v haproxy >/dev/null 2>&1; then
     step "nats-server and haproxy (from Debian)"

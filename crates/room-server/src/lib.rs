@@ -5,13 +5,14 @@
 //! shared state behind one cloneable handle ([`rooms::Hub`]), a broadcast channel per room,
 //! a semaphore capping connections, and a shutdown every task hears. The rooms' rules live
 //! in `room-protocol` (pure); this crate does the I/O at the edge: sockets, files, SQLite
-//! ([`store`]), clocks and randomness.
+//! ([`store`]) or NATS JetStream for several nodes ([`cluster`]), clocks and randomness.
 //!
 //! Static files get the app's Content-Security-Policy (the one in `index.html`'s meta),
 //! `X-Content-Type-Options: nosniff`, precompressed `.br`/`.gz` when the browser accepts
 //! them, and `Cache-Control: no-cache` on everything: the bundle's file names are stable
 //! across builds, so a browser must revalidate (a cheap 304) rather than keep a stale copy.
 
+pub mod cluster;
 pub mod limits;
 pub mod rooms;
 pub mod store;
@@ -42,6 +43,7 @@ use tokio::time::Instant;
 use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
 
+use crate::cluster::Cluster;
 use crate::limits::Bucket;
 use crate::rooms::{Broadcast, Catalog, Hub, HubLimits, Joined};
 use crate::store::Store;
@@ -75,8 +77,11 @@ pub struct Config {
     pub address: SocketAddr,
     /// The built app (`dist/`); its `scenarios/*.flc` are the scenarios rooms can play.
     pub dist: PathBuf,
-    /// The data folder (the SQLite database).
+    /// The data folder (the SQLite database; unused with `nats`).
     pub data: PathBuf,
+    /// A NATS server with JetStream (`nats://127.0.0.1:4222`): rooms are kept in its stream
+    /// and shared with every node started with the same URL, instead of SQLite.
+    pub nats: Option<String>,
     /// Rooms idle this long are deleted.
     pub idle: Duration,
     /// How often expiry runs.
@@ -104,6 +109,7 @@ impl Config {
             address: SocketAddr::from(([127, 0, 0, 1], 8080)),
             dist: PathBuf::from("dist"),
             data: PathBuf::from("data"),
+            nats: None,
             idle: Duration::from_secs(24 * 60 * 60),
             sweep_every: Duration::from_secs(60),
             max_frame: 4 * 1024,
@@ -139,6 +145,7 @@ pub struct Server {
     stop: watch::Sender<bool>,
     task: JoinHandle<std::io::Result<()>>,
     sweeper: JoinHandle<()>,
+    follower: Option<JoinHandle<()>>,
 }
 
 /// Why the server did not start.
@@ -148,6 +155,8 @@ pub enum StartError {
     Store(String),
     /// The address could not be bound.
     Bind(std::io::Error),
+    /// NATS or its JetStream stream could not be reached or read.
+    Nats(String),
 }
 
 impl std::fmt::Display for StartError {
@@ -155,6 +164,7 @@ impl std::fmt::Display for StartError {
         match self {
             StartError::Store(why) => write!(f, "the data folder: {why}"),
             StartError::Bind(e) => write!(f, "cannot listen: {e}"),
+            StartError::Nats(why) => write!(f, "{why}"),
         }
     }
 }
@@ -162,26 +172,50 @@ impl std::fmt::Display for StartError {
 impl std::error::Error for StartError {}
 
 impl Server {
-    /// Opens the store, resumes its rooms, binds and starts serving.
+    /// Opens the store (or joins the NATS cluster) and resumes its rooms, then binds and
+    /// starts serving.
     pub async fn start(config: Config) -> Result<Server, StartError> {
-        std::fs::create_dir_all(&config.data)
-            .map_err(|e| StartError::Store(format!("{}: {e}", config.data.display())))?;
-        let store = Store::open(&config.data).map_err(|e| StartError::Store(e.to_string()))?;
         let catalog = Catalog::new(config.dist.join("scenarios"));
-        let hub = Arc::new(Hub::resume(
-            store,
-            catalog,
-            HubLimits {
-                join_burst: config.join_burst,
-                join_refill_per_s: config.join_refill_per_s,
-                max_rooms: config.max_rooms,
-            },
-        ));
+        let limits = HubLimits {
+            join_burst: config.join_burst,
+            join_refill_per_s: config.join_refill_per_s,
+            max_rooms: config.max_rooms,
+        };
+        let (stop, shutdown) = watch::channel(false);
+        let (hub, follower) = match &config.nats {
+            None => {
+                std::fs::create_dir_all(&config.data)
+                    .map_err(|e| StartError::Store(format!("{}: {e}", config.data.display())))?;
+                let store =
+                    Store::open(&config.data).map_err(|e| StartError::Store(e.to_string()))?;
+                (Arc::new(Hub::resume(store, catalog, limits)), None)
+            }
+            Some(url) => {
+                let (cluster, follower) = Cluster::connect(url).await.map_err(StartError::Nats)?;
+                let hub = Arc::new(Hub::clustered(cluster, catalog, limits));
+                let (ready, mut caught_up) = watch::channel(false);
+                let task = tokio::spawn(cluster::follow(
+                    hub.clone(),
+                    follower,
+                    ready,
+                    shutdown.clone(),
+                ));
+                // Serve only with every room read, so a rejoin finds its room.
+                if caught_up.wait_for(|ready| *ready).await.is_err() {
+                    return Err(StartError::Nats(format!(
+                        "the stream {} could not be read",
+                        cluster::STREAM
+                    )));
+                }
+                let n = hub.rooms.lock().map_or(0, |rooms| rooms.len());
+                eprintln!("frontline-rooms: NATS at {url}: {n} room(s) in the stream");
+                (hub, Some(task))
+            }
+        };
         let listener = TcpListener::bind(config.address)
             .await
             .map_err(StartError::Bind)?;
         let address = listener.local_addr().map_err(StartError::Bind)?;
-        let (stop, shutdown) = watch::channel(false);
         let app = App {
             hub: hub.clone(),
             connections: Arc::new(Semaphore::new(config.max_connections)),
@@ -207,6 +241,7 @@ impl Server {
             stop,
             task,
             sweeper,
+            follower,
         })
     }
 
@@ -215,6 +250,9 @@ impl Server {
         let _ = self.stop.send(true);
         self.hub.close_all();
         let _ = self.sweeper.await;
+        if let Some(follower) = self.follower {
+            let _ = follower.await;
+        }
         self.task
             .await
             .unwrap_or_else(|e| Err(std::io::Error::other(e)))
@@ -303,9 +341,10 @@ async fn sweep(hub: Arc<Hub>, config: Arc<Config>, mut shutdown: watch::Receiver
     let mut every = tokio::time::interval(config.sweep_every);
     loop {
         tokio::select! {
-            _ = every.tick() => hub.expire(config.idle, Instant::now()),
+            _ = every.tick() => {}
             _ = shutdown.wait_for(|stop| *stop) => return,
         }
+        hub.expire(config.idle, Instant::now()).await;
     }
 }
 
@@ -396,7 +435,7 @@ impl Connection {
                 Heard::Client(None | Some(Err(_)) | Some(Ok(Message::Close(_)))) | Heard::Stop => {
                     break;
                 }
-                Heard::Client(Some(Ok(msg))) => match self.client(msg) {
+                Heard::Client(Some(Ok(msg))) => match self.client(msg).await {
                     Reply::Frame(text) => text,
                     Reply::None => continue,
                 },
@@ -453,7 +492,7 @@ impl Connection {
         }))
     }
 
-    fn client(&mut self, msg: Message) -> Reply {
+    async fn client(&mut self, msg: Message) -> Reply {
         let result = match msg {
             Message::Text(text) => {
                 if !self.bucket.take(Instant::now()) {
@@ -463,7 +502,10 @@ impl Connection {
                         limit: self.app.config.max_frame,
                     })
                 } else {
-                    decode_client(text.as_str()).and_then(|frame| self.frame(frame))
+                    match decode_client(text.as_str()) {
+                        Ok(frame) => self.frame(frame).await,
+                        Err(e) => Err(e),
+                    }
                 }
             }
             Message::Binary(_) => Err(ProtocolError::BadFrame(
@@ -490,7 +532,7 @@ impl Connection {
     }
 
     /// Handles a frame; `Ok(Some(text))` is a frame for this connection only (a welcome).
-    fn frame(&mut self, frame: ClientFrame) -> Result<Option<String>, ProtocolError> {
+    async fn frame(&mut self, frame: ClientFrame) -> Result<Option<String>, ProtocolError> {
         let ip: IpAddr = self.peer.ip();
         let hub = self.app.hub.clone();
         match frame {
@@ -504,6 +546,7 @@ impl Connection {
                 }
                 let (live, secret) = hub
                     .create(&scenario)
+                    .await
                     .inspect_err(|_| hub.join_failed(ip, now))?;
                 let (joined, room) = live.join_facilitator(&secret)?;
                 let code = live.code.clone();
@@ -541,7 +584,8 @@ impl Connection {
                 };
                 let code = RoomCode::parse(&code).map_err(fail)?;
                 let live = hub
-                    .room(&code)
+                    .find(&code)
+                    .await
                     .ok_or(ProtocolError::NoSuchRoom)
                     .map_err(fail)?;
                 if let Some(secret) = secret {
@@ -573,7 +617,7 @@ impl Connection {
                 }
                 let name = display_name(name.as_deref())?;
                 let (joined, room, participant, token) =
-                    live.join_participant(&hub.store, token, name)?;
+                    hub.join_participant(&live, token, name).await?;
                 self.joined = Some(joined);
                 Ok(Some(encode_server(&ServerFrame::Welcome {
                     code,
@@ -584,18 +628,23 @@ impl Connection {
                     room: Box::new(room.redacted()),
                 })))
             }
-            ClientFrame::Vote { round, choice } => self.request(Request::Vote { round, choice }),
-            ClientFrame::Command(command) => self.request(Request::Command(command)),
-            ClientFrame::StartTeam { name } => self.request(Request::StartTeam { name }),
-            ClientFrame::TeamChoose { choice } => self.request(Request::TeamChoose { choice }),
+            ClientFrame::Vote { round, choice } => {
+                self.request(Request::Vote { round, choice }).await
+            }
+            ClientFrame::Command(command) => self.request(Request::Command(command)).await,
+            ClientFrame::StartTeam { name } => self.request(Request::StartTeam { name }).await,
+            ClientFrame::TeamChoose { choice } => {
+                self.request(Request::TeamChoose { choice }).await
+            }
         }
     }
 
-    fn request(&self, request: Request) -> Result<Option<String>, ProtocolError> {
+    async fn request(&self, request: Request) -> Result<Option<String>, ProtocolError> {
         let joined = self.joined.as_ref().ok_or(ProtocolError::NotJoined)?;
-        joined
-            .room
-            .request(&self.app.hub.store, joined.sender, request)?;
+        self.app
+            .hub
+            .request(&joined.room, joined.sender, request)
+            .await?;
         Ok(None)
     }
 }

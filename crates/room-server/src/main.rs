@@ -2,6 +2,7 @@
 //!
 //! ```text
 //! frontline-rooms [--address 127.0.0.1] [--port 8080] [--dist dist] [--data data] [--idle 24h]
+//!                 [--nats nats://127.0.0.1:4222]
 //! ```
 
 use std::net::{IpAddr, SocketAddr};
@@ -11,14 +12,16 @@ use std::time::Duration;
 
 use room_server::{Config, Server, WS_PATH};
 
-const USAGE: &str =
-    "usage: frontline-rooms [--address IP] [--port N] [--dist DIR] [--data DIR] [--idle DURATION]
+const USAGE: &str = "usage: frontline-rooms [--address IP] [--port N] [--dist DIR] [--data DIR] [--idle DURATION] [--nats URL]
 
   --address IP      address to listen on (default 127.0.0.1; 0.0.0.0 opens it to the network)
   --port N          port (default 8080)
   --dist DIR        the built app to serve (default dist)
   --data DIR        where rooms are kept (default data)
-  --idle DURATION   delete rooms idle this long: 30s, 90m, 24h (default 24h)";
+  --idle DURATION   delete rooms idle this long: 30s, 90m, 24h (default 24h)
+  --nats URL        keep rooms in NATS JetStream (nats-server -js) instead of --data, shared
+                    with every node started with the same URL, e.g. nats://127.0.0.1:4222;
+                    put a reverse proxy in front of the nodes (see deploy/haproxy.cfg)";
 
 fn duration(text: &str) -> Option<Duration> {
     let (n, unit) = text.split_at(text.find(|c: char| !c.is_ascii_digit())?);
@@ -55,6 +58,14 @@ fn parse(args: impl IntoIterator<Item = String>) -> Result<Config, String> {
             }
             "--dist" => config.dist = PathBuf::from(value),
             "--data" => config.data = PathBuf::from(value),
+            "--nats" => {
+                if !value.starts_with("nats://") && !value.starts_with("tls://") {
+                    return Err(format!(
+                        "--nats: '{value}' is not a NATS URL like nats://127.0.0.1:4222"
+                    ));
+                }
+                config.nats = Some(value);
+            }
             "--idle" => {
                 config.idle = duration(&value).ok_or_else(|| {
                     format!("--idle: '{value}' is not a duration like 30s, 90m or 24h")
@@ -97,11 +108,14 @@ async fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    let kept = match &config.nats {
+        Some(url) => format!("rooms in NATS at {url}"),
+        None => format!("data in {}", config.data.display()),
+    };
     println!(
-        "frontline-rooms: serving {} on http://{} (rooms at {WS_PATH}, data in {})",
+        "frontline-rooms: serving {} on http://{} (rooms at {WS_PATH}, {kept})",
         config.dist.display(),
         server.address,
-        config.data.display()
     );
     if tokio::signal::ctrl_c().await.is_err() {
         eprintln!("frontline-rooms: cannot listen for Ctrl+C; stop the process to end");
@@ -140,6 +154,14 @@ mod tests {
         assert_eq!(c.address, SocketAddr::from(([0, 0, 0, 0], 0)));
         assert_eq!(c.data, PathBuf::from("d"));
         assert_eq!(c.idle, Duration::from_secs(90 * 60));
+        assert_eq!(c.nats, None);
+        let n = args(&["--nats", "nats://127.0.0.1:4222"]).unwrap();
+        assert_eq!(n.nats.as_deref(), Some("nats://127.0.0.1:4222"));
+        assert!(
+            args(&["--nats", "127.0.0.1:4222"])
+                .unwrap_err()
+                .contains("not a NATS URL")
+        );
         let d = args(&[]).unwrap();
         assert_eq!(d.address, SocketAddr::from(([127, 0, 0, 1], 8080)));
         assert_eq!(d.idle, Duration::from_secs(24 * 3600));

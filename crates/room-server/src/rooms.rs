@@ -1,7 +1,15 @@
-//! The live rooms: the registry (`Hub`), each room's state behind one lock, and the one
-//! place where entries are appended (`LiveRoom::append`): admitted by the protocol's
-//! reducer, written to the store, then broadcast to the room's connections, all under the
-//! room's lock, so the log's order is the order every connection sees.
+//! The live rooms: the registry (`Hub`), each room's state behind one lock, and where
+//! entries are appended. The hub keeps its rooms in one of two [`Backend`]s:
+//!
+//! - **SQLite** (one node): `LiveRoom::append` admits with the protocol's reducer, writes
+//!   the entry to the store, then fans it out to the room's connections, all under the
+//!   room's lock, so the log's order is the order every connection sees.
+//! - **NATS JetStream** (several nodes, [`crate::cluster`]): the stream orders the log; a
+//!   node admits against its replica, publishes, and every node applies the stream's entries
+//!   in order and fans them out to its own connections.
+//!
+//! Either way an entry reaches local connections through one function,
+//! [`LiveRoom::fan_out`].
 
 use std::collections::HashMap;
 use std::net::IpAddr;
@@ -17,9 +25,10 @@ use room_protocol::{
     Entry, LogEntry, ProtocolError, Request, Room, RoomCode, Sender, ServerFrame, encode_server,
     secrets_match,
 };
-use tokio::sync::broadcast;
+use tokio::sync::{broadcast, watch};
 use tokio::time::Instant;
 
+use crate::cluster::{Cluster, Head};
 use crate::limits::Bucket;
 use crate::store::{Store, StoredRoom};
 
@@ -58,13 +67,22 @@ pub fn random_bytes<const N: usize>() -> Result<[u8; N], ProtocolError> {
     Ok(bytes)
 }
 
-fn random_u64() -> Result<u64, ProtocolError> {
+pub(crate) fn random_u64() -> Result<u64, ProtocolError> {
     Ok(u64::from_le_bytes(random_bytes::<8>()?))
 }
 
 /// A fresh secret or token: 32 (or 16) random bytes in base64url.
-fn random_text<const N: usize>() -> Result<String, ProtocolError> {
+pub(crate) fn random_text<const N: usize>() -> Result<String, ProtocolError> {
     Ok(URL_SAFE_NO_PAD.encode(random_bytes::<N>()?))
+}
+
+/// A facilitator secret as rooms keep it in memory and NATS keeps it in the stream: its
+/// SHA-256 in base64url, so the secret itself is only ever in the facilitator's browser.
+pub fn secret_hash(secret: &str) -> String {
+    URL_SAFE_NO_PAD.encode(ring::digest::digest(
+        &ring::digest::SHA256,
+        secret.as_bytes(),
+    ))
 }
 
 /// The scenarios the server serves: `<dist>/scenarios/<id>.flc`, read once each.
@@ -109,7 +127,7 @@ impl Catalog {
 
 /// A lock whose holder cannot leave the data half-changed (every change is one assignment
 /// after the fallible work), so a poisoned lock is still usable.
-fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|p| p.into_inner())
 }
 
@@ -117,16 +135,26 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 pub struct LiveRoom {
     /// Its code.
     pub code: RoomCode,
-    secret: String,
-    scenario: Arc<Scenario>,
-    state: Mutex<RoomState>,
+    /// The facilitator secret's hash ([`secret_hash`]).
+    secret_hash: String,
+    pub(crate) scenario: Arc<Scenario>,
+    pub(crate) state: Mutex<RoomState>,
     tx: broadcast::Sender<Broadcast>,
+    /// With NATS: this node's appends to the room take turns, so a node never races
+    /// itself for the stream's next place (other nodes still can; see `cluster`).
+    pub(crate) turn: tokio::sync::Mutex<()>,
+    /// With NATS: the stream sequence of the room's last applied entry, for appends waiting
+    /// for the replica to catch up.
+    pub(crate) applied: watch::Sender<u64>,
 }
 
-struct RoomState {
-    room: Room,
-    tokens: HashMap<String, u32>,
-    closed: bool,
+pub(crate) struct RoomState {
+    pub(crate) room: Room,
+    pub(crate) tokens: HashMap<String, u32>,
+    pub(crate) closed: bool,
+    /// With NATS: the stream sequence of the room's last applied log entry (0 before any,
+    /// and always 0 with SQLite).
+    pub(crate) stream_seq: u64,
 }
 
 /// A connection's place in a room after joining.
@@ -140,9 +168,9 @@ pub struct Joined {
 }
 
 impl LiveRoom {
-    fn new(
+    pub(crate) fn new(
         code: RoomCode,
-        secret: String,
+        secret_hash: String,
         scenario: Arc<Scenario>,
         room: Room,
         tokens: HashMap<String, u32>,
@@ -150,14 +178,17 @@ impl LiveRoom {
         let (tx, _) = broadcast::channel(ROOM_CHANNEL);
         LiveRoom {
             code,
-            secret,
+            secret_hash,
             scenario,
             state: Mutex::new(RoomState {
                 room,
                 tokens,
                 closed: false,
+                stream_seq: 0,
             }),
             tx,
+            turn: tokio::sync::Mutex::new(()),
+            applied: watch::Sender::new(0),
         }
     }
 
@@ -172,7 +203,7 @@ impl LiveRoom {
         self: &Arc<Self>,
         secret: &str,
     ) -> Result<(Joined, Room), ProtocolError> {
-        if !secrets_match(&self.secret, secret) {
+        if !secrets_match(&self.secret_hash, &secret_hash(secret)) {
             return Err(ProtocolError::NotFacilitator);
         }
         let (room, rx) = self.snapshot();
@@ -205,8 +236,8 @@ impl LiveRoom {
         ))
     }
 
-    /// Joins as a participant: a known token is the same participant again (a new name
-    /// replaces the old), an unknown or missing one is a new participant.
+    /// Joins as a participant (SQLite): a known token is the same participant again (a new
+    /// name replaces the old), an unknown or missing one is a new participant.
     pub fn join_participant(
         self: &Arc<Self>,
         store: &Store,
@@ -269,7 +300,7 @@ impl LiveRoom {
         ))
     }
 
-    /// A vote or a command: admitted by the reducer and appended, or refused.
+    /// A vote or a command (SQLite): admitted by the reducer and appended, or refused.
     pub fn request(
         &self,
         store: &Store,
@@ -286,7 +317,7 @@ impl LiveRoom {
         Ok(())
     }
 
-    /// The one place entries are appended: applied, stored, then broadcast.
+    /// The one place entries are appended with SQLite: applied, stored, then fanned out.
     fn append(
         &self,
         state: &mut RoomState,
@@ -305,22 +336,31 @@ impl LiveRoom {
             ProtocolError::Internal
         })?;
         state.room = next;
+        self.fan_out(&log);
+        Ok(())
+    }
+
+    /// Sends an entry to this node's connections in the room. Called under the room's lock
+    /// right after the entry is applied, so connections hear entries in the log's order.
+    ///
+    /// Encoded twice when the entry names someone: in full for the facilitator, without the
+    /// name for everyone else (the same text otherwise).
+    pub(crate) fn fan_out(&self, log: &LogEntry) {
         let redacted: Arc<str> = encode_server(&ServerFrame::Entry(LogEntry {
             entry: log.entry.redacted(),
             ..log.clone()
         }))
         .into();
         let full = if log.entry.names_someone() {
-            encode_server(&ServerFrame::Entry(log)).into()
+            encode_server(&ServerFrame::Entry(log.clone())).into()
         } else {
             redacted.clone()
         };
         // No receivers is not an error: the room may have no connection right now.
         let _ = self.tx.send(Broadcast::Frame { full, redacted });
-        Ok(())
     }
 
-    fn close(&self) {
+    pub(crate) fn close(&self) {
         lock(&self.state).closed = true;
         let frame = encode_server(&ProtocolError::Gone.frame()).into();
         let _ = self.tx.send(Broadcast::Closed(frame));
@@ -338,12 +378,19 @@ pub struct HubLimits {
     pub max_rooms: usize,
 }
 
-/// Every room, the store and the scenarios.
+/// Where the rooms' logs are kept and ordered.
+pub enum Backend {
+    /// One node: `rooms.sqlite3` in the data folder; the room's lock orders its log.
+    Sqlite(Store),
+    /// Several nodes: a NATS JetStream stream orders every room's log ([`crate::cluster`]).
+    Nats(Box<Cluster>),
+}
+
+/// Every room, the backend and the scenarios.
 pub struct Hub {
-    /// The database.
-    pub store: Store,
-    catalog: Catalog,
-    rooms: Mutex<HashMap<RoomCode, Arc<LiveRoom>>>,
+    backend: Backend,
+    pub(crate) catalog: Catalog,
+    pub(crate) rooms: Mutex<HashMap<RoomCode, Arc<LiveRoom>>>,
     joins: Mutex<HashMap<IpAddr, Bucket>>,
     limits: HubLimits,
 }
@@ -371,8 +418,28 @@ impl Hub {
         if !rooms.is_empty() {
             eprintln!("frontline-rooms: resumed {} room(s)", rooms.len());
         }
+        Hub::new(Backend::Sqlite(store), catalog, rooms, limits)
+    }
+
+    /// The hub over a NATS cluster, with no room yet: `cluster::follow` adds them as it
+    /// reads the stream.
+    pub fn clustered(cluster: Cluster, catalog: Catalog, limits: HubLimits) -> Hub {
+        Hub::new(
+            Backend::Nats(Box::new(cluster)),
+            catalog,
+            HashMap::new(),
+            limits,
+        )
+    }
+
+    fn new(
+        backend: Backend,
+        catalog: Catalog,
+        rooms: HashMap<RoomCode, Arc<LiveRoom>>,
+        limits: HubLimits,
+    ) -> Hub {
         Hub {
-            store,
+            backend,
             catalog,
             rooms: Mutex::new(rooms),
             joins: Mutex::new(HashMap::new()),
@@ -380,25 +447,64 @@ impl Hub {
         }
     }
 
+    /// The SQLite store (none with NATS).
+    pub fn store(&self) -> Option<&Store> {
+        match &self.backend {
+            Backend::Sqlite(store) => Some(store),
+            Backend::Nats(_) => None,
+        }
+    }
+
+    /// The NATS cluster (none with SQLite).
+    pub fn cluster(&self) -> Option<&Cluster> {
+        match &self.backend {
+            Backend::Sqlite(_) => None,
+            Backend::Nats(cluster) => Some(cluster),
+        }
+    }
+
     /// Opens a room for a scenario; returns the room and its facilitator secret.
-    pub fn create(&self, scenario_id: &str) -> Result<(Arc<LiveRoom>, String), ProtocolError> {
+    pub async fn create(
+        &self,
+        scenario_id: &str,
+    ) -> Result<(Arc<LiveRoom>, String), ProtocolError> {
         let scenario = self.catalog.get(scenario_id)?;
         let secret = random_text::<32>()?;
         let seed = workshop_seed(random_u64()?);
+        let store = match &self.backend {
+            Backend::Sqlite(store) => store,
+            Backend::Nats(cluster) => {
+                if lock(&self.rooms).len() >= self.limits.max_rooms {
+                    return Err(ProtocolError::Full);
+                }
+                let head = Head {
+                    scenario: scenario.meta.id.clone(),
+                    version: scenario.meta.version,
+                    seed,
+                    secret_hash: secret_hash(&secret),
+                    created_ms: now_ms(),
+                };
+                let code = cluster
+                    .create(&head, |code| self.room(code).is_some())
+                    .await?;
+                let live = self.adopt(code, &head, scenario)?;
+                return Ok((live, secret));
+            }
+        };
         let mut rooms = lock(&self.rooms);
         if rooms.len() >= self.limits.max_rooms {
             return Err(ProtocolError::Full);
         }
         let mut code = RoomCode::from_random(random_u64()?);
         let mut tries = 0;
-        while rooms.contains_key(&code) || self.store.exists(&code).unwrap_or(true) {
+        while rooms.contains_key(&code) || store.exists(&code).unwrap_or(true) {
             tries += 1;
             if tries > 20 {
                 return Err(ProtocolError::Full);
             }
             code = RoomCode::from_random(random_u64()?);
         }
-        self.store
+        store
             .create(&StoredRoom {
                 code: code.clone(),
                 secret: secret.clone(),
@@ -414,7 +520,7 @@ impl Hub {
         let room = Room::new(&scenario, seed);
         let live = Arc::new(LiveRoom::new(
             code.clone(),
-            secret.clone(),
+            secret_hash(&secret),
             scenario,
             room,
             HashMap::new(),
@@ -423,9 +529,72 @@ impl Hub {
         Ok((live, secret))
     }
 
-    /// The room with this code.
+    /// The room a stream's head describes, made live on this node (or the one already
+    /// live there: the node that created a room and the stream's follower both adopt it).
+    pub(crate) fn adopt(
+        &self,
+        code: RoomCode,
+        head: &Head,
+        scenario: Arc<Scenario>,
+    ) -> Result<Arc<LiveRoom>, ProtocolError> {
+        let mut rooms = lock(&self.rooms);
+        if let Some(live) = rooms.get(&code) {
+            return Ok(live.clone());
+        }
+        let room = Room::new(&scenario, head.seed);
+        let live = Arc::new(LiveRoom::new(
+            code.clone(),
+            head.secret_hash.clone(),
+            scenario,
+            room,
+            HashMap::new(),
+        ));
+        rooms.insert(code, live.clone());
+        Ok(live)
+    }
+
+    /// The room with this code, as this node holds it now.
     pub fn room(&self, code: &RoomCode) -> Option<Arc<LiveRoom>> {
         lock(&self.rooms).get(code).cloned()
+    }
+
+    /// The room with this code; with NATS, a room another node has just created is waited
+    /// for (briefly) until this node's follower has read it.
+    pub async fn find(&self, code: &RoomCode) -> Option<Arc<LiveRoom>> {
+        if let Some(live) = self.room(code) {
+            return Some(live);
+        }
+        let cluster = self.cluster()?;
+        cluster.await_head(code, || self.room(code).is_some()).await;
+        self.room(code)
+    }
+
+    /// Joins a room as a participant: a known token is the same participant again (a new
+    /// name replaces the old), an unknown or missing one is a new participant. Returns the
+    /// connection's place, the room at the welcome, the number and the token.
+    pub async fn join_participant(
+        &self,
+        live: &Arc<LiveRoom>,
+        token: Option<String>,
+        name: Option<String>,
+    ) -> Result<(Joined, Room, u32, String), ProtocolError> {
+        match &self.backend {
+            Backend::Sqlite(store) => live.join_participant(store, token, name),
+            Backend::Nats(cluster) => cluster.join_participant(live, token, name).await,
+        }
+    }
+
+    /// A vote or a command: admitted by the reducer and appended, or refused.
+    pub async fn request(
+        &self,
+        live: &LiveRoom,
+        sender: Sender,
+        request: Request,
+    ) -> Result<(), ProtocolError> {
+        match &self.backend {
+            Backend::Sqlite(store) => live.request(store, sender, request),
+            Backend::Nats(cluster) => cluster.request(live, sender, request).await,
+        }
     }
 
     /// Whether `ip` may attempt a join now.
@@ -446,9 +615,13 @@ impl Hub {
 
     /// Deletes the rooms idle for longer than `idle`, closing their connections; forgets
     /// addresses whose failed joins have refilled.
-    pub fn expire(&self, idle: Duration, now: Instant) {
+    pub async fn expire(&self, idle: Duration, now: Instant) {
         let cutoff = now_ms().saturating_sub(idle.as_millis() as u64);
-        match self.store.expire(cutoff) {
+        let expired = match &self.backend {
+            Backend::Sqlite(store) => store.expire(cutoff).map_err(|e| e.to_string()),
+            Backend::Nats(cluster) => cluster.expire(cutoff).await,
+        };
+        match expired {
             Ok(codes) => {
                 let mut rooms = lock(&self.rooms);
                 for code in codes {
@@ -483,7 +656,7 @@ fn resume_room(store: &Store, catalog: &Catalog, header: &StoredRoom) -> Result<
     let room = Room::replay(&scenario, header.seed, &log.entries).map_err(|e| e.to_string())?;
     Ok(LiveRoom::new(
         header.code.clone(),
-        header.secret.clone(),
+        secret_hash(&header.secret),
         scenario,
         room,
         log.tokens.into_iter().collect(),

@@ -686,14 +686,14 @@ async fn idle_rooms_expire_and_their_data_is_deleted() {
     let fac = Facilitator::open(addr).await;
     let (mut phone, _) = join(addr, &fac.code, Some("Ana"), None).await;
     let code = room_protocol::RoomCode::parse(&fac.code).unwrap();
-    assert!(server.hub().store.rows(&code).unwrap() >= 3);
+    assert!(server.hub().store().unwrap().rows(&code).unwrap() >= 3);
     assert_eq!(
         phone.error().await,
         "gone",
         "the room closes when it expires"
     );
     assert!(phone.closed().await);
-    assert_eq!(server.hub().store.rows(&code).unwrap(), 0);
+    assert_eq!(server.hub().store().unwrap().rows(&code).unwrap(), 0);
     let mut late = Client::connect(addr).await;
     late.send(&ClientFrame::Join {
         code: fac.code.clone(),
