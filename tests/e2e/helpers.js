@@ -17,6 +17,11 @@ export const DIST = process.env.FRONTLINE_DIST ?? join(HERE, "..", "..", "dist")
 export const ARTIFACTS = join(HERE, "artifacts");
 // The room server serving the same bundle (playwright.config.js starts it).
 export const ROOMS_URL = `http://127.0.0.1:${Number(process.env.E2E_ROOMS_PORT ?? Number(process.env.E2E_PORT ?? 8091) + 200)}/`;
+// Two nodes with NATS behind haproxy (scripts/cluster), serving the same bundle: the proxy, and
+// each node directly (so a test can put the projector on one node and a phone on the other).
+const CLUSTER_PORT = Number(process.env.E2E_CLUSTER_PORT ?? Number(process.env.E2E_PORT ?? 8091) + 300);
+export const CLUSTER_URL = `http://127.0.0.1:${CLUSTER_PORT}/`;
+export const CLUSTER_NODE_URLS = [1, 2].map((n) => `http://127.0.0.1:${CLUSTER_PORT + n}/`);
 
 /** The save key for a scenario (see src/platform/saves.rs). */
 export const saveKey = (id) => `frontline.v1.save.${id}`;

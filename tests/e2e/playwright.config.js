@@ -15,6 +15,9 @@ const ROOMS_BIN =
   process.env.FRONTLINE_ROOMS_BIN ??
   `${process.env.CARGO_TARGET_DIR ?? "../../target"}/release/frontline-rooms`;
 const DIST = process.env.FRONTLINE_DIST ?? "../../dist";
+// Two room-server nodes sharing rooms through NATS JetStream behind haproxy (scripts/cluster):
+// the proxy on CLUSTER_PORT, the nodes on the next two ports, nats-server on the third.
+const CLUSTER_PORT = Number(process.env.E2E_CLUSTER_PORT ?? PORT + 300);
 
 export default defineConfig({
   testDir: ".",
@@ -57,6 +60,14 @@ export default defineConfig({
       url: `http://127.0.0.1:${ROOMS_PORT}/rooms/info`,
       reuseExistingServer: !process.env.CI,
       timeout: 30_000,
+      stdout: "ignore",
+      stderr: "pipe",
+    },
+    {
+      command: `bash ../../scripts/cluster --ports ${CLUSTER_PORT} --dist "${DIST}"`,
+      url: `http://127.0.0.1:${CLUSTER_PORT}/rooms/info`,
+      reuseExistingServer: !process.env.CI,
+      timeout: 120_000,
       stdout: "ignore",
       stderr: "pipe",
     },
