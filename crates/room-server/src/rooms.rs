@@ -507,7 +507,7 @@ impl Hub {
         store
             .create(&StoredRoom {
                 code: code.clone(),
-                secret: secret.clone(),
+                secret_hash: secret_hash(&secret),
                 scenario: scenario.meta.id.clone(),
                 version: scenario.meta.version,
                 seed,
@@ -656,7 +656,7 @@ fn resume_room(store: &Store, catalog: &Catalog, header: &StoredRoom) -> Result<
     let room = Room::replay(&scenario, header.seed, &log.entries).map_err(|e| e.to_string())?;
     Ok(LiveRoom::new(
         header.code.clone(),
-        secret_hash(&header.secret),
+        header.secret_hash.clone(),
         scenario,
         room,
         log.tokens.into_iter().collect(),

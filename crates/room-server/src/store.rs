@@ -1,6 +1,6 @@
 //! The rooms on disk: one SQLite database (`rooms.sqlite3` in the data folder, WAL mode).
 //!
-//! Three tables: `rooms` (code, facilitator secret, scenario, version, seed, last activity),
+//! Three tables: `rooms` (code, the facilitator secret's SHA-256, scenario, version, seed, last activity),
 //! `entries` (each room's log, one row per entry as the protocol's JSON) and `tokens`
 //! (participant token → number). A room is written as it changes, so a server killed at any
 //! moment resumes with every entry it had acknowledged. Expired rooms are deleted with their
@@ -22,8 +22,9 @@ use rusqlite::{Connection, OptionalExtension, params};
 pub struct StoredRoom {
     /// The room code.
     pub code: RoomCode,
-    /// The facilitator secret.
-    pub secret: String,
+    /// The facilitator secret's SHA-256 (`rooms::secret_hash`): the secret itself is only
+    /// ever in the facilitator's browser.
+    pub secret_hash: String,
     /// The scenario's id.
     pub scenario: String,
     /// The scenario's version when the room was opened.
@@ -76,7 +77,7 @@ pub struct Store {
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS rooms (
     code TEXT PRIMARY KEY,
-    secret TEXT NOT NULL,
+    secret TEXT NOT NULL, -- the facilitator secret's SHA-256, never the secret
     scenario TEXT NOT NULL,
     version INTEGER NOT NULL,
     seed INTEGER NOT NULL,
@@ -140,7 +141,7 @@ impl Store {
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
                 params![
                     room.code.as_str(),
-                    room.secret,
+                    room.secret_hash,
                     room.scenario,
                     room.version,
                     room.seed as i64,
@@ -210,12 +211,12 @@ impl Store {
             })?;
             let mut rooms = Vec::new();
             for row in rows {
-                let (code, secret, scenario, version, seed, last) = row?;
+                let (code, secret_hash, scenario, version, seed, last) = row?;
                 let code = RoomCode::parse(&code)
                     .map_err(|e| StoreError::Entry(format!("room code '{code}': {e}")))?;
                 rooms.push(StoredRoom {
                     code,
-                    secret,
+                    secret_hash,
                     scenario,
                     version,
                     seed: seed as u64,
