@@ -1,8 +1,8 @@
 //! The rooms on disk: one SQLite database (`rooms.sqlite3` in the data folder, WAL mode).
 //!
-//! Three tables: `rooms` (code, the facilitator secret's SHA-256, scenario, version, seed, last activity),
-//! `entries` (each room's log, one row per entry as the protocol's JSON) and `tokens`
-//! (participant token → number). A room is written as it changes, so a server killed at any
+//! Three tables: `rooms` (code, the facilitator secret's SHA-256, scenario, version, seed,
+//! last activity), `entries` (each room's log, one row per entry as the protocol's JSON) and
+//! `tokens` (participant token → number). A room is written as it changes, so a server killed at any
 //! moment resumes with every entry it had acknowledged. Expired rooms are deleted with their
 //! log and tokens.
 //!
