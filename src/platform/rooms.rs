@@ -28,8 +28,10 @@ use super::{clock, fetch, storage};
 
 /// The WebSocket path on the server that served the page.
 pub const WS_PATH: &str = "/rooms/ws";
-/// The room server's description of itself (its addresses for the room's Wi-Fi).
-pub const INFO_PATH: &str = "/rooms/info";
+/// The room server's description of itself (its addresses for the room's Wi-Fi), relative
+/// to the page. Static bundles carry a file there with version 0 ("no room server"), so
+/// asking costs a static host no 404; the room server answers the path itself.
+pub const INFO_PATH: &str = "rooms/info";
 
 /// How this device takes part.
 #[derive(Debug, Clone, PartialEq, Eq)]
