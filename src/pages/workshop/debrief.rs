@@ -28,7 +28,8 @@ fn paths(props: &ViewProps) -> Vec<TeamPath> {
 }
 
 /// The room's path (if it made decisions) and every team's path in a workshop, for the
-/// comparison (the local debrief, and a live room's console and projector).
+/// comparison (the local debrief, and a live room's console and projector, which keep the
+/// room's path only once it has ended: see [`finished_room_only`]).
 pub fn workshop_paths(w: &Workshop, scenario: &Arc<Scenario>) -> Vec<TeamPath> {
     let mut out = Vec::new();
     if let Ok(room) = w.session(scenario)
@@ -42,6 +43,15 @@ pub fn workshop_paths(w: &Workshop, scenario: &Arc<Scenario>) -> Vec<TeamPath> {
         }
     }
     out
+}
+
+/// Paths without the room's while the room is still playing: in a live room the teams'
+/// comparison fills in as teams finish, and half a room path would read as a split.
+pub fn finished_room_only(paths: Vec<TeamPath>) -> Vec<TeamPath> {
+    paths
+        .into_iter()
+        .filter(|p| p.name != ROOM || p.ending.is_some())
+        .collect()
 }
 
 fn principle_list(tags: &[String]) -> String {

@@ -177,7 +177,7 @@ fn console_view(
         Mode::Room => room_panels(live, &session, send, confirm, quick, now),
         Mode::Teams => teams_panel(&scenario, room),
     };
-    let paths = debrief::workshop_paths(w, &scenario);
+    let paths = debrief::finished_room_only(debrief::workshop_paths(w, &scenario));
     let comparison =
         (room.mode == Mode::Teams || session.is_ended() || !w.teams.is_empty()).then(|| {
             let send = send.clone();

@@ -132,7 +132,7 @@ fn panel_body(live: &Live) -> Html {
             }
         }
         Panel::Debrief => {
-            let paths = debrief::workshop_paths(&r.workshop, scenario);
+            let paths = debrief::finished_room_only(debrief::workshop_paths(&r.workshop, scenario));
             let session = session_of(live);
             html! {
                 <article class="projector-scene projector-debrief-panel" aria-labelledby="projector-heading">
