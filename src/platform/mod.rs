@@ -1,6 +1,7 @@
 //! Browser services, in one place: saved sessions, fresh seeds, focus and learning platforms. Nothing here panics:
 //! every failure comes back as a value the UI can show as a notice.
 
+pub mod camera;
 pub mod clock;
 pub mod fetch;
 pub mod files;

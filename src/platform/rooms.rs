@@ -28,8 +28,10 @@ use super::{clock, fetch, storage};
 
 /// The WebSocket path on the server that served the page.
 pub const WS_PATH: &str = "/rooms/ws";
-/// The room server's description of itself (its addresses for the room's Wi-Fi).
-pub const INFO_PATH: &str = "/rooms/info";
+/// The room server's description of itself (its addresses for the room's Wi-Fi), relative
+/// to the page. Static bundles carry a file there with version 0 ("no room server"), so
+/// asking costs a static host no 404; the room server answers the path itself.
+pub const INFO_PATH: &str = "rooms/info";
 
 /// How this device takes part.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -137,6 +139,15 @@ fn keep(code: &str, kept: &Kept) {
     }
 }
 
+/// Where this browser notes the last room it created, for the workshop setup's "live room
+/// in progress".
+const LAST_ROOM_KEY: &str = "frontline.v1.room.last";
+
+/// The last room this browser created and still holds the facilitator's secret for.
+pub fn last_facilitated() -> Option<String> {
+    storage::read(LAST_ROOM_KEY).filter(|code| is_facilitator_of(code))
+}
+
 /// Whether this browser holds the facilitator's secret for a room.
 pub fn is_facilitator_of(code: &str) -> bool {
     kept(code).secret.is_some()
@@ -145,6 +156,15 @@ pub fn is_facilitator_of(code: &str) -> bool {
 /// Forgets what this browser kept for a room.
 pub fn forget(code: &str) {
     storage::remove(&kept_key(code));
+}
+
+/// Closes a socket after removing its handlers: its closures are dropped with the client's
+/// list, and a late event calling a dropped closure would throw.
+fn hang_up(socket: &web_sys::WebSocket) {
+    socket.set_onopen(None);
+    socket.set_onmessage(None);
+    socket.set_onclose(None);
+    let _ = socket.close();
 }
 
 /// The WebSocket address of the server that served this page, if the page came over HTTP.
@@ -205,6 +225,8 @@ struct Client {
     notice: Option<String>,
     error: Option<String>,
     changed: Callback<()>,
+    /// The clock offset while there is no replica (between a welcome and its scenario).
+    clock_offset_ms: i64,
     closed: bool,
     /// Bumped on each new socket, so a late callback of an old socket is ignored.
     generation: u32,
@@ -221,7 +243,7 @@ fn open(shared: &Shared) {
         c.retry = None;
         c.generation += 1;
         if let Some(old) = c.socket.take() {
-            let _ = old.close();
+            hang_up(&old);
         }
         c.handlers.clear();
         (socket_url(), c.generation)
@@ -333,7 +355,7 @@ fn fail(shared: &Shared, why: &str) {
         c.retry = None;
         c.link = Link::Failed(why.to_owned());
         if let Some(s) = c.socket.take() {
-            let _ = s.close();
+            hang_up(&s);
         }
     }
     changed(shared);
@@ -401,6 +423,7 @@ fn welcome(
     }
     if secret.is_some() {
         k.secret = secret;
+        storage::write(LAST_ROOM_KEY, &code);
     }
     keep(&code, &k);
     {
@@ -415,40 +438,84 @@ fn welcome(
         c.attempt = 0;
         c.early.clear();
     }
+    // The scenario is usually at hand (a rejoin, or fetched before); then the replica is
+    // ready at once, so no entry that follows the welcome meets the previous replica.
     let id = room.workshop.scenario.clone();
+    let at_hand = shared
+        .borrow()
+        .live
+        .as_ref()
+        .filter(|l| l.scenario.meta.id == id)
+        .map(|l| l.scenario.clone())
+        .or_else(|| fetch::cached(&id));
+    let welcomed = Welcomed {
+        code,
+        role,
+        participant,
+        room,
+    };
+    if let Some(scenario) = at_hand {
+        settle_welcome(shared, welcomed, scenario);
+        return;
+    }
+    // Until the replica is ready, entries wait in `early`, not on a replica of an earlier
+    // connection.
+    {
+        let mut c = shared.borrow_mut();
+        if let Some(old) = c.live.take() {
+            c.clock_offset_ms = old.clock_offset_ms;
+        }
+    }
     let shared = shared.clone();
     wasm_bindgen_futures::spawn_local(async move {
         match fetch::scenario(&id).await {
-            Ok(scenario) => {
-                {
-                    let mut c = shared.borrow_mut();
-                    let offset = c.live.as_ref().map_or(0, |l| l.clock_offset_ms);
-                    let mut replica = room;
-                    let early = std::mem::take(&mut c.early);
-                    for entry in &early {
-                        if entry.seq >= replica.position {
-                            match replica.apply(&scenario, entry) {
-                                Ok(next) => replica = next,
-                                Err(_) => break,
-                            }
-                        }
-                    }
-                    c.live = Some(Live {
-                        code,
-                        role,
-                        participant,
-                        room: Rc::new(replica),
-                        scenario,
-                        clock_offset_ms: offset,
-                    });
-                    c.link = Link::Live;
-                }
-                settle_pending(&shared);
-                changed(&shared);
-            }
+            Ok(scenario) => settle_welcome(&shared, welcomed, scenario),
             Err(message) => fail(&shared, &message),
         }
     });
+}
+
+/// A welcome's contents, kept while its scenario downloads.
+struct Welcomed {
+    code: String,
+    role: Role,
+    participant: Option<u32>,
+    room: Room,
+}
+
+/// The replica from a welcome and the entries that arrived after it.
+fn settle_welcome(shared: &Shared, welcomed: Welcomed, scenario: Arc<Scenario>) {
+    {
+        let mut c = shared.borrow_mut();
+        if c.closed {
+            return;
+        }
+        let offset = c
+            .live
+            .as_ref()
+            .map_or(c.clock_offset_ms, |l| l.clock_offset_ms);
+        let mut replica = welcomed.room;
+        let early = std::mem::take(&mut c.early);
+        for entry in &early {
+            if entry.seq >= replica.position {
+                match replica.apply(&scenario, entry) {
+                    Ok(next) => replica = next,
+                    Err(_) => break,
+                }
+            }
+        }
+        c.live = Some(Live {
+            code: welcomed.code,
+            role: welcomed.role,
+            participant: welcomed.participant,
+            room: Rc::new(replica),
+            scenario,
+            clock_offset_ms: offset,
+        });
+        c.link = Link::Live;
+    }
+    settle_pending(shared);
+    changed(shared);
 }
 
 /// After a (re)join: a vote made while offline is sent if its vote is still open, and
@@ -524,8 +591,7 @@ fn entry_arrived(shared: &Shared, entry: LogEntry) {
 fn resync(shared: &Shared) {
     let socket = shared.borrow_mut().socket.take();
     if let Some(s) = socket {
-        s.set_onclose(None);
-        let _ = s.close();
+        hang_up(&s);
     }
     retry_later(shared);
 }
@@ -675,6 +741,7 @@ pub fn use_room(join: Option<Join>) -> RoomHandle {
                     notice: None,
                     error: None,
                     changed: Callback::from(move |()| update.force_update()),
+                    clock_offset_ms: 0,
                     closed: false,
                     generation: 0,
                 }));
@@ -686,8 +753,7 @@ pub fn use_room(join: Option<Join>) -> RoomHandle {
                     listeners.push(EventListener::new(&window, "offline", move |_| {
                         let socket = c.borrow_mut().socket.take();
                         if let Some(s) = socket {
-                            s.set_onclose(None);
-                            let _ = s.close();
+                            hang_up(&s);
                         }
                         retry_later(&c);
                     }));
@@ -708,8 +774,7 @@ pub fn use_room(join: Option<Join>) -> RoomHandle {
                     c.closed = true;
                     c.retry = None;
                     if let Some(s) = c.socket.take() {
-                        s.set_onclose(None);
-                        let _ = s.close();
+                        hang_up(&s);
                     }
                     c.handlers.clear();
                 }

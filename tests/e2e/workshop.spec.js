@@ -210,15 +210,19 @@ async function teamPlays(browser, baseURL, { id = ID, code, name, pick, reloadAt
     await buttons.nth(pick(n, count)).click();
     await expect(heading).not.toHaveText(new RegExp(`^Decision ${n}\\b`));
   }
-  await expect(page.locator(".result-code code")).toBeVisible();
+  // The short code to type (the team's name, its letters, a check) and the full code, in
+  // the QR code and for pasting.
+  await expect(page.locator(".short-code code")).toBeVisible();
   await expect(page.getByRole("img", { name: `QR code of the result code for ${name}` })).toBeVisible();
-  const result = squash(await page.locator(".result-code code").textContent());
+  const short = squash(await page.locator(".short-code code").textContent());
+  expect(short).toMatch(new RegExp(`^${name} [A-Z]+-[2-9A-HJKMNP-Z]{4}$`));
+  const result = squash(await page.locator(".long-code .result-code code").textContent());
   if (copy) {
-    await page.getByRole("button", { name: "Copy the code" }).click();
-    await expect(page.locator(".copy-status")).toHaveText("Copied.");
-    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(result);
+    await page.getByRole("button", { name: "Copy the code" }).first().click();
+    await expect(page.locator(".short-code ~ .copy-status, .result-panel .copy-status").first()).toHaveText("Copied.");
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(short);
   }
-  return { context, page, result };
+  return { context, page, result, short };
 }
 
 test("three teams' result codes in the debrief show where they diverged; bad codes change nothing", async ({
@@ -239,7 +243,7 @@ test("three teams' result codes in the debrief show where they diverged; bad cod
   await snap(red.page, "workshop-team-result-390");
   await expectNoViolations(red.page, "a team's result");
   for (const t of [red, blue, green]) expect(t.result.length).toBeLessThan(100);
-  console.log(`result code length: ${red.result.length} characters (${red.result})`);
+  console.log(`result code length: ${red.result.length} characters (${red.result}); short: ${red.short.length} (${red.short})`);
 
   await facilitator.goto("./workshop.html#/workshop/debrief");
   await expect(facilitator.getByRole("heading", { name: "Add a team's result" })).toBeVisible();
@@ -247,8 +251,10 @@ test("three teams' result codes in the debrief show where they diverged; bad cod
     await facilitator.getByLabel(/^Result code/).fill(text);
     await facilitator.getByRole("button", { name: "Add team" }).click();
   };
-  for (const t of [red, blue, green]) {
-    await add(t.result);
+  // Red and Green typed as short codes (Green in lower case), Blue pasted in full.
+  const typed = [red.short, blue.result, green.short.replace(/ (\S+)$/, (m) => m.toLowerCase())];
+  for (const [i, t] of [red, blue, green].entries()) {
+    await add(typed[i]);
     await expect(facilitator.locator(".success")).toHaveText(`Added ${squash(await t.page.locator("#result-heading").textContent()).replace(/^Result code for /, "")}.`);
   }
   const rows = facilitator.locator(".teams-table tbody tr");
@@ -284,6 +290,9 @@ test("three teams' result codes in the debrief show where they diverged; bad cod
   const flipped = red.result.slice(0, dot) + (red.result[dot] === "x" ? "y" : "x") + red.result.slice(dot + 1);
   await add(flipped);
   await expect(facilitator.locator(".add-team ~ div .error")).toHaveText(/^That result code was not added: the session code (has been altered or damaged|is incomplete)/);
+  const mistyped = red.short.replace(/ ([A-Z])/, (m, c) => ` ${c === "A" ? "B" : "A"}`);
+  await add(mistyped);
+  await expect(facilitator.locator(".add-team ~ div .error")).toHaveText(/^That result code was not added: the code does not fit this workshop: a letter may be mistyped/);
   await add("hello there");
   await expect(facilitator.locator(".add-team ~ div .error")).toHaveText(
     "That result code was not added: this is not a Frontline team result code. Nothing else has changed.",

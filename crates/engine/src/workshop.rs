@@ -526,6 +526,11 @@ pub enum ResultError {
     Damaged,
     /// The session part is unusable.
     Session(CodeError),
+    /// A short code whose check does not fit this workshop: a mistyped letter, or another
+    /// workshop's code.
+    ShortMismatch,
+    /// A short code without the team's name before it.
+    MissingName,
     /// Played with another seed: another workshop's code.
     OtherSeed {
         /// The seed code in the result.
@@ -543,6 +548,12 @@ impl fmt::Display for ResultError {
                 "the result code has been altered or cut off; ask the team to read it again",
             ),
             ResultError::Session(e) => write!(f, "{e}"),
+            ResultError::ShortMismatch => f.write_str(
+                "the code does not fit this workshop: a letter may be mistyped (check it with the team), or it comes from another session",
+            ),
+            ResultError::MissingName => {
+                f.write_str("type the team's name, then a space, then its code")
+            }
             ResultError::OtherSeed { code, expected } => write!(
                 f,
                 "the result code comes from session {code}, not this workshop's session {expected}"
@@ -564,6 +575,104 @@ pub fn encode_result(team: &str, session: &Session) -> String {
         code::encode(session),
         URL_SAFE_NO_PAD.encode(bytes)
     )
+}
+
+/// The characters of a short code's check: no 0, O, 1, I or L, as in room codes.
+const CHECK_ALPHABET: &[u8; 31] = b"23456789ABCDEFGHJKMNPQRSTUVWXYZ";
+/// Characters in a short code's check (31^4, about 920,000 values).
+const CHECK_LEN: usize = 4;
+
+/// A team's short result code, for typing: the team's name, then the letter the team chose
+/// at each decision (as the choices were lettered on its screen) and a four-character check,
+/// e.g. `Blue team ACBBA-7KQD`.
+///
+/// The scenario, its version and the seed are the workshop's own, so they are left out and
+/// only covered by the check (a code from another workshop or a mistyped letter fails it).
+/// The name is not covered: the facilitator types it. `None` when a decision offered more
+/// than 26 choices (then only [`encode_result`] can carry it).
+pub fn short_result(team: &str, session: &Session) -> Option<String> {
+    let name: String = team
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .chars()
+        .take(MAX_TEAM_NAME)
+        .collect();
+    let mut replay = Session::new(session.scenario().clone(), session.seed());
+    let mut letters = String::new();
+    for d in session.history() {
+        let offered: Vec<usize> = replay.available_choices().map(|(i, _)| i).collect();
+        let pos = offered.iter().position(|&i| i == d.choice)?;
+        if pos >= 26 {
+            return None;
+        }
+        letters.push(letter(pos));
+        replay.choose_index(d.choice).ok()?;
+    }
+    let check = short_check(session.scenario(), session.seed(), &letters);
+    Some(format!("{name} {letters}-{check}"))
+}
+
+/// The check over what a short code leaves out (scenario id, version, seed) and its letters.
+fn short_check(scenario: &Scenario, seed: u64, letters: &str) -> String {
+    let mut bytes = b"frontline-team-1\0".to_vec();
+    bytes.extend_from_slice(scenario.meta.id.as_bytes());
+    bytes.push(0);
+    bytes.extend_from_slice(&scenario.meta.version.to_le_bytes());
+    bytes.extend_from_slice(&seed.to_le_bytes());
+    bytes.extend_from_slice(letters.as_bytes());
+    let mut n = crc32fast::hash(&bytes);
+    (0..CHECK_LEN)
+        .map(|_| {
+            let c = CHECK_ALPHABET[(n % 31) as usize] as char;
+            n /= 31;
+            c
+        })
+        .collect()
+}
+
+/// Reads a short result code (`NAME LETTERS-CHECK`, letters in any case) for a workshop.
+/// `Ok(None)` when the text is not shaped like one.
+fn decode_short(
+    text: &str,
+    scenario: &Arc<Scenario>,
+    seed: u64,
+) -> Result<Option<(TeamResult, Session)>, ResultError> {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    let Some((last, name)) = words.split_last() else {
+        return Ok(None);
+    };
+    let Some((letters, check)) = last.split_once('-') else {
+        return Ok(None);
+    };
+    let (letters, check) = (letters.to_uppercase(), check.to_uppercase());
+    let shaped = letters.chars().all(|c| c.is_ascii_uppercase())
+        && check.len() == CHECK_LEN
+        && check.bytes().all(|b| CHECK_ALPHABET.contains(&b));
+    if !shaped {
+        return Ok(None);
+    }
+    if name.is_empty() {
+        return Err(ResultError::MissingName);
+    }
+    if short_check(scenario, seed, &letters) != check {
+        return Err(ResultError::ShortMismatch);
+    }
+    let mut session = Session::new(scenario.clone(), seed);
+    for c in letters.chars() {
+        let pos = (c as u8 - b'A') as usize;
+        let offered: Vec<usize> = session.available_choices().map(|(i, _)| i).collect();
+        let &choice = offered.get(pos).ok_or(ResultError::ShortMismatch)?;
+        session
+            .choose_index(choice)
+            .map_err(|_| ResultError::ShortMismatch)?;
+    }
+    let name: String = name.join(" ").chars().take(MAX_TEAM_NAME).collect();
+    let team = TeamResult {
+        name,
+        code: code::encode(&session),
+    };
+    Ok(Some((team, session)))
 }
 
 /// Splits a result code into the team's name and its session code, checking the name.
@@ -604,12 +713,18 @@ pub fn decode_team(
     Ok(session)
 }
 
-/// Decodes a result code for a workshop: the team and its replayed session.
+/// Decodes a result code for a workshop, short ([`short_result`]) or full
+/// ([`encode_result`]): the team and its replayed session.
 pub fn decode_result(
     text: &str,
     scenario: &Arc<Scenario>,
     seed: u64,
 ) -> Result<(TeamResult, Session), ResultError> {
+    if !text.contains('~')
+        && let Some(found) = decode_short(text, scenario, seed)?
+    {
+        return Ok(found);
+    }
     let team = result_parts(text)?;
     let session = decode_team(&team.code, scenario, seed)?;
     Ok((team, session))
@@ -1042,6 +1157,69 @@ mod tests {
             decode_result(&foreign, &s, 4242),
             Err(ResultError::Session(_))
         ));
+    }
+
+    #[test]
+    fn short_result_codes_round_trip_and_reject_mistakes() {
+        let s = scenario();
+        let w = play_to_end(&s, Workshop::new(&s, 4242), true);
+        let session = w.session(&s).expect("replays");
+        let long = encode_result("Blue team", &session);
+        let short = short_result("Blue  team", &session).expect("short");
+        let (letters, check) = short
+            .strip_prefix("Blue team ")
+            .and_then(|c| c.split_once('-'))
+            .expect("name, letters, check");
+        assert_eq!(letters.len(), session.history().len());
+        assert_eq!(check.len(), CHECK_LEN);
+        // Before and after, for the record: the typed code shrinks to the letters and check.
+        println!(
+            "result code: {} characters ({long}); short: {} characters ({short})",
+            long.len(),
+            short.len()
+        );
+        assert!(short.len() * 2 < long.len(), "{short} vs {long}");
+
+        let (team, back) = decode_result(&short, &s, 4242).expect("decodes");
+        assert_eq!(team.name, "Blue team");
+        assert_eq!(back.history(), session.history());
+        assert_eq!(team.code, code::encode(&session));
+        // Typed in lower case, with extra spaces: the same result.
+        let typed = format!(
+            "  Blue team   {}\n",
+            short.rsplit(' ').next().expect("code").to_lowercase()
+        );
+        assert_eq!(decode_result(&typed, &s, 4242).expect("typed").0, team);
+        // The old, long codes still read.
+        assert_eq!(
+            decode_result(&long, &s, 4242).expect("long").0.name,
+            "Blue team"
+        );
+
+        // A mistyped letter, another workshop's seed, no name.
+        let code = short.rsplit(' ').next().expect("code").to_owned();
+        let first = code.chars().next().expect("a letter");
+        let wrong = format!(
+            "Blue {}{}",
+            if first == 'A' { 'B' } else { 'A' },
+            &code[1..]
+        );
+        assert_eq!(
+            decode_result(&wrong, &s, 4242).unwrap_err(),
+            ResultError::ShortMismatch
+        );
+        assert_eq!(
+            decode_result(&short, &s, 4243).unwrap_err(),
+            ResultError::ShortMismatch
+        );
+        assert_eq!(
+            decode_result(&code, &s, 4242).unwrap_err(),
+            ResultError::MissingName
+        );
+        assert_eq!(
+            decode_result("Blue hello", &s, 4242).unwrap_err(),
+            ResultError::Malformed
+        );
     }
 
     #[test]

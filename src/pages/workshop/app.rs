@@ -5,6 +5,8 @@
 use yew::prelude::*;
 use yew_router::prelude::*;
 
+use super::live_console::LiveConsolePage;
+use super::live_projector::LiveProjectorPage;
 use super::{WorkshopPage, WorkshopView, setup::Setup, team};
 use crate::app::skip_to_main;
 use crate::platform::page::use_title;
@@ -36,6 +38,18 @@ pub enum WorkshopRoute {
         /// Scenario id.
         id: String,
         /// The workshop's session (seed) code.
+        code: String,
+    },
+    /// A live room's console (a room server served the page; this browser created the room).
+    #[at("/live/console/:code")]
+    LiveConsole {
+        /// Room code.
+        code: String,
+    },
+    /// A live room's projector (joins as a viewer).
+    #[at("/live/projector/:code")]
+    LiveProjector {
+        /// Room code.
         code: String,
     },
     /// Anything else.
@@ -71,6 +85,8 @@ fn switch(route: WorkshopRoute) -> Html {
         WorkshopRoute::Debrief => html! { <WorkshopPage view={WorkshopView::Debrief} /> },
         WorkshopRoute::TeamJoin => html! { <team::TeamJoin /> },
         WorkshopRoute::Team { id, code } => html! { <team::TeamPage id={id} code={code} /> },
+        WorkshopRoute::LiveConsole { code } => html! { <LiveConsolePage code={code} /> },
+        WorkshopRoute::LiveProjector { code } => html! { <LiveProjectorPage code={code} /> },
         WorkshopRoute::NotFound => html! { <WorkshopNotFound /> },
     }
 }

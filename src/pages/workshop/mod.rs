@@ -9,6 +9,9 @@
 pub mod app;
 pub mod console;
 pub mod debrief;
+pub mod live;
+pub mod live_console;
+pub mod live_projector;
 pub mod projector;
 pub mod setup;
 pub mod team;

@@ -6,7 +6,7 @@
 use std::rc::Rc;
 
 use frontline_engine::Session;
-use frontline_engine::workshop::{self, Majority, letter_among, majority};
+use frontline_engine::workshop::{self, Majority, Workshop, letter_among, majority};
 use yew::Reducible;
 use yew::prelude::*;
 
@@ -26,47 +26,24 @@ fn last_decision(session: &Session) -> Option<LastDecision> {
     before.reduce(PlayAction::Choose(choice)).last.clone()
 }
 
-/// The projector view.
-#[function_component(Projector)]
-pub fn projector(props: &ViewProps) -> Html {
-    let scenario = props.scenario.0.clone();
-    let w = props.workshop.clone();
-    let (act, error) = use_act(props);
-    let now = use_now(500);
-    {
-        let act = act.clone();
-        let revealed = w.revealed;
-        use_shortcuts(Callback::from(move |key: String| {
-            if let Some(action) = shortcut(&key, revealed) {
-                act.emit(action);
-            }
-        }));
-    }
-    let session = w
-        .session(&scenario)
-        .unwrap_or_else(|_| Session::new(scenario.clone(), w.seed));
-    let offered: Vec<usize> = session.available_choices().map(|(i, _)| i).collect();
-    let total: u32 = offered
-        .iter()
-        .map(|&i| w.votes.get(i).copied().unwrap_or(0))
-        .sum();
-    let maj = majority(&w.votes, &offered);
-    let scene = session.scene();
-
-    let meters = session_meters(&session, "projector-");
-
+/// The discussion timer, once it has been started.
+pub fn timer_view(w: &Workshop, now: u64) -> Option<Html> {
     let remaining = w.timer.remaining_ms(now);
     let show_timer = w.timer.is_running() || (remaining < u64::from(w.timer.duration_s) * 1000);
-    let timer = show_timer.then(|| {
+    show_timer.then(|| {
         html! {
             <p class={classes!("projector-timer", (remaining == 0).then_some("timer-done"))} role="timer">
                 <span class="visually-hidden">{ "Discussion time left: " }</span>
                 { format_duration(remaining, true) }
             </p>
         }
-    });
+    })
+}
 
-    let last = last_decision(&session).map(|last| {
+/// The meters and what the room's last decision did.
+pub fn side_view(w: &Workshop, session: &Session) -> Html {
+    let meters = session_meters(session, "projector-");
+    let last = last_decision(session).map(|last| {
         let d = w.room.last();
         let override_note = d.and_then(|d| match d.pick {
             workshop::Pick::Override { .. } => Some("The facilitator played this option to explore it."),
@@ -91,7 +68,25 @@ pub fn projector(props: &ViewProps) -> Html {
         }
     });
 
-    let body = if let Some(ending) = session.ending() {
+    html! {
+        <div class="projector-side">
+            <section class="meters projector-meters" aria-label="Meters">{ meters }</section>
+            { last }
+        </div>
+    }
+}
+
+/// The scene, its choices and (once revealed, never before) the votes; or the ending.
+pub fn scene_body(w: &Workshop, session: &Session) -> Html {
+    let offered: Vec<usize> = session.available_choices().map(|(i, _)| i).collect();
+    let total: u32 = offered
+        .iter()
+        .map(|&i| w.votes.get(i).copied().unwrap_or(0))
+        .sum();
+    let maj = majority(&w.votes, &offered);
+    let scene = session.scene();
+
+    if let Some(ending) = session.ending() {
         html! {
             <article class="projector-scene" aria-labelledby="projector-heading">
                 <p class={classes!("rating", format!("rating-{}", ending.rating.as_str()))}>{ ending.rating.as_str() }</p>
@@ -148,7 +143,7 @@ pub fn projector(props: &ViewProps) -> Html {
         html! {
             <article class="projector-scene" aria-labelledby="projector-heading">
                 <h2 id="projector-heading">
-                    { decision_title(&session) }
+                    { decision_title(session) }
                 </h2>
                 <div class="projector-text"><RichText text={session.scene_text().to_owned()} /></div>
                 <h3 id="projector-choose">{ "What do you do?" }</h3>
@@ -158,7 +153,31 @@ pub fn projector(props: &ViewProps) -> Html {
                 }
             </article>
         }
-    };
+    }
+}
+
+/// The projector view.
+#[function_component(Projector)]
+pub fn projector(props: &ViewProps) -> Html {
+    let scenario = props.scenario.0.clone();
+    let w = props.workshop.clone();
+    let (act, error) = use_act(props);
+    let now = use_now(500);
+    {
+        let act = act.clone();
+        let revealed = w.revealed;
+        use_shortcuts(Callback::from(move |key: String| {
+            if let Some(action) = shortcut(&key, revealed) {
+                act.emit(action);
+            }
+        }));
+    }
+    let session = w
+        .session(&scenario)
+        .unwrap_or_else(|_| Session::new(scenario.clone(), w.seed));
+    let timer = timer_view(&w, now);
+    let body = scene_body(&w, &session);
+    let side = side_view(&w, &session);
 
     html! {
         <main id="main" class="workshop projector" tabindex="-1">
@@ -174,10 +193,7 @@ pub fn projector(props: &ViewProps) -> Html {
                 <p class="error projector-error" role="alert">{ message }</p>
             }
             <div class="projector-body">{ body }</div>
-            <div class="projector-side">
-                <section class="meters projector-meters" aria-label="Meters">{ meters }</section>
-                { last }
-            </div>
+            { side }
         </main>
     }
 }

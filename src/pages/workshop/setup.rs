@@ -111,6 +111,9 @@ pub fn setup() -> Html {
         })
     };
 
+    let server = super::live::use_server_info();
+    let live = server.map(|info| html! { <super::live::LiveSetup info={info} /> });
+
     let current = match &handle.current {
         Ok(Some(w)) => {
             let title = catalog::find(&w.scenario).map_or(w.scenario.as_str(), |s| s.title);
@@ -191,6 +194,7 @@ pub fn setup() -> Html {
                 }
             </div>
             { current }
+            { live }
             if can_start {
                 <section class="panel" aria-labelledby="new-heading">
                     <h2 id="new-heading">{ "Start a workshop" }</h2>

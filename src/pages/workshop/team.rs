@@ -6,7 +6,7 @@
 use std::sync::Arc;
 
 use frontline_engine::workshop::{
-    MAX_TEAM_NAME, decode_team, encode_result, parse_seed_code, seed_code,
+    MAX_TEAM_NAME, decode_team, encode_result, parse_seed_code, seed_code, short_result,
 };
 use frontline_engine::{Scenario, Session, code};
 use yew::prelude::*;
@@ -256,6 +256,7 @@ pub fn team_player(props: &TeamPlayerProps) -> Html {
 
     let body = if let Some(ending) = session.ending() {
         let result = encode_result(&team, session);
+        let short = short_result(&team, session);
         html! {
             <article class="ending team-ending" aria-labelledby="scene-heading">
                 <p class={classes!("rating", format!("rating-{}", ending.rating.as_str()))}>{ super::capitalise(ending.rating.as_str()) }</p>
@@ -264,10 +265,19 @@ pub fn team_player(props: &TeamPlayerProps) -> Html {
                 <p class="score"><strong>{ format!("Score {} / 100", session.score()) }</strong></p>
                 <section class="panel result-panel" aria-labelledby="result-heading">
                     <h3 id="result-heading">{ format!("Result code for {team}") }</h3>
-                    <p>{ "Read this code to your facilitator or show them the QR code." }</p>
-                    <p class="result-code"><code>{ result.clone() }</code></p>
-                    <CopyButton text={result.clone()} />
-                    <QrImage text={result} label={format!("QR code of the result code for {team}")} />
+                    if let Some(short) = short.clone() {
+                        <p>{ "Show your facilitator this QR code, or read them your team's name and this code:" }</p>
+                        <p class="result-code short-code"><code>{ short.clone() }</code></p>
+                        <CopyButton text={short} />
+                    } else {
+                        <p>{ "Show your facilitator this QR code, or read them this code:" }</p>
+                    }
+                    <QrImage text={result.clone()} label={format!("QR code of the result code for {team}")} />
+                    <details class="long-code">
+                        <summary>{ "The full code (for pasting)" }</summary>
+                        <p class="result-code"><code>{ result.clone() }</code></p>
+                        <CopyButton text={result} />
+                    </details>
                 </section>
                 <div class="actions">
                     <button type="button" class="button secondary" onclick={on_restart}>{ "Start over as a new team" }</button>
