@@ -1,6 +1,7 @@
 //! What Linux says about a process: resident memory (`/proc/PID/status`), CPU time
-//! (`/proc/PID/stat`), its open-file limit (`/proc/PID/limits`); and this process's own
-//! open-file limit, raised to the hard limit so thousands of sockets fit.
+//! (`/proc/PID/stat`), time its threads spent ready but waiting for a CPU
+//! (`/proc/PID/task/*/schedstat`), its open-file limit (`/proc/PID/limits`); and this
+//! process's own open-file limit, raised to the hard limit so thousands of sockets fit.
 
 use std::io;
 
@@ -30,6 +31,12 @@ pub fn parse_cpu_ticks(stat: &str) -> Option<u64> {
     Some(utime + stime)
 }
 
+/// The run-queue wait in nanoseconds (the second field) from the text of a thread's
+/// `schedstat`.
+pub fn parse_run_delay(schedstat: &str) -> Option<u64> {
+    schedstat.split_whitespace().nth(1)?.parse().ok()
+}
+
 /// `Max open files` (the soft limit) from the text of `/proc/PID/limits`.
 pub fn parse_nofile(limits: &str) -> Option<u64> {
     let line = limits.lines().find(|l| l.starts_with("Max open files"))?;
@@ -56,6 +63,20 @@ pub fn rss_kb(pid: u32) -> io::Result<u64> {
 /// The process's CPU time so far (user + system), in clock ticks.
 pub fn cpu_ticks(pid: u32) -> io::Result<u64> {
     parse_cpu_ticks(&read(pid, "stat")?).ok_or_else(|| bad(pid, "stat"))
+}
+
+/// How long the process's threads have waited, ready to run, for a CPU (summed over its
+/// threads, in nanoseconds). On a shared machine this is the time other work took from it.
+pub fn run_delay_ns(pid: u32) -> io::Result<u64> {
+    let mut total = 0;
+    for task in std::fs::read_dir(format!("/proc/{pid}/task"))? {
+        let path = task?.path().join("schedstat");
+        // A thread may end between the listing and the read.
+        if let Ok(text) = std::fs::read_to_string(&path) {
+            total += parse_run_delay(&text).ok_or_else(|| bad(pid, "task/*/schedstat"))?;
+        }
+    }
+    Ok(total)
 }
 
 /// The process's open-file soft limit, if it has one.
@@ -108,6 +129,8 @@ mod tests {
                       Max cpu time              unlimited            unlimited            seconds   \n\
                       Max open files            20000                20000                files     \n";
         assert_eq!(parse_nofile(limits), Some(20000));
+        assert_eq!(parse_run_delay("123456 7890 42\n"), Some(7890));
+        assert_eq!(parse_run_delay("123456\n"), None);
     }
 
     #[test]
@@ -115,6 +138,7 @@ mod tests {
         let me = std::process::id();
         assert!(rss_kb(me).unwrap() > 0);
         cpu_ticks(me).unwrap();
+        run_delay_ns(me).unwrap();
         let soft = raise_nofile().unwrap();
         assert_eq!(nofile_of(me), Some(soft));
         assert!(ticks_per_s() >= 1.0);

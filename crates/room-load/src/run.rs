@@ -41,6 +41,12 @@ fn cpu(pids: &[u32]) -> Option<u64> {
         .flatten()
 }
 
+fn run_delay(pids: &[u32]) -> Option<u64> {
+    (!pids.is_empty())
+        .then(|| pids.iter().map(|&p| procfs::run_delay_ns(p).ok()).sum())
+        .flatten()
+}
+
 fn say(o: &Options, text: &str) {
     if !o.json {
         eprintln!("frontline-room-load: {text}");
@@ -134,12 +140,23 @@ pub async fn run(o: &Options, scenario: Arc<Scenario>, plan: &Plan) -> Summary {
     let rss_joined = rss(&plan.pids);
 
     let me = std::process::id();
-    let (cpu_start, me_start, start) =
-        (cpu(&plan.pids), procfs::cpu_ticks(me).ok(), Instant::now());
+    let (cpu_start, wait_start, me_start, me_wait_start, start) = (
+        cpu(&plan.pids),
+        run_delay(&plan.pids),
+        procfs::cpu_ticks(me).ok(),
+        procfs::run_delay_ns(me).ok(),
+        Instant::now(),
+    );
     let end = start + o.duration;
     let _ = phase_tx.send(Phase::Voting { start, end });
     sleep_until(end).await;
-    let (cpu_end, me_end, elapsed) = (cpu(&plan.pids), procfs::cpu_ticks(me).ok(), start.elapsed());
+    let (cpu_end, wait_end, me_end, me_wait_end, elapsed) = (
+        cpu(&plan.pids),
+        run_delay(&plan.pids),
+        procfs::cpu_ticks(me).ok(),
+        procfs::run_delay_ns(me).ok(),
+        start.elapsed(),
+    );
     let rss_end = rss(&plan.pids);
     sleep(GRACE).await;
     let _ = phase_tx.send(Phase::Stop);
@@ -147,6 +164,10 @@ pub async fn run(o: &Options, scenario: Arc<Scenario>, plan: &Plan) -> Summary {
     let percent = |a: Option<u64>, b: Option<u64>| {
         let (a, b) = (a?, b?);
         Some(b.saturating_sub(a) as f64 / procfs::ticks_per_s() / elapsed.as_secs_f64() * 100.0)
+    };
+    let waited = |a: Option<u64>, b: Option<u64>| {
+        let (a, b) = (a?, b?);
+        Some(b.saturating_sub(a) as f64 / elapsed.as_nanos() as f64 * 100.0)
     };
     let mut summary = Summary {
         nodes: plan.pids.len().max(1),
@@ -160,8 +181,10 @@ pub async fn run(o: &Options, scenario: Arc<Scenario>, plan: &Plan) -> Summary {
         rss_end_kb: rss_end,
         kb_per_connection: Summary::per_connection(rss_before, rss_joined, up),
         server_cpu_pct: percent(cpu_start, cpu_end),
+        server_cpu_wait_pct: waited(wait_start, wait_end),
         cpus: std::thread::available_parallelism().map_or(1, |n| n.get()),
         load_cpu_pct: percent(me_start, me_end),
+        load_cpu_wait_pct: waited(me_wait_start, me_wait_end),
         target_p99_ms: Summary::p99_target(plan.pids.len()),
         target_kb_per_connection: TARGET_KB_PER_CONNECTION,
         ..Summary::default()

@@ -86,10 +86,15 @@ pub struct Summary {
     pub kb_per_connection: Option<f64>,
     /// Server CPU over the window, % of one core (summed over the server processes).
     pub server_cpu_pct: Option<f64>,
+    /// Time the server's threads spent ready but waiting for a CPU over the window, as % of
+    /// the window (summed over threads): what other work on the machine took from it.
+    pub server_cpu_wait_pct: Option<f64>,
     /// Cores on this machine.
     pub cpus: usize,
     /// The load generator's own CPU over the window, % of one core (it shares the machine).
     pub load_cpu_pct: Option<f64>,
+    /// The load generator's own wait for a CPU over the window, as % of the window.
+    pub load_cpu_wait_pct: Option<f64>,
     pub target_p99_ms: f64,
     pub target_kb_per_connection: f64,
 }
@@ -151,8 +156,15 @@ impl Summary {
             )),
             None => cells.push("CPU n/a".into()),
         }
-        if let Some(pct) = self.load_cpu_pct {
-            cells.push(format!("load gen {pct:.0}%"));
+        if let Some(pct) = self.server_cpu_wait_pct {
+            cells.push(format!("waited for CPU {pct:.0}%"));
+        }
+        match (self.load_cpu_pct, self.load_cpu_wait_pct) {
+            (Some(pct), Some(wait)) => {
+                cells.push(format!("load gen {pct:.0}% (waited for CPU {wait:.0}%)"));
+            }
+            (Some(pct), None) => cells.push(format!("load gen {pct:.0}%")),
+            _ => {}
         }
         if self.failures.is_empty() {
             cells.push(format!("failed {}", self.failed));
