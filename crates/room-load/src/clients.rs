@@ -78,7 +78,13 @@ pub struct Tally {
     pub rewelcomes: u64,
     /// Vote-to-projector latencies in µs (projectors only).
     pub latency: Option<Histogram<u64>>,
+    /// Ballots slower than [`SLOW`] by the second they were sent in, counted from the
+    /// run's epoch (projectors only): whether slow ballots cluster in time, across rooms.
+    pub slow: BTreeMap<u64, u64>,
 }
+
+/// A ballot slower than this is counted by the second it was sent in.
+pub const SLOW: Duration = Duration::from_millis(50);
 
 impl Tally {
     fn failed(why: String, ready: &mpsc::UnboundedSender<bool>) -> Tally {
@@ -316,6 +322,7 @@ pub async fn facilitator(
 /// Follows a room as its projector, timing every ballot that one of its participants sent.
 pub async fn projector(
     target: Target,
+    epoch: Instant,
     room: Arc<Opened>,
     pending: Arc<Pending>,
     ready: mpsc::UnboundedSender<bool>,
@@ -336,6 +343,7 @@ pub async fn projector(
     let _ = ready.send(true);
     let mut tally = Tally::default();
     let mut latency = histogram();
+    let mut slow = BTreeMap::new();
     follow(&mut ws, &mut phase, &mut tally, |e| {
         if let Entry::Ballot {
             participant,
@@ -344,13 +352,19 @@ pub async fn projector(
         } = e.entry
             && let Some(sent) = pending.take(&(participant, round, choice))
         {
-            let us = sent.elapsed().as_micros().max(1) as u64;
-            latency.saturating_record(us);
+            let took = sent.elapsed();
+            latency.saturating_record(took.as_micros().max(1) as u64);
+            if took > SLOW {
+                *slow
+                    .entry(sent.duration_since(epoch).as_secs())
+                    .or_default() += 1;
+            }
         }
     })
     .await;
     close(ws).await;
     tally.latency = Some(latency);
+    tally.slow = slow;
     tally
 }
 

@@ -92,7 +92,10 @@ async fn main_async(o: Options, scenario: Arc<Scenario>) -> Result<summary::Summ
     if refused > 0 {
         eprintln!("frontline-room-load: the server logged {refused} rate_limited refusals");
     }
-    spawned.stop().await?;
+    // The figures stand even if the server does not stop cleanly.
+    if let Err(e) = spawned.stop().await {
+        eprintln!("frontline-room-load: {e:#}");
+    }
     Ok(summary)
 }
 

@@ -10,7 +10,7 @@ use tokio::sync::{mpsc, oneshot, watch};
 use tokio::task::JoinHandle;
 use tokio::time::{Instant, MissedTickBehavior, interval, sleep, sleep_until, timeout_at};
 
-use crate::clients::{self, CONNECT_WAIT, Pending, Phase, Tally};
+use crate::clients::{self, CONNECT_WAIT, Pending, Phase, SLOW, Tally};
 use crate::options::{Options, Target};
 use crate::procfs;
 use crate::summary::{Latency, Summary, TARGET_KB_PER_CONNECTION, histogram};
@@ -98,6 +98,7 @@ pub async fn run(o: &Options, scenario: Arc<Scenario>, plan: &Plan) -> Summary {
         tick.tick().await;
         tasks.push(tokio::spawn(clients::projector(
             plan.projectors.clone(),
+            joining_started,
             room.clone(),
             pending.clone(),
             ready_tx.clone(),
@@ -187,9 +188,13 @@ pub async fn run(o: &Options, scenario: Arc<Scenario>, plan: &Plan) -> Summary {
         load_cpu_wait_pct: waited(me_wait_start, me_wait_end),
         target_p99_ms: Summary::p99_target(plan.pids.len()),
         target_kb_per_connection: TARGET_KB_PER_CONNECTION,
+        slow_ms: SLOW.as_millis() as u64,
         ..Summary::default()
     };
     let mut latency = histogram();
+    // Slow ballots come keyed by seconds since the ramp began; count them from the window's
+    // start instead (to within a second).
+    let offset = start.duration_since(joining_started).as_secs();
     let stop_by = Instant::now() + CONNECT_WAIT;
     for task in tasks {
         let Ok(Ok(tally)) = timeout_at(stop_by, task).await else {
@@ -210,6 +215,12 @@ pub async fn run(o: &Options, scenario: Arc<Scenario>, plan: &Plan) -> Summary {
         summary.rewelcomes += tally.rewelcomes;
         for (code, n) in tally.errors {
             *summary.errors.entry(code).or_default() += n;
+        }
+        for (second, n) in tally.slow {
+            *summary
+                .slow_by_second
+                .entry(second.saturating_sub(offset))
+                .or_default() += n;
         }
         if let Some(h) = tally.latency {
             let _ = latency.add(&h);

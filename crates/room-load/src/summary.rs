@@ -97,6 +97,12 @@ pub struct Summary {
     pub load_cpu_wait_pct: Option<f64>,
     pub target_p99_ms: f64,
     pub target_kb_per_connection: f64,
+    /// What counts as a slow ballot, in ms.
+    pub slow_ms: u64,
+    /// Slow ballots by the second of the window they were sent in: a few seconds with many
+    /// means stalls that hit every room at once (the server or the machine), many seconds
+    /// with one or two means a scattered tail.
+    pub slow_by_second: BTreeMap<u64, u64>,
 }
 
 impl Summary {
@@ -181,6 +187,16 @@ impl Summary {
         }
         if self.rewelcomes > 0 {
             cells.push(format!("rewelcomes {}", self.rewelcomes));
+        }
+        if !self.slow_by_second.is_empty() {
+            let slow: u64 = self.slow_by_second.values().sum();
+            let worst = self.slow_by_second.iter().max_by_key(|(_, n)| **n);
+            let (second, n) = worst.map_or((0, 0), |(s, n)| (*s, *n));
+            cells.push(format!(
+                "{slow} ballots > {} ms, sent in {} different seconds (most: {n} at {second} s)",
+                self.slow_ms,
+                self.slow_by_second.len()
+            ));
         }
         if self.errors.is_empty() {
             cells.push("errors none".into());
