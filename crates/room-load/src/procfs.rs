@@ -37,6 +37,23 @@ pub fn parse_run_delay(schedstat: &str) -> Option<u64> {
     schedstat.split_whitespace().nth(1)?.parse().ok()
 }
 
+/// The `some` line's `total` (µs during which at least one task was stalled) from the text
+/// of `/proc/pressure/cpu` or `/proc/pressure/io`.
+pub fn parse_pressure_total(pressure: &str) -> Option<u64> {
+    pressure
+        .lines()
+        .find(|l| l.starts_with("some "))?
+        .split_whitespace()
+        .find_map(|f| f.strip_prefix("total="))?
+        .parse()
+        .ok()
+}
+
+/// The machine's pressure stall total for `cpu` or `io`, in µs (Linux 4.20+ with PSI).
+pub fn pressure_us(resource: &str) -> Option<u64> {
+    parse_pressure_total(&std::fs::read_to_string(format!("/proc/pressure/{resource}")).ok()?)
+}
+
 /// `Max open files` (the soft limit) from the text of `/proc/PID/limits`.
 pub fn parse_nofile(limits: &str) -> Option<u64> {
     let line = limits.lines().find(|l| l.starts_with("Max open files"))?;
@@ -131,6 +148,10 @@ mod tests {
         assert_eq!(parse_nofile(limits), Some(20000));
         assert_eq!(parse_run_delay("123456 7890 42\n"), Some(7890));
         assert_eq!(parse_run_delay("123456\n"), None);
+        let pressure = "some avg10=92.98 avg60=75.99 avg300=54.69 total=12872971083\n\
+                        full avg10=0.00 avg60=0.00 avg300=0.00 total=0\n";
+        assert_eq!(parse_pressure_total(pressure), Some(12_872_971_083));
+        assert_eq!(parse_pressure_total("full avg10=0.00 total=5\n"), None);
     }
 
     #[test]

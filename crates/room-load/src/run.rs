@@ -141,6 +141,7 @@ pub async fn run(o: &Options, scenario: Arc<Scenario>, plan: &Plan) -> Summary {
     let rss_joined = rss(&plan.pids);
 
     let me = std::process::id();
+    let pressure_start = (procfs::pressure_us("cpu"), procfs::pressure_us("io"));
     let (cpu_start, wait_start, me_start, me_wait_start, start) = (
         cpu(&plan.pids),
         run_delay(&plan.pids),
@@ -158,6 +159,7 @@ pub async fn run(o: &Options, scenario: Arc<Scenario>, plan: &Plan) -> Summary {
         procfs::run_delay_ns(me).ok(),
         start.elapsed(),
     );
+    let pressure_end = (procfs::pressure_us("cpu"), procfs::pressure_us("io"));
     let rss_end = rss(&plan.pids);
     sleep(GRACE).await;
     let _ = phase_tx.send(Phase::Stop);
@@ -169,6 +171,10 @@ pub async fn run(o: &Options, scenario: Arc<Scenario>, plan: &Plan) -> Summary {
     let waited = |a: Option<u64>, b: Option<u64>| {
         let (a, b) = (a?, b?);
         Some(b.saturating_sub(a) as f64 / elapsed.as_nanos() as f64 * 100.0)
+    };
+    let stalled = |a: Option<u64>, b: Option<u64>| {
+        let (a, b) = (a?, b?);
+        Some(b.saturating_sub(a) as f64 / elapsed.as_micros() as f64 * 100.0)
     };
     let mut summary = Summary {
         nodes: plan.pids.len().max(1),
@@ -186,6 +192,8 @@ pub async fn run(o: &Options, scenario: Arc<Scenario>, plan: &Plan) -> Summary {
         cpus: std::thread::available_parallelism().map_or(1, |n| n.get()),
         load_cpu_pct: percent(me_start, me_end),
         load_cpu_wait_pct: waited(me_wait_start, me_wait_end),
+        machine_cpu_pressure_pct: stalled(pressure_start.0, pressure_end.0),
+        machine_io_pressure_pct: stalled(pressure_start.1, pressure_end.1),
         target_p99_ms: Summary::p99_target(plan.pids.len()),
         target_kb_per_connection: TARGET_KB_PER_CONNECTION,
         slow_ms: SLOW.as_millis() as u64,

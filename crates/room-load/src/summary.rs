@@ -89,6 +89,11 @@ pub struct Summary {
     /// Time the server's threads spent ready but waiting for a CPU over the window, as % of
     /// the window (summed over threads): what other work on the machine took from it.
     pub server_cpu_wait_pct: Option<f64>,
+    /// The machine's pressure over the window (Linux PSI, `some`): the share of the window
+    /// in which at least one task waited for a CPU, or for I/O. High CPU pressure means the
+    /// machine was oversubscribed and the tail measures that, not only the server.
+    pub machine_cpu_pressure_pct: Option<f64>,
+    pub machine_io_pressure_pct: Option<f64>,
     /// Cores on this machine.
     pub cpus: usize,
     /// The load generator's own CPU over the window, % of one core (it shares the machine).
@@ -171,6 +176,10 @@ impl Summary {
             }
             (Some(pct), None) => cells.push(format!("load gen {pct:.0}%")),
             _ => {}
+        }
+        if let (Some(cpu), Some(io)) = (self.machine_cpu_pressure_pct, self.machine_io_pressure_pct)
+        {
+            cells.push(format!("machine pressure CPU {cpu:.0}%, IO {io:.0}%"));
         }
         if self.failures.is_empty() {
             cells.push(format!("failed {}", self.failed));
