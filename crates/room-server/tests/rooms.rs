@@ -903,3 +903,349 @@ async fn pages_learn_they_are_on_a_room_server_and_join_has_a_short_address() {
         vec!["192.168.1.20".parse::<std::net::IpAddr>().unwrap()]
     );
 }
+
+impl Client {
+    /// The next error, past the entries this connection has not read yet.
+    async fn refusal(&mut self) -> String {
+        loop {
+            match self.next().await {
+                ServerFrame::Error { code, .. } => return code,
+                ServerFrame::Entry(_) => continue,
+                other => panic!("expected an error, got {other:?}"),
+            }
+        }
+    }
+}
+
+/// The room as the server holds it now (what a fresh welcome would carry).
+fn held(server: &Server, code: &str) -> Room {
+    let code = room_protocol::RoomCode::parse(code).unwrap();
+    server
+        .hub()
+        .room(&code)
+        .expect("the room is held")
+        .snapshot()
+        .0
+}
+
+/// Joins with wrong codes from one connection: `codes` at once, then every refusal. The
+/// server closes the connection after 50 refusals in a row, so each connection sends 50.
+async fn wrong_joins(addr: SocketAddr, codes: Vec<(String, bool)>) -> Vec<String> {
+    let mut guess = Client::connect(addr).await;
+    for (code, _) in &codes {
+        guess
+            .send(&ClientFrame::Join {
+                code: code.clone(),
+                name: None,
+                token: None,
+                secret: None,
+                view: false,
+            })
+            .await;
+    }
+    let mut refusals = Vec::with_capacity(codes.len());
+    for (code, well_formed) in &codes {
+        let refusal = guess.error().await;
+        let expected = if *well_formed {
+            "no_such_room"
+        } else {
+            "bad_code"
+        };
+        assert!(
+            refusal == expected || refusal == "rate_limited",
+            "{code:?}: {refusal}"
+        );
+        refusals.push(refusal);
+    }
+    assert!(guess.closed().await, "closed after 50 refusals in a row");
+    refusals
+}
+
+#[tokio::test]
+async fn ten_thousand_wrong_joins_are_refused_while_a_room_plays_on() {
+    const CONNECTIONS: usize = 200;
+    const PER_CONNECTION: usize = 50;
+    const FAILED_JOINS: usize = 2_000;
+    let site = site();
+    let mut config = config(&site);
+    // Enough failed joins for the address that the first 2,000 wrong codes reach the room
+    // lookup, none regained, so the other 8,000 are rate_limited; each flooding
+    // connection may send its 50 frames at once.
+    config.join_burst = FAILED_JOINS as f64;
+    config.join_refill_per_s = 0.0;
+    config.frame_burst = PER_CONNECTION as f64;
+    let server = start(config).await;
+    let addr = server.address;
+    let mut fac = Facilitator::open(addr).await;
+    // The room's participants join before the flood: failed joins are counted per address,
+    // and everyone here is 127.0.0.1.
+    let mut phones = Vec::new();
+    for _ in 0..3 {
+        phones.push(join(addr, &fac.code, None, None).await.0);
+        fac.follow().await;
+    }
+
+    let malformed = [
+        "0OIL1X",
+        "ABC",
+        "ABCDEFG",
+        "",
+        "ÄBCDEF",
+        "AB CDE",
+        "<svg>",
+        "ABCDE\u{0}",
+        "123456",
+    ];
+    let mut work: Vec<Vec<(String, bool)>> = vec![Vec::new(); CONNECTIONS];
+    for i in 0..CONNECTIONS * PER_CONNECTION {
+        let code = if i % 2 == 0 {
+            let code = room_protocol::RoomCode::from_random(i as u64 * 7_919 + 1).to_string();
+            let code = if code == fac.code {
+                "222222".into()
+            } else {
+                code
+            };
+            // Lower case is forgiven: still a well-formed code for no room.
+            (
+                if i % 4 == 0 {
+                    code.to_lowercase()
+                } else {
+                    code
+                },
+                true,
+            )
+        } else {
+            (malformed[i % malformed.len()].to_owned(), false)
+        };
+        work[i % CONNECTIONS].push(code);
+    }
+    // A few workers, each opening its connections one after another.
+    let mut workers = Vec::new();
+    for share in work.chunks(CONNECTIONS / 4) {
+        let share = share.to_vec();
+        workers.push(tokio::spawn(async move {
+            let mut refusals = Vec::new();
+            for codes in share {
+                refusals.extend(wrong_joins(addr, codes).await);
+            }
+            refusals
+        }));
+    }
+
+    // Meanwhile the room plays: ballots, a change of mind, lock, refusals, reveal, decision.
+    let offered = fac.offered();
+    let (a, b) = (offered[0], offered[1]);
+    for (phone, choice) in phones.iter_mut().zip([a, b, b]) {
+        phone.send(&vote(0, choice)).await;
+        fac.follow().await;
+    }
+    phones[1].send(&vote(0, a)).await;
+    fac.follow().await;
+    fac.command(Command::Lock).await;
+    phones[2].send(&vote(0, a)).await;
+    phones[0].send(&ClientFrame::Command(Command::Unlock)).await;
+    fac.command(Command::Reveal { shown: true }).await;
+    fac.command(Command::PlayMajority).await;
+    phones[1].send(&vote(0, b)).await;
+    let next = fac.offered()[0];
+    phones[2].send(&vote(1, next)).await;
+    let ballot = fac.follow().await;
+    assert_eq!(
+        ballot.entry,
+        room_protocol::Entry::Ballot {
+            participant: 2,
+            round: 1,
+            choice: next
+        }
+    );
+
+    let mut refusals: Vec<String> = Vec::new();
+    for worker in workers {
+        refusals.extend(
+            timeout(Duration::from_secs(30), worker)
+                .await
+                .unwrap()
+                .unwrap(),
+        );
+    }
+    assert_eq!(refusals.len(), CONNECTIONS * PER_CONNECTION);
+    let limited = refusals.iter().filter(|r| *r == "rate_limited").count();
+    assert_eq!(
+        limited,
+        refusals.len() - FAILED_JOINS,
+        "the address ran out once"
+    );
+
+    // The room's own refusals came back to the senders, each after their earlier entries.
+    assert_eq!(phones[2].refusal().await, "vote_closed", "after lock");
+    assert_eq!(phones[0].refusal().await, "not_facilitator");
+    assert_eq!(phones[1].refusal().await, "vote_closed", "an old round");
+
+    // The room is exactly what its entries say, and nothing else reached it.
+    let room = held(&server, &fac.code);
+    assert_eq!(room, fac.replica);
+    assert_eq!(room.participants.len(), 3, "no wrong code added anyone");
+    assert_eq!(
+        room.position,
+        3 + 4 + 3 + 1,
+        "joins, ballots, commands, the last ballot"
+    );
+    assert_eq!(room.round, 1);
+    let decided = &room.workshop.room[0];
+    assert_eq!(
+        (decided.choice, decided.votes[a], decided.votes[b]),
+        (a, 2, 1)
+    );
+    assert_eq!(room.ballots, [(2, next)].into_iter().collect());
+    // Still serving: a new connection is answered.
+    let mut late = Client::connect(addr).await;
+    late.send(&vote(0, a)).await;
+    assert_eq!(late.error().await, "not_joined");
+    server.stop().await.unwrap();
+}
+
+#[tokio::test]
+async fn votes_for_a_closed_decision_are_refused_and_change_nothing() {
+    let site = site();
+    let server = start(config(&site)).await;
+    let addr = server.address;
+    let mut fac = Facilitator::open(addr).await;
+    let (mut ana, _) = join(addr, &fac.code, None, None).await;
+    fac.follow().await;
+    let code = room_protocol::RoomCode::parse(&fac.code).unwrap();
+    let offered = fac.offered();
+    let (a, b) = (offered[0], offered[1]);
+    ana.send(&vote(0, a)).await;
+    fac.follow().await;
+
+    // Each refusal: the error, no entry for anyone, the same rows in the store, the same room.
+    async fn refused(
+        server: &Server,
+        code: &room_protocol::RoomCode,
+        fac: &mut Facilitator,
+        ana: &mut Client,
+        frame: ClientFrame,
+        why: &str,
+    ) {
+        let rows = server.hub().store().unwrap().rows(code).unwrap();
+        ana.send(&frame).await;
+        assert_eq!(ana.refusal().await, "vote_closed", "{why}");
+        fac.client.quiet().await;
+        assert_eq!(
+            server.hub().store().unwrap().rows(code).unwrap(),
+            rows,
+            "{why}"
+        );
+        assert_eq!(held(server, code.as_str()), fac.replica, "{why}");
+    }
+
+    fac.command(Command::Lock).await;
+    refused(&server, &code, &mut fac, &mut ana, vote(0, b), "locked").await;
+    fac.command(Command::Unlock).await;
+    fac.command(Command::Reveal { shown: true }).await;
+    refused(&server, &code, &mut fac, &mut ana, vote(0, b), "revealed").await;
+    assert_eq!(fac.replica.ballots.get(&0), Some(&a), "the ballot stands");
+    fac.command(Command::Play { choice: b }).await;
+    assert_eq!(fac.replica.round, 1);
+    for choice in [a, b] {
+        refused(
+            &server,
+            &code,
+            &mut fac,
+            &mut ana,
+            vote(0, choice),
+            "round 0 after a play",
+        )
+        .await;
+    }
+    fac.command(Command::ClearVotes).await;
+    assert_eq!(fac.replica.round, 2);
+    let offered_now = fac.offered()[0];
+    refused(
+        &server,
+        &code,
+        &mut fac,
+        &mut ana,
+        vote(1, offered_now),
+        "round 1 after clear_votes",
+    )
+    .await;
+    fac.command(Command::Rewind { decisions: 0 }).await;
+    assert_eq!(fac.replica.round, 3);
+    assert!(fac.replica.workshop.room.is_empty());
+    refused(
+        &server,
+        &code,
+        &mut fac,
+        &mut ana,
+        vote(2, a),
+        "round 2 after a rewind",
+    )
+    .await;
+    refused(
+        &server,
+        &code,
+        &mut fac,
+        &mut ana,
+        vote(0, a),
+        "round 0 after a rewind",
+    )
+    .await;
+    // The open round still takes ballots.
+    ana.send(&vote(3, a)).await;
+    let e = fac.follow().await;
+    assert_eq!(
+        e.entry,
+        room_protocol::Entry::Ballot {
+            participant: 0,
+            round: 3,
+            choice: a
+        }
+    );
+    assert_eq!(held(&server, &fac.code), fac.replica);
+    server.stop().await.unwrap();
+}
+
+#[tokio::test]
+async fn every_other_facilitator_command_from_a_participant_is_refused() {
+    // Lock, play_majority and rewind are covered above
+    // (participants_cannot_command_and_wrong_secrets_are_refused).
+    let site = site();
+    let server = start(config(&site)).await;
+    let addr = server.address;
+    let mut fac = Facilitator::open(addr).await;
+    let (mut ana, _) = join(addr, &fac.code, None, None).await;
+    fac.follow().await;
+    let choice = fac.offered()[0];
+    ana.send(&vote(0, choice)).await;
+    fac.follow().await;
+    fac.command(Command::Lock).await;
+    let code = room_protocol::RoomCode::parse(&fac.code).unwrap();
+    let rows = server.hub().store().unwrap().rows(&code).unwrap();
+    let commands = [
+        Command::Unlock,
+        Command::Reveal { shown: true },
+        Command::Play { choice },
+        Command::ClearVotes,
+        Command::StartClock,
+        Command::SetTimer { seconds: 60 },
+        Command::ToggleTimer,
+        Command::ResetTimer,
+        Command::AddTeam {
+            name: "Team".into(),
+            code: "x".into(),
+        },
+        Command::RemoveTeam {
+            name: "Team".into(),
+        },
+    ];
+    for command in commands {
+        ana.send(&ClientFrame::Command(command.clone())).await;
+        assert_eq!(ana.refusal().await, "not_facilitator", "{command:?}");
+    }
+    fac.client.quiet().await;
+    assert_eq!(server.hub().store().unwrap().rows(&code).unwrap(), rows);
+    assert_eq!(held(&server, &fac.code), fac.replica);
+    assert!(fac.replica.locked && !fac.replica.workshop.revealed);
+    server.stop().await.unwrap();
+}
