@@ -206,11 +206,28 @@ struct Client {
     error: Option<String>,
     changed: Callback<()>,
     closed: bool,
+    /// Whether the current socket has been welcomed into the room: a refused join on a
+    /// reconnect (the room expired meanwhile) must end the attempts, not leave the page
+    /// "reconnecting" for ever with its old replica.
+    welcomed: bool,
+    /// A welcome's room is waiting for its scenario: entries go to `early` meanwhile, not
+    /// to the old replica of before the reconnect.
+    settling: bool,
     /// Bumped on each new socket, so a late callback of an old socket is ignored.
     generation: u32,
 }
 
 type Shared = Rc<RefCell<Client>>;
+
+/// Closes a socket this client no longer wants, detaching its handlers first: the close
+/// event (and any message still in flight) arrives after the handlers' closures are dropped,
+/// and calling a dropped closure throws.
+fn hang_up(socket: &web_sys::WebSocket) {
+    socket.set_onopen(None);
+    socket.set_onmessage(None);
+    socket.set_onclose(None);
+    let _ = socket.close();
+}
 
 fn open(shared: &Shared) {
     let (url, generation) = {
@@ -220,8 +237,9 @@ fn open(shared: &Shared) {
         }
         c.retry = None;
         c.generation += 1;
+        c.welcomed = false;
         if let Some(old) = c.socket.take() {
-            let _ = old.close();
+            hang_up(&old);
         }
         c.handlers.clear();
         (socket_url(), c.generation)
@@ -333,7 +351,7 @@ fn fail(shared: &Shared, why: &str) {
         c.retry = None;
         c.link = Link::Failed(why.to_owned());
         if let Some(s) = c.socket.take() {
-            let _ = s.close();
+            hang_up(&s);
         }
     }
     changed(shared);
@@ -348,7 +366,9 @@ fn retry_later(shared: &Shared) {
         }
         c.attempt += 1;
         c.link = Link::Retrying(c.attempt);
-        c.socket = None;
+        if let Some(s) = c.socket.take() {
+            hang_up(&s);
+        }
         let delay = 500u32
             .saturating_mul(1 << c.attempt.min(5).saturating_sub(1))
             .min(8_000);
@@ -414,6 +434,9 @@ fn welcome(
         }
         c.attempt = 0;
         c.early.clear();
+        c.welcomed = true;
+        c.settling = true;
+        c.error = None;
     }
     let id = room.workshop.scenario.clone();
     let shared = shared.clone();
@@ -442,6 +465,7 @@ fn welcome(
                         clock_offset_ms: offset,
                     });
                     c.link = Link::Live;
+                    c.settling = false;
                 }
                 settle_pending(&shared);
                 changed(&shared);
@@ -483,7 +507,8 @@ fn entry_arrived(shared: &Shared, entry: LogEntry) {
     let outcome = {
         let mut c = shared.borrow_mut();
         let c = &mut *c;
-        let Some(live) = c.live.as_mut() else {
+        let settling = c.settling;
+        let Some(live) = c.live.as_mut().filter(|_| !settling) else {
             c.early.push(entry);
             return;
         };
@@ -524,15 +549,25 @@ fn entry_arrived(shared: &Shared, entry: LogEntry) {
 fn resync(shared: &Shared) {
     let socket = shared.borrow_mut().socket.take();
     if let Some(s) = socket {
-        s.set_onclose(None);
-        let _ = s.close();
+        hang_up(&s);
     }
     retry_later(shared);
 }
 
 fn refused(shared: &Shared, code: &str, message: &str) {
-    let joined = shared.borrow().live.is_some();
-    let sentence = sentence(message);
+    let joined = shared.borrow().welcomed;
+    let sentence = match code {
+        "no_such_room" => {
+            "There is no room with this code (or it has closed). Check the code on the facilitator's screen.".to_owned()
+        }
+        "bad_code" => {
+            "A room code has six letters and digits, with no 0, O, 1, I or L. Check it on the facilitator's screen.".to_owned()
+        }
+        "rate_limited" if !joined => {
+            "Too many tries from this network: waiting a few seconds before trying again.".to_owned()
+        }
+        _ => sentence(message),
+    };
     match code {
         "bad_code" | "no_such_room" | "not_facilitator" | "bad_name" | "bad_token"
         | "unknown_scenario"
@@ -549,7 +584,10 @@ fn refused(shared: &Shared, code: &str, message: &str) {
         "gone" => {
             fail(shared, "The room has closed.");
         }
-        "full" | "rate_limited" | "internal" if !joined => retry_later(shared),
+        "full" | "rate_limited" | "internal" if !joined => {
+            shared.borrow_mut().error = Some(sentence);
+            retry_later(shared);
+        }
         "vote_closed" => {
             let mut c = shared.borrow_mut();
             if c.pending.take().is_some() {
@@ -574,8 +612,13 @@ fn room_code_of(join: &Join) -> Option<String> {
     }
 }
 
+/// A protocol message ("there is no room with this code") as a sentence. Its own few
+/// lines rather than the workshop pages' `capitalise`: services know no screen.
 fn sentence(message: &str) -> String {
-    let mut s = crate::pages::workshop::capitalise(message);
+    let mut chars = message.chars();
+    let mut s = chars.next().map_or_else(String::new, |c| {
+        c.to_uppercase().collect::<String>() + chars.as_str()
+    });
     if !s.ends_with('.') {
         s.push('.');
     }
@@ -595,6 +638,9 @@ pub struct RoomHandle {
     pub error: Option<String>,
     /// Whether a vote of this device waits to be confirmed.
     pub vote_pending: bool,
+    /// The choice of that vote (what the page shows as this device's vote until the room
+    /// confirms it, e.g. while offline).
+    pub pending_choice: Option<usize>,
     shared: Option<Shared>,
 }
 
@@ -676,6 +722,8 @@ pub fn use_room(join: Option<Join>) -> RoomHandle {
                     error: None,
                     changed: Callback::from(move |()| update.force_update()),
                     closed: false,
+                    welcomed: false,
+                    settling: false,
                     generation: 0,
                 }));
                 open(&client);
@@ -686,8 +734,7 @@ pub fn use_room(join: Option<Join>) -> RoomHandle {
                     listeners.push(EventListener::new(&window, "offline", move |_| {
                         let socket = c.borrow_mut().socket.take();
                         if let Some(s) = socket {
-                            s.set_onclose(None);
-                            let _ = s.close();
+                            hang_up(&s);
                         }
                         retry_later(&c);
                     }));
@@ -708,8 +755,7 @@ pub fn use_room(join: Option<Join>) -> RoomHandle {
                     c.closed = true;
                     c.retry = None;
                     if let Some(s) = c.socket.take() {
-                        s.set_onclose(None);
-                        let _ = s.close();
+                        hang_up(&s);
                     }
                     c.handlers.clear();
                 }
@@ -727,6 +773,10 @@ pub fn use_room(join: Option<Join>) -> RoomHandle {
                 notice: c.notice.clone(),
                 error: c.error.clone(),
                 vote_pending: c.pending.is_some(),
+                pending_choice: c
+                    .pending
+                    .filter(|p| c.live.as_ref().is_some_and(|l| l.room.round == p.round))
+                    .map(|p| p.choice),
                 shared: Some(client.clone()),
             }
         }
@@ -736,6 +786,7 @@ pub fn use_room(join: Option<Join>) -> RoomHandle {
             notice: None,
             error: None,
             vote_pending: false,
+            pending_choice: None,
             shared: None,
         },
     }
