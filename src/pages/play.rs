@@ -319,6 +319,17 @@ pub fn changes_view(changes: &[MeterChange]) -> Html {
 /// (or that they are saved for the debrief), then each delayed consequence that fired, with
 /// what it moved, apart from the choice.
 pub fn last_decision_view(last: &LastDecision, timing: FeedbackTiming) -> Html {
+    feedback_view(last, timing, "You chose: ", "What your last decision did")
+}
+
+/// [`last_decision_view`] with its own words for who chose (`kicker`, e.g. "The room chose: ")
+/// and for the panel's name (`label`), for the live room's phones.
+pub fn feedback_view(
+    last: &LastDecision,
+    timing: FeedbackTiming,
+    kicker: &str,
+    label: &str,
+) -> Html {
     let at_once = timing == FeedbackTiming::AtOnce;
     let ideas = last
         .applied
@@ -326,8 +337,8 @@ pub fn last_decision_view(last: &LastDecision, timing: FeedbackTiming) -> Html {
         .map(|t| (t, "Applied"))
         .chain(last.violated.iter().map(|t| (t, "Went against")));
     html! {
-        <aside class="feedback" aria-label="What your last decision did">
-            <p class="feedback-choice"><span class="feedback-kicker">{ "You chose: " }</span>{ &last.choice }</p>
+        <aside class="feedback" aria-label={label.to_owned()}>
+            <p class="feedback-choice"><span class="feedback-kicker">{ kicker.to_owned() }</span>{ &last.choice }</p>
             if let Some(chance) = &last.chance {
                 <div class="feedback-chance"><RichText text={chance.clone()} /></div>
             }
