@@ -319,17 +319,46 @@ pub fn changes_view(changes: &[MeterChange]) -> Html {
 /// (or that they are saved for the debrief), then each delayed consequence that fired, with
 /// what it moved, apart from the choice.
 pub fn last_decision_view(last: &LastDecision, timing: FeedbackTiming) -> Html {
-    feedback_view(last, timing, "You chose: ", "What your last decision did")
+    feedback_view(last, timing, Chooser::Player)
 }
 
-/// [`last_decision_view`] with its own words for who chose (`kicker`, e.g. "The room chose: ")
-/// and for the panel's name (`label`), for the live room's phones.
-pub fn feedback_view(
-    last: &LastDecision,
-    timing: FeedbackTiming,
-    kicker: &str,
-    label: &str,
-) -> Html {
+/// Who made the decision a feedback panel explains: its words differ, nothing else.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Chooser {
+    /// The player (the play page, a team playing without a server).
+    Player,
+    /// A live room, by its vote.
+    Room,
+    /// A team in a live room.
+    Team,
+}
+
+impl Chooser {
+    /// (who chose, what the choice moved, the panel's name)
+    fn words(self) -> (&'static str, &'static str, &'static str) {
+        match self {
+            Chooser::Player => (
+                "You chose: ",
+                "Your choice moved:",
+                "What your last decision did",
+            ),
+            Chooser::Room => (
+                "The room chose: ",
+                "The room's choice moved:",
+                "What the room's last decision did",
+            ),
+            Chooser::Team => (
+                "Your team chose: ",
+                "Your team's choice moved:",
+                "What your team's last decision did",
+            ),
+        }
+    }
+}
+
+/// [`last_decision_view`] in the words for whoever chose (a live room's phones).
+pub fn feedback_view(last: &LastDecision, timing: FeedbackTiming, who: Chooser) -> Html {
+    let (kicker, moved, label) = who.words();
     let at_once = timing == FeedbackTiming::AtOnce;
     let ideas = last
         .applied
@@ -337,8 +366,8 @@ pub fn feedback_view(
         .map(|t| (t, "Applied"))
         .chain(last.violated.iter().map(|t| (t, "Went against")));
     html! {
-        <aside class="feedback" aria-label={label.to_owned()}>
-            <p class="feedback-choice"><span class="feedback-kicker">{ kicker.to_owned() }</span>{ &last.choice }</p>
+        <aside class="feedback" aria-label={label}>
+            <p class="feedback-choice"><span class="feedback-kicker">{ kicker }</span>{ &last.choice }</p>
             if let Some(chance) = &last.chance {
                 <div class="feedback-chance"><RichText text={chance.clone()} /></div>
             }
@@ -347,7 +376,7 @@ pub fn feedback_view(
             }
             if !last.changes.is_empty() {
                 <div class="feedback-own">
-                    <p class="feedback-kicker">{ "Your choice moved:" }</p>
+                    <p class="feedback-kicker">{ moved }</p>
                     { changes_view(&last.changes) }
                 </div>
             }

@@ -46,12 +46,20 @@ pub fn join_page(props: &JoinPageProps) -> Html {
             });
         });
     }
-    // The first empty field gets the focus: the code, or the name when the QR code filled
-    // the code in.
+    // The field to fill gets the focus: the code, or the name when the QR code filled the
+    // code in (but the code again when it failed).
     {
         let (code_input, name_input) = (code_input.clone(), name_input.clone());
-        let filled = props.prefill.is_some();
+        let filled = props.prefill.is_some() && props.failure.is_none();
+        let prefill = props.prefill.clone();
         use_effect_with((), move |()| {
+            // Filled in once, not bound to `value`: a render (the server check answering)
+            // would otherwise put back the prefill over what the participant typed.
+            if let (Some(code), Some(input)) =
+                (prefill, code_input.cast::<web_sys::HtmlInputElement>())
+            {
+                input.set_value(&code);
+            }
             let field = if filled { name_input } else { code_input };
             if let Some(el) = field.cast::<web_sys::HtmlElement>() {
                 let _ = el.focus();
@@ -99,7 +107,6 @@ pub fn join_page(props: &JoinPageProps) -> Html {
             <form class="panel room-join-form" onsubmit={on_submit} novalidate=true>
                 <label for="room-code">{ "Room code" }</label>
                 <input id="room-code" ref={code_input} type="text" class="seed-code room-code-input"
-                    value={props.prefill.clone().unwrap_or_default()}
                     autocomplete="off" autocapitalize="characters" spellcheck="false" maxlength="16"
                     aria-invalid={error.is_some().then_some("true")}
                     aria-describedby="room-code-error" />

@@ -16,7 +16,7 @@ use crate::components::notice::Notice;
 use crate::components::rich_text::{self, RichText};
 use crate::pages::debrief::{rating_label, verdict_phrase};
 use crate::pages::intro::briefing_sections;
-use crate::pages::play::{decision_title, feedback_view};
+use crate::pages::play::{Chooser, decision_title, feedback_view};
 use crate::pages::workshop::projector::last_decision;
 use crate::platform::clock::{format_duration, use_now};
 use crate::platform::page::use_title;
@@ -83,12 +83,18 @@ pub fn in_room(props: &InRoomProps) -> Html {
         (Some(r), Some(s)) if s.is_ended() || r.shown == Panel::Debrief => View::Debrief,
         _ => View::Decision(decisions),
     };
-    // A new view (a decision played, the debrief, the briefing) takes the focus to its
-    // heading, so keyboard and screen reader users start reading there.
+    // A new view (a decision played, the debrief, the briefing) takes the focus, so keyboard
+    // and screen reader users start reading there: after a decision, what the room's choice
+    // did (above the next scene, which would otherwise scroll it out of sight); else the
+    // view's heading.
+    let last_ref = use_node_ref();
     {
-        let heading = heading.clone();
+        let (heading, last_ref) = (heading.clone(), last_ref.clone());
         use_effect_with(view.clone(), move |_| {
-            if let Some(el) = heading.cast::<web_sys::HtmlElement>() {
+            let target = last_ref
+                .cast::<web_sys::HtmlElement>()
+                .or_else(|| heading.cast::<web_sys::HtmlElement>());
+            if let Some(el) = target {
                 let _ = el.focus();
             }
         });
@@ -125,7 +131,7 @@ pub fn in_room(props: &InRoomProps) -> Html {
             </article>
         },
         (View::Debrief, Some(s)) => debrief_view(s, &room, &heading),
-        (View::Decision(_), Some(s)) => decision_view(handle, live, s, &heading),
+        (View::Decision(_), Some(s)) => decision_view(handle, live, s, &heading, &last_ref),
         _ => {
             html! { <p class="error" role="alert">{ "This room's decisions do not fit this version of the scenario." }</p> }
         }
@@ -215,6 +221,7 @@ fn decision_view(
     live: &Live,
     session: &Session,
     heading: &NodeRef,
+    last_ref: &NodeRef,
 ) -> Html {
     let room = &live.room;
     let offered: Vec<usize> = session.available_choices().map(|(i, _)| i).collect();
@@ -236,16 +243,16 @@ fn decision_view(
     let question = (room.shown == Panel::Question)
         .then(|| scene.discussion.clone())
         .flatten();
-    let quick = room.quick.iter().any(|id| *id == scene.id);
+    let quick = room.quick.contains(&scene.id);
     let last = room.workshop.room.last().and_then(|d| {
         last_decision(session).map(|last| {
             html! {
-                <section class="room-last">
-                    { feedback_view(&last, FeedbackTiming::AtOnce, "The room chose: ", "What the room's last decision did") }
+                <div class="room-last" tabindex="-1" ref={last_ref.clone()}>
+                    { feedback_view(&last, FeedbackTiming::AtOnce, Chooser::Room) }
                     if matches!(d.pick, Pick::Override { .. }) {
                         <p class="muted">{ "The facilitator played this option to explore it." }</p>
                     }
-                </section>
+                </div>
             }
         })
     });

@@ -108,10 +108,13 @@ pub fn room_app() -> Html {
         }),
         Hash::Join(_) => None,
     });
-    let prefill = match &*start {
+    // The code last tried (so a failed join keeps it in the field to correct), else the
+    // address's.
+    let tried = use_state(|| None::<String>);
+    let prefill = (*tried).clone().or_else(|| match &*start {
         Hash::Join(code) => code.clone(),
         Hash::Room(code) => Some(code.clone()),
-    };
+    });
     let failure = use_state(|| None::<String>);
     let handle = use_room((*join).clone());
 
@@ -139,9 +142,10 @@ pub fn room_app() -> Html {
     });
 
     let on_join = {
-        let (join, failure) = (join.clone(), failure.clone());
+        let (join, failure, tried) = (join.clone(), failure.clone(), tried.clone());
         Callback::from(move |(code, name): (String, Option<String>)| {
             failure.set(None);
+            tried.set(Some(code.clone()));
             set_hash(&format!("#/join/{code}"));
             join.set(Some(Join::Participant { code, name }));
         })

@@ -9,7 +9,7 @@ use super::HandleProp;
 use crate::components::meter::session_meters;
 use crate::components::rich_text::RichText;
 use crate::pages::debrief::rating_label;
-use crate::pages::play::{feedback_view, scene_view};
+use crate::pages::play::{Chooser, feedback_view, scene_view};
 use crate::pages::workshop::projector::last_decision;
 use crate::platform::settings::FeedbackTiming;
 
@@ -122,14 +122,8 @@ pub fn team_room(props: &TeamRoomProps) -> Html {
             }
         })
     };
-    let last = last_decision(&session).map(|last| {
-        feedback_view(
-            &last,
-            FeedbackTiming::AtOnce,
-            "Your team chose: ",
-            "What your team's last decision did",
-        )
-    });
+    let last = last_decision(&session)
+        .map(|last| feedback_view(&last, FeedbackTiming::AtOnce, Chooser::Team));
     html! {
         <>
             { kicker }
