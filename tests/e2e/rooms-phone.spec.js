@@ -83,10 +83,19 @@ async function facilitator(browser, scenario = SCENARIO) {
 }
 
 /** A phone-sized page in a context of its own (its own storage, its own network state). */
-async function phone(browser) {
-  const context = await browser.newContext({ viewport: PHONE, hasTouch: true, isMobile: true });
+async function phone(browser, viewport = PHONE) {
+  const context = await browser.newContext({ viewport, hasTouch: viewport === PHONE, isMobile: viewport === PHONE });
   const page = await context.newPage();
   const errors = [];
+  // Content-Security-Policy violations count as errors too.
+  await page.exposeBinding("__roomCspViolation", (_source, v) => errors.push(`CSP: ${v}`));
+  await page.addInitScript(() => {
+    document.addEventListener(
+      "securitypolicyviolation",
+      (e) => window.__roomCspViolation(`${e.effectiveDirective} ${e.blockedURI}`),
+      true,
+    );
+  });
   page.on("pageerror", (e) => errors.push(String(e)));
   page.on("console", (m) => {
     if (m.type() === "error") errors.push(m.text());
@@ -169,6 +178,8 @@ test("a participant joins by code on a phone, votes, sees the room's choice and 
   await fac.send({ command: "show", panel: "question" });
   await expect(page.getByRole("heading", { name: "Discuss" })).toBeVisible();
   await expectNoViolations(page, "a scene with a vote");
+  // Nothing wider than the phone.
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE.width);
   await snap(page, "room-phone-scene-vote");
   await page.emulateMedia({ colorScheme: "dark" });
   await expectNoViolations(page, "a scene with a vote, dark scheme");
@@ -263,6 +274,7 @@ test("a phone offline for 30 s rejoins at the current scene; its offline vote is
   await choices(page).nth(1).click();
   await expect(status(page)).toHaveText("Offline: your vote will be sent when you reconnect.");
   await expect(voteLine(page)).toContainText("Your vote: B — not sent yet");
+  await snap(page, "room-phone-offline");
   await page.waitForTimeout(30_000);
   expect(await fac.ballots()).toEqual([]);
   await context.setOffline(false);
@@ -292,9 +304,9 @@ test("a phone offline for 30 s rejoins at the current scene; its offline vote is
   await fac.close();
 });
 
-test("a reload rejoins the room as the same participant", async ({ browser }) => {
+test("a reload rejoins the room as the same participant (on a desktop-sized window)", async ({ browser }) => {
   const fac = await facilitator(browser);
-  const { page } = await phone(browser);
+  const { page, errors } = await phone(browser, { width: 1280, height: 800 });
   await joinRoom(page, fac.code, "Bo");
   await toFirstDecision(page);
   await choices(page).nth(0).click();
@@ -305,13 +317,19 @@ test("a reload rejoins the room as the same participant", async ({ browser }) =>
   await expect(voteLine(page)).toContainText("Your vote: A — you can change it");
   const joined = (await fac.entries()).filter((e) => e.kind === "joined");
   expect(joined).toHaveLength(1);
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(1280);
+  await snap(page, "room-desktop-scene");
+  expect(errors).toEqual([]);
   await fac.close();
 });
 
 test("wrong and malformed codes get clear errors; static hosting says a room server is needed", async ({ browser, page }) => {
   const phoneSide = await phone(browser);
   const p = phoneSide.page;
-  await p.goto(new URL("room.html", ROOMS_URL).href);
+  // The short address a facilitator can read out, /join, opens the form.
+  await p.goto(new URL("join", ROOMS_URL).href);
+  await expect(p).toHaveURL(/\/room\.html/);
+  await expect(p.getByRole("heading", { name: "Join a live workshop" })).toBeVisible();
   await expect(p.getByLabel("Room code")).toBeFocused();
   await p.getByLabel("Room code").fill("K7QD0M");
   await p.getByRole("button", { name: "Join" }).click();
