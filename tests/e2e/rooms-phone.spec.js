@@ -11,7 +11,11 @@
 // connection is not taken offline with the phone's context.
 import { test, expect } from "@playwright/test";
 import AxeBuilder from "@axe-core/playwright";
-import { ROOMS_URL, settle, snap } from "./helpers.js";
+import { spawn } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { DIST, HERE, ROOMS_URL, settle, snap } from "./helpers.js";
 
 const SCENARIO = "stretch-target";
 const PHONE = { width: 390, height: 844 };
@@ -22,10 +26,10 @@ const TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
  * entry it produced (or rejects with the error frame); `entries()` lists every entry so far;
  * `room()` joins again with the secret and returns the room of the fresh welcome.
  */
-async function facilitator(browser, scenario = SCENARIO) {
+async function facilitator(browser, base = ROOMS_URL, scenario = SCENARIO) {
   const context = await browser.newContext();
   const page = await context.newPage();
-  await page.goto(new URL("rooms/info", ROOMS_URL).href);
+  await page.goto(new URL("rooms/info", base).href);
   const welcome = await page.evaluate(
     (scenario) =>
       new Promise((resolve, reject) => {
@@ -103,8 +107,8 @@ async function phone(browser, viewport = PHONE) {
   return { context, page, errors };
 }
 
-async function joinRoom(page, code, name) {
-  await page.goto(new URL("room.html", ROOMS_URL).href);
+async function joinRoom(page, code, name, base = ROOMS_URL) {
+  await page.goto(new URL("room.html", base).href);
   await page.getByLabel("Room code").fill(` ${code.toLowerCase()} `);
   if (name) await page.getByLabel(/Your name/).fill(name);
   await page.getByRole("button", { name: "Join" }).click();
@@ -346,4 +350,63 @@ test("wrong and malformed codes get clear errors; static hosting says a room ser
     "This page needs Frontline's room server; ask your facilitator for the address.",
   );
   await expect(page.getByRole("button", { name: "Join" })).toBeDisabled();
+});
+
+/** A room server of the test's own whose rooms expire after `idle` without an entry or a join. */
+async function shortLivedServer(idle) {
+  const port = Number(process.env.E2E_PORT ?? 8091) + 300;
+  const bin = process.env.FRONTLINE_ROOMS_BIN ?? join(process.env.CARGO_TARGET_DIR ?? join(HERE, "..", "..", "target"), "release", "frontline-rooms");
+  const data = mkdtempSync(join(tmpdir(), "frontline-rooms-"));
+  const server = spawn(bin, ["--port", String(port), "--dist", DIST, "--data", data, "--idle", idle], { stdio: "ignore" });
+  const base = `http://127.0.0.1:${port}/`;
+  for (let i = 0; i < 100; i++) {
+    try {
+      if ((await fetch(new URL("rooms/info", base))).ok) return { base, stop: () => server.kill() };
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  server.kill();
+  throw new Error("the short-lived room server did not start");
+}
+
+test("a room that closes, also while the phone is offline, ends the attempts with a clear message", async ({ browser }) => {
+  const server = await shortLivedServer("3s");
+  // The page loads before the room opens, so a slow load cannot outlast the room.
+  const join = async (page, code) => {
+    await page.getByLabel("Room code").fill(code);
+    await page.getByRole("button", { name: "Join" }).click();
+  };
+  try {
+    // Closed while connected: the server says so.
+    const { page } = await phone(browser);
+    await page.goto(new URL("room.html", server.base).href);
+    await expect(page.getByRole("button", { name: "Join" })).toBeEnabled();
+    const fac = await facilitator(browser, server.base);
+    await join(page, fac.code);
+    await expect(heading(page)).toHaveText("Briefing");
+    await expect(status(page)).toHaveText("The room has closed.", { timeout: 10_000 });
+    await expect(page.getByRole("button", { name: "Join another room" })).toBeVisible();
+
+    // Closed while the phone was offline: its rejoin is refused, and it stops trying
+    // (it used to keep "reconnecting" with its old copy of the room).
+    const other = await phone(browser);
+    await other.page.goto(new URL("room.html", server.base).href);
+    await expect(other.page.getByRole("button", { name: "Join" })).toBeEnabled();
+    const fac2 = await facilitator(browser, server.base);
+    await join(other.page, fac2.code);
+    await expect(heading(other.page)).toHaveText("Briefing");
+    await other.context.setOffline(true);
+    await expect(status(other.page)).toContainText("Offline");
+    await other.page.waitForTimeout(6_000);
+    await other.context.setOffline(false);
+    await expect(status(other.page)).toContainText("There is no room with this code (or it has closed)", { timeout: 15_000 });
+    await other.page.getByRole("button", { name: "Join another room" }).click();
+    await expect(other.page.getByRole("heading", { name: "Join a live workshop" })).toBeVisible();
+    await fac.close();
+    await fac2.close();
+  } finally {
+    server.stop();
+  }
 });
