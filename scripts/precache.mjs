@@ -25,10 +25,13 @@ function walk(d) {
 }
 
 // The embedded module (embedded/) is left out: the service worker is never registered when a
-// learning platform or a host page launched the page, which is the only time it runs.
+// learning platform or a host page launched the page, which is the only time it runs. So are
+// a live room's participant pages (room.html, room/): a room needs its server, so an offline
+// copy could never join one, and every player of the library would download the phone module
+// for nothing.
 const files = walk(dir)
   .map((path) => relative(dir, path).split(sep).join("/"))
-  .filter((name) => name !== SW && !name.startsWith("embedded/"))
+  .filter((name) => name !== SW && !name.startsWith("embedded/") && !name.startsWith("room/") && name !== "room.html")
   .sort();
 
 // boot.js preloads the scenario of a play route if it is one of these.

@@ -70,3 +70,8 @@ async fn parsed() {
 pub fn start_workshop() {
     yew::Renderer::<pages::workshop::app::WorkshopApp>::new().render();
 }
+
+/// Mounts a live room's participant pages (room.html, opened on a phone) on the page body.
+pub fn start_room() {
+    yew::Renderer::<pages::room::RoomApp>::new().render();
+}

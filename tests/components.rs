@@ -145,6 +145,9 @@ async fn choices_are_lettered_buttons_that_report_their_index() {
             on_choose,
             labelled_by: "q".into(),
             keys: true,
+            toggles: false,
+            selected: None,
+            disabled: false,
         },
     )
     .render();
@@ -160,11 +163,84 @@ async fn choices_are_lettered_buttons_that_report_their_index() {
         Some("B")
     );
     assert!(root.query_selector("button.choice em").unwrap().is_some());
+    assert_eq!(second.get_attribute("aria-pressed"), None);
     second.click();
     settle().await;
     assert_eq!(*picked.borrow(), vec![2]);
     let list = root.query_selector("ol.choices").unwrap().unwrap();
     assert_eq!(list.get_attribute("aria-labelledby").as_deref(), Some("q"));
+}
+
+/// A live room's vote (room.html): toggle buttons, this device's vote pressed; a locked vote
+/// takes no tap. Plain play has no pressed state at all (checked above by its absence).
+#[wasm_bindgen_test]
+async fn choices_as_a_vote_mark_the_vote_and_lock() {
+    let picked = Rc::new(RefCell::new(Vec::new()));
+    let on_choose = {
+        let picked = picked.clone();
+        Callback::from(move |i: usize| picked.borrow_mut().push(i))
+    };
+    let props = |selected: Option<usize>, disabled: bool| ChoiceListProps {
+        choices: vec![
+            ChoiceItem {
+                index: 0,
+                text: "Reply at once".into(),
+            },
+            ChoiceItem {
+                index: 1,
+                text: "Call Miriam".into(),
+            },
+        ],
+        on_choose: on_choose.clone(),
+        labelled_by: "q".into(),
+        keys: false,
+        toggles: true,
+        selected,
+        disabled,
+    };
+    let pressed = |root: &web_sys::Element| -> Vec<Option<String>> {
+        let buttons = root.query_selector_all("button.choice").unwrap();
+        (0..buttons.length())
+            .map(|i| {
+                let b: web_sys::Element = buttons.item(i).unwrap().dyn_into().unwrap();
+                b.get_attribute("aria-pressed")
+            })
+            .collect()
+    };
+
+    let open = mount_point();
+    yew::Renderer::<ChoiceList>::with_root_and_props(open.clone(), props(Some(1), false)).render();
+    settle().await;
+    assert_eq!(
+        pressed(&open),
+        vec![Some("false".to_owned()), Some("true".to_owned())]
+    );
+    let first: web_sys::HtmlElement = open
+        .query_selector("button.choice")
+        .unwrap()
+        .unwrap()
+        .dyn_into()
+        .unwrap();
+    first.click();
+    settle().await;
+    assert_eq!(*picked.borrow(), vec![0]);
+
+    let locked = mount_point();
+    yew::Renderer::<ChoiceList>::with_root_and_props(locked.clone(), props(None, true)).render();
+    settle().await;
+    assert_eq!(
+        pressed(&locked),
+        vec![Some("false".to_owned()), Some("false".to_owned())]
+    );
+    let first: web_sys::HtmlElement = locked
+        .query_selector("button.choice")
+        .unwrap()
+        .unwrap()
+        .dyn_into()
+        .unwrap();
+    first.click();
+    settle().await;
+    assert_eq!(*picked.borrow(), vec![0], "a locked vote takes no tap");
 }
 
 /// A finished playthrough of a bundled scenario, always taking the last choice offered.

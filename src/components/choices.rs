@@ -27,6 +27,16 @@ pub struct ChoiceListProps {
     /// (`aria-keyshortcuts`).
     #[prop_or_default]
     pub keys: bool,
+    /// Whether the buttons are a vote (a live room's phones): each is then a toggle button,
+    /// and `selected`'s is pressed.
+    #[prop_or_default]
+    pub toggles: bool,
+    /// The choice this device voted for.
+    #[prop_or_default]
+    pub selected: Option<usize>,
+    /// Whether the buttons take no choice now (a locked vote).
+    #[prop_or_default]
+    pub disabled: bool,
 }
 
 /// A letter for a position: 0 -> A.
@@ -67,9 +77,13 @@ pub fn choice_list(props: &ChoiceListProps) -> Html {
                 let index = c.index;
                 let onclick = Callback::from(move |_: MouseEvent| on_choose.emit(index));
                 let shortcut = props.keys.then(|| letter(n).to_string());
+                // A vote marks its choice as a pressed toggle; plain play has no such state.
+                let chosen = props.selected == Some(index);
+                let pressed = props.toggles.then_some(if chosen { "true" } else { "false" });
                 html! {
                     <li key={c.index}>
-                        <button type="button" class="choice" aria-keyshortcuts={shortcut} {onclick}>
+                        <button type="button" class={classes!("choice", chosen.then_some("chosen"))}
+                            aria-keyshortcuts={shortcut} aria-pressed={pressed} disabled={props.disabled} {onclick}>
                             <span class="choice-letter" aria-hidden="true">{ letter(n) }</span>
                             <span class="choice-text"><RichText text={c.text.clone()} /></span>
                         </button>

@@ -1,6 +1,7 @@
 //! A scenario's briefing before play: the player's role, the team and the customers with a
 //! line on each, what every meter means, and when to show feedback on choices.
 
+use frontline_engine::Scenario;
 use frontline_engine::scenario::GoodDirection;
 use yew::prelude::*;
 use yew_router::prelude::*;
@@ -59,6 +60,46 @@ pub fn intro_page(props: &IntroPageProps) -> Html {
             ));
         })
     };
+    html! {
+        <main id="main" class="page narrow intro" tabindex="-1">
+            <p class="back"><Link<Route> to={Route::Library} classes="back-link">{ "\u{2190} Library" }</Link<Route>></p>
+            <h1>{ &scenario.meta.title }</h1>
+            <p class="intro-summary">{ &scenario.meta.summary }</p>
+            <p class="card-meta"><span>{ format!("About {} minutes", scenario.meta.minutes) }</span></p>
+            { briefing_sections(&scenario) }
+            <section aria-labelledby="settings-heading">
+                <h2 id="settings-heading">{ "Feedback on your choices" }</h2>
+                <fieldset class="setting">
+                    <legend>{ "When should Frontline comment on each choice?" }</legend>
+                    <label>
+                        <input type="radio" name="feedback" checked={*feedback == FeedbackTiming::AtOnce}
+                            onchange={on_feedback(FeedbackTiming::AtOnce)} />
+                        { " Straight after each decision" }
+                    </label>
+                    <label>
+                        <input type="radio" name="feedback" checked={*feedback == FeedbackTiming::AtDebrief}
+                            onchange={on_feedback(FeedbackTiming::AtDebrief)} />
+                        { " Save it all for the debrief at the end" }
+                    </label>
+                </fieldset>
+                if let Some(note) = *setting_note {
+                    <p class="setting-note" role="status">{ note }</p>
+                }
+            </section>
+            <div class="actions">
+                <Link<Route> to={Route::Play { id: id.clone() }} classes="button">
+                    { if resumable { "Resume where you left off" } else { "Begin" } }
+                </Link<Route>>
+                <Link<Route> to={Route::Library} classes="button secondary">{ "Back to the library" }</Link<Route>>
+            </div>
+        </main>
+    }
+}
+
+/// The briefing's sections: the player's role, the team and the customers with a line on
+/// each, and what every meter means. Shared with the live room's phones (`pages::room`),
+/// which show the same briefing before the first decision.
+pub fn briefing_sections(scenario: &Scenario) -> Html {
     let person = |c: &frontline_engine::scenario::CastMember| {
         html! {
             <li>
@@ -78,11 +119,7 @@ pub fn intro_page(props: &IntroPageProps) -> Html {
         .filter(|c| is_customer(&c.role))
         .collect();
     html! {
-        <main id="main" class="page narrow intro" tabindex="-1">
-            <p class="back"><Link<Route> to={Route::Library} classes="back-link">{ "\u{2190} Library" }</Link<Route>></p>
-            <h1>{ &scenario.meta.title }</h1>
-            <p class="intro-summary">{ &scenario.meta.summary }</p>
-            <p class="card-meta"><span>{ format!("About {} minutes", scenario.meta.minutes) }</span></p>
+        <>
             <section aria-labelledby="role-heading">
                 <h2 id="role-heading">{ "Your role" }</h2>
                 <p>{ &scenario.meta.role }</p>
@@ -118,32 +155,7 @@ pub fn intro_page(props: &IntroPageProps) -> Html {
                     }) }
                 </dl>
             </section>
-            <section aria-labelledby="settings-heading">
-                <h2 id="settings-heading">{ "Feedback on your choices" }</h2>
-                <fieldset class="setting">
-                    <legend>{ "When should Frontline comment on each choice?" }</legend>
-                    <label>
-                        <input type="radio" name="feedback" checked={*feedback == FeedbackTiming::AtOnce}
-                            onchange={on_feedback(FeedbackTiming::AtOnce)} />
-                        { " Straight after each decision" }
-                    </label>
-                    <label>
-                        <input type="radio" name="feedback" checked={*feedback == FeedbackTiming::AtDebrief}
-                            onchange={on_feedback(FeedbackTiming::AtDebrief)} />
-                        { " Save it all for the debrief at the end" }
-                    </label>
-                </fieldset>
-                if let Some(note) = *setting_note {
-                    <p class="setting-note" role="status">{ note }</p>
-                }
-            </section>
-            <div class="actions">
-                <Link<Route> to={Route::Play { id: id.clone() }} classes="button">
-                    { if resumable { "Resume where you left off" } else { "Begin" } }
-                </Link<Route>>
-                <Link<Route> to={Route::Library} classes="button secondary">{ "Back to the library" }</Link<Route>>
-            </div>
-        </main>
+        </>
     }
 }
 

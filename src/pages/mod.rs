@@ -6,5 +6,6 @@ pub mod library;
 pub mod not_found;
 pub mod open;
 pub mod play;
+pub mod room;
 pub mod shared;
 pub mod workshop;

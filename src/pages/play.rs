@@ -319,6 +319,46 @@ pub fn changes_view(changes: &[MeterChange]) -> Html {
 /// (or that they are saved for the debrief), then each delayed consequence that fired, with
 /// what it moved, apart from the choice.
 pub fn last_decision_view(last: &LastDecision, timing: FeedbackTiming) -> Html {
+    feedback_view(last, timing, Chooser::Player)
+}
+
+/// Who made the decision a feedback panel explains: its words differ, nothing else.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Chooser {
+    /// The player (the play page, a team playing without a server).
+    Player,
+    /// A live room, by its vote.
+    Room,
+    /// A team in a live room.
+    Team,
+}
+
+impl Chooser {
+    /// (who chose, what the choice moved, the panel's name)
+    fn words(self) -> (&'static str, &'static str, &'static str) {
+        match self {
+            Chooser::Player => (
+                "You chose: ",
+                "Your choice moved:",
+                "What your last decision did",
+            ),
+            Chooser::Room => (
+                "The room chose: ",
+                "The room's choice moved:",
+                "What the room's last decision did",
+            ),
+            Chooser::Team => (
+                "Your team chose: ",
+                "Your team's choice moved:",
+                "What your team's last decision did",
+            ),
+        }
+    }
+}
+
+/// [`last_decision_view`] in the words for whoever chose (a live room's phones).
+pub fn feedback_view(last: &LastDecision, timing: FeedbackTiming, who: Chooser) -> Html {
+    let (kicker, moved, label) = who.words();
     let at_once = timing == FeedbackTiming::AtOnce;
     let ideas = last
         .applied
@@ -326,8 +366,8 @@ pub fn last_decision_view(last: &LastDecision, timing: FeedbackTiming) -> Html {
         .map(|t| (t, "Applied"))
         .chain(last.violated.iter().map(|t| (t, "Went against")));
     html! {
-        <aside class="feedback" aria-label="What your last decision did">
-            <p class="feedback-choice"><span class="feedback-kicker">{ "You chose: " }</span>{ &last.choice }</p>
+        <aside class="feedback" aria-label={label}>
+            <p class="feedback-choice"><span class="feedback-kicker">{ kicker }</span>{ &last.choice }</p>
             if let Some(chance) = &last.chance {
                 <div class="feedback-chance"><RichText text={chance.clone()} /></div>
             }
@@ -336,7 +376,7 @@ pub fn last_decision_view(last: &LastDecision, timing: FeedbackTiming) -> Html {
             }
             if !last.changes.is_empty() {
                 <div class="feedback-own">
-                    <p class="feedback-kicker">{ "Your choice moved:" }</p>
+                    <p class="feedback-kicker">{ moved }</p>
                     { changes_view(&last.changes) }
                 </div>
             }

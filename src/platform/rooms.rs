@@ -228,6 +228,10 @@ struct Client {
     /// The clock offset while there is no replica (between a welcome and its scenario).
     clock_offset_ms: i64,
     closed: bool,
+    /// Whether the current socket has been welcomed into the room: a refused join on a
+    /// reconnect (the room expired meanwhile) must end the attempts, not leave the page
+    /// "reconnecting" for ever with its old replica.
+    welcomed: bool,
     /// Bumped on each new socket, so a late callback of an old socket is ignored.
     generation: u32,
 }
@@ -242,6 +246,7 @@ fn open(shared: &Shared) {
         }
         c.retry = None;
         c.generation += 1;
+        c.welcomed = false;
         if let Some(old) = c.socket.take() {
             hang_up(&old);
         }
@@ -370,7 +375,9 @@ fn retry_later(shared: &Shared) {
         }
         c.attempt += 1;
         c.link = Link::Retrying(c.attempt);
-        c.socket = None;
+        if let Some(s) = c.socket.take() {
+            hang_up(&s);
+        }
         let delay = 500u32
             .saturating_mul(1 << c.attempt.min(5).saturating_sub(1))
             .min(8_000);
@@ -437,6 +444,8 @@ fn welcome(
         }
         c.attempt = 0;
         c.early.clear();
+        c.welcomed = true;
+        c.error = None;
     }
     // The scenario is usually at hand (a rejoin, or fetched before); then the replica is
     // ready at once, so no entry that follows the welcome meets the previous replica.
@@ -597,8 +606,19 @@ fn resync(shared: &Shared) {
 }
 
 fn refused(shared: &Shared, code: &str, message: &str) {
-    let joined = shared.borrow().live.is_some();
-    let sentence = sentence(message);
+    let joined = shared.borrow().welcomed;
+    let sentence = match code {
+        "no_such_room" => {
+            "There is no room with this code (or it has closed). Check the code on the facilitator's screen.".to_owned()
+        }
+        "bad_code" => {
+            "A room code has six letters and digits, with no 0, O, 1, I or L. Check it on the facilitator's screen.".to_owned()
+        }
+        "rate_limited" if !joined => {
+            "Too many tries from this network: waiting a few seconds before trying again.".to_owned()
+        }
+        _ => sentence(message),
+    };
     match code {
         "bad_code" | "no_such_room" | "not_facilitator" | "bad_name" | "bad_token"
         | "unknown_scenario"
@@ -615,7 +635,10 @@ fn refused(shared: &Shared, code: &str, message: &str) {
         "gone" => {
             fail(shared, "The room has closed.");
         }
-        "full" | "rate_limited" | "internal" if !joined => retry_later(shared),
+        "full" | "rate_limited" | "internal" if !joined => {
+            shared.borrow_mut().error = Some(sentence);
+            retry_later(shared);
+        }
         "vote_closed" => {
             let mut c = shared.borrow_mut();
             if c.pending.take().is_some() {
@@ -640,8 +663,13 @@ fn room_code_of(join: &Join) -> Option<String> {
     }
 }
 
+/// A protocol message ("there is no room with this code") as a sentence. Its own few
+/// lines rather than the workshop pages' `capitalise`: services know no screen.
 fn sentence(message: &str) -> String {
-    let mut s = crate::pages::workshop::capitalise(message);
+    let mut chars = message.chars();
+    let mut s = chars.next().map_or_else(String::new, |c| {
+        c.to_uppercase().collect::<String>() + chars.as_str()
+    });
     if !s.ends_with('.') {
         s.push('.');
     }
@@ -661,6 +689,9 @@ pub struct RoomHandle {
     pub error: Option<String>,
     /// Whether a vote of this device waits to be confirmed.
     pub vote_pending: bool,
+    /// The choice of that vote (what the page shows as this device's vote until the room
+    /// confirms it, e.g. while offline).
+    pub pending_choice: Option<usize>,
     shared: Option<Shared>,
 }
 
@@ -743,6 +774,7 @@ pub fn use_room(join: Option<Join>) -> RoomHandle {
                     changed: Callback::from(move |()| update.force_update()),
                     clock_offset_ms: 0,
                     closed: false,
+                    welcomed: false,
                     generation: 0,
                 }));
                 open(&client);
@@ -792,6 +824,10 @@ pub fn use_room(join: Option<Join>) -> RoomHandle {
                 notice: c.notice.clone(),
                 error: c.error.clone(),
                 vote_pending: c.pending.is_some(),
+                pending_choice: c
+                    .pending
+                    .filter(|p| c.live.as_ref().is_some_and(|l| l.room.round == p.round))
+                    .map(|p| p.choice),
                 shared: Some(client.clone()),
             }
         }
@@ -801,6 +837,7 @@ pub fn use_room(join: Option<Join>) -> RoomHandle {
             notice: None,
             error: None,
             vote_pending: false,
+            pending_choice: None,
             shared: None,
         },
     }

@@ -18,8 +18,9 @@ use crate::platform::clock::{format_duration, use_now, use_shortcuts};
 use crate::platform::files;
 use crate::state::{LastDecision, PlayAction, PlayState};
 
-/// What the room's last decision did, from the same reducer the player uses.
-fn last_decision(session: &Session) -> Option<LastDecision> {
+/// What the room's last decision did, from the same reducer the player uses (also what a
+/// live room's phones show after each decision).
+pub fn last_decision(session: &Session) -> Option<LastDecision> {
     let n = session.history().len();
     let choice = session.history().last()?.choice;
     let before = Rc::new(PlayState::new(session.rewound(n - 1)));
