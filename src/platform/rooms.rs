@@ -225,8 +225,11 @@ struct Client {
     notice: Option<String>,
     error: Option<String>,
     changed: Callback<()>,
-    /// The clock offset while there is no replica (between a welcome and its scenario).
+    /// The clock offset while there is no replica (between a welcome and its scenario), or
+    /// the one the last welcome gave.
     clock_offset_ms: i64,
+    /// Whether `clock_offset_ms` came from the last welcome (and so is the one to use).
+    clock_known: bool,
     closed: bool,
     /// Whether the current socket has been welcomed into the room: a refused join on a
     /// reconnect (the room expired meanwhile) must end the attempts, not leave the page
@@ -396,15 +399,25 @@ fn heard(shared: &Shared, text: &str) {
             token,
             secret,
             room,
-        }) => welcome(
-            shared,
-            code.to_string(),
-            role,
-            participant,
-            token,
-            secret,
-            *room,
-        ),
+            now_ms,
+        }) => {
+            if now_ms > 0 {
+                // The server's clock as the welcome left it: the timer on this screen is
+                // right from the first frame, whatever this device's clock says.
+                let mut c = shared.borrow_mut();
+                c.clock_offset_ms = now_ms as i64 - clock::now_ms() as i64;
+                c.clock_known = true;
+            }
+            welcome(
+                shared,
+                code.to_string(),
+                role,
+                participant,
+                token,
+                secret,
+                *room,
+            )
+        }
         Ok(ServerFrame::Entry(entry)) => entry_arrived(shared, entry),
         Ok(ServerFrame::Error { code, message }) => refused(shared, &code, &message),
         Err(e) => {
@@ -471,7 +484,9 @@ fn welcome(
     // connection.
     {
         let mut c = shared.borrow_mut();
-        if let Some(old) = c.live.take() {
+        if let Some(old) = c.live.take()
+            && !c.clock_known
+        {
             c.clock_offset_ms = old.clock_offset_ms;
         }
     }
@@ -499,10 +514,11 @@ fn settle_welcome(shared: &Shared, welcomed: Welcomed, scenario: Arc<Scenario>) 
         if c.closed {
             return;
         }
-        let offset = c
-            .live
-            .as_ref()
-            .map_or(c.clock_offset_ms, |l| l.clock_offset_ms);
+        let offset = match &c.live {
+            Some(l) if !c.clock_known => l.clock_offset_ms,
+            _ => c.clock_offset_ms,
+        };
+        c.clock_known = false;
         let mut replica = welcomed.room;
         let early = std::mem::take(&mut c.early);
         for entry in &early {
@@ -773,6 +789,7 @@ pub fn use_room(join: Option<Join>) -> RoomHandle {
                     error: None,
                     changed: Callback::from(move |()| update.force_update()),
                     clock_offset_ms: 0,
+                    clock_known: false,
                     closed: false,
                     welcomed: false,
                     generation: 0,

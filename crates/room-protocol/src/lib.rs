@@ -930,6 +930,10 @@ pub enum ServerFrame {
         secret: Option<String>,
         /// The room's state (boxed: it is far larger than the other frames).
         room: Box<Room>,
+        /// The server's time when it sent the welcome (ms since the Unix epoch), so a
+        /// device can show the running timer by the server's clock before any entry comes.
+        #[serde(default)]
+        now_ms: u64,
     },
     /// An entry appended to the room's log.
     Entry(LogEntry),

@@ -412,6 +412,7 @@ fn replica_agrees(host: &Host) {
         token: None,
         secret: None,
         room: Box::new(snapshot),
+        now_ms: 5,
     });
     let Ok(ServerFrame::Welcome { room, .. }) = decode_server(&welcome) else {
         panic!("not a welcome")

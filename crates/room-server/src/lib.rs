@@ -496,6 +496,7 @@ impl Connection {
             token: None,
             secret: None,
             room: Box::new(room),
+            now_ms: crate::rooms::now_ms(),
         }))
     }
 
@@ -569,6 +570,7 @@ impl Connection {
                     token: None,
                     secret: Some(secret),
                     room: Box::new(room),
+                    now_ms: crate::rooms::now_ms(),
                 })))
             }
             ClientFrame::Join {
@@ -605,6 +607,7 @@ impl Connection {
                         token: None,
                         secret: None,
                         room: Box::new(room),
+                        now_ms: crate::rooms::now_ms(),
                     })));
                 }
                 if view {
@@ -617,6 +620,7 @@ impl Connection {
                         token: None,
                         secret: None,
                         room: Box::new(room.redacted()),
+                        now_ms: crate::rooms::now_ms(),
                     })));
                 }
                 if token.as_deref().is_some_and(|t| !valid_token(t)) {
@@ -633,6 +637,7 @@ impl Connection {
                     token: Some(token),
                     secret: None,
                     room: Box::new(room.redacted()),
+                    now_ms: crate::rooms::now_ms(),
                 })))
             }
             ClientFrame::Vote { round, choice } => {

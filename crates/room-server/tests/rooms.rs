@@ -182,16 +182,32 @@ async fn welcome(client: &mut Client) -> Welcome {
             token,
             secret,
             room,
-        } => Welcome {
-            code: code.to_string(),
-            role,
-            participant,
-            token,
-            secret,
-            room: *room,
-        },
+            now_ms,
+        } => {
+            check_clock(now_ms);
+            Welcome {
+                code: code.to_string(),
+                role,
+                participant,
+                token,
+                secret,
+                room: *room,
+            }
+        }
         other => panic!("expected a welcome, got {other:?}"),
     }
+}
+
+/// The server's time in a welcome is its clock now (the timer on a device uses it).
+fn check_clock(now_ms: u64) {
+    let here = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as u64;
+    assert!(
+        now_ms.abs_diff(here) < 10_000,
+        "welcome time {now_ms}, clock {here}"
+    );
 }
 
 /// A facilitator with a new room, keeping a replica of it from the frames it receives.
