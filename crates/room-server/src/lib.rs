@@ -106,6 +106,8 @@ pub struct Config {
     pub max_connections: usize,
     /// Rooms held at once.
     pub max_rooms: usize,
+    /// Reverse proxies whose `X-Forwarded-For` names the client (`--trust-proxy`).
+    pub trusted_proxies: Vec<IpAddr>,
 }
 
 impl Config {
@@ -125,6 +127,7 @@ impl Config {
             join_refill_per_s: 0.2,
             max_connections: 10_000,
             max_rooms: 2_000,
+            trusted_proxies: Vec::new(),
         }
     }
 }
@@ -390,6 +393,7 @@ async fn upgrade(
     let Ok(permit) = app.connections.clone().try_acquire_owned() else {
         return (StatusCode::SERVICE_UNAVAILABLE, "the server is full\n").into_response();
     };
+    let peer = client_address(peer, &headers, &app.config.trusted_proxies);
     ws.max_message_size(HARD_FRAME_CAP)
         .max_frame_size(HARD_FRAME_CAP)
         .read_buffer_size(READ_BUFFER)
@@ -397,6 +401,28 @@ async fn upgrade(
             Connection::new(app, peer).run(socket).await;
             drop(permit);
         })
+}
+
+/// The client's address: the peer's, or behind a trusted reverse proxy the last address
+/// that proxy appended to `X-Forwarded-For` (each client then has its own join limit rather
+/// than all sharing the proxy's). The header is ignored from anyone else, so a client cannot
+/// choose its own address.
+pub fn client_address(
+    peer: SocketAddr,
+    headers: &HeaderMap,
+    trusted_proxies: &[IpAddr],
+) -> SocketAddr {
+    if !trusted_proxies.contains(&peer.ip()) {
+        return peer;
+    }
+    headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .next_back()
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.rsplit(',').next())
+        .and_then(|ip| ip.trim().parse::<IpAddr>().ok())
+        .map_or(peer, |ip| SocketAddr::new(ip, 0))
 }
 
 /// One WebSocket connection.
@@ -686,6 +712,32 @@ mod tests {
         assert!(csp.starts_with("default-src 'self';"), "{csp}");
         assert!(csp.contains("connect-src 'self'"), "{csp}");
         assert!(csp.contains("'wasm-unsafe-eval'"), "{csp}");
+    }
+
+    #[test]
+    fn only_a_trusted_proxy_names_the_client() {
+        let proxy: SocketAddr = "127.0.0.1:5000".parse().unwrap();
+        let mut headers = HeaderMap::new();
+        headers.append("x-forwarded-for", HeaderValue::from_static("6.6.6.6"));
+        headers.append(
+            "x-forwarded-for",
+            HeaderValue::from_static("7.7.7.7, 10.0.0.9"),
+        );
+        let trusted = ["127.0.0.1".parse().unwrap()];
+        // The proxy's own addition is the last address of the last header.
+        assert_eq!(
+            client_address(proxy, &headers, &trusted).ip(),
+            "10.0.0.9".parse::<IpAddr>().unwrap()
+        );
+        // From anyone else, or with no proxy trusted, the header is the client's own words.
+        assert_eq!(client_address(proxy, &headers, &[]), proxy);
+        let other: SocketAddr = "192.168.1.4:1".parse().unwrap();
+        assert_eq!(client_address(other, &headers, &trusted), other);
+        // A header that does not parse leaves the peer.
+        let mut junk = HeaderMap::new();
+        junk.append("x-forwarded-for", HeaderValue::from_static("not-an-ip"));
+        assert_eq!(client_address(proxy, &junk, &trusted), proxy);
+        assert_eq!(client_address(proxy, &HeaderMap::new(), &trusted), proxy);
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //!
 //! ```text
 //! frontline-rooms [--address 127.0.0.1] [--port 8080] [--dist dist] [--data data] [--idle 24h]
-//!                 [--nats nats://127.0.0.1:4222]
+//!                 [--nats nats://127.0.0.1:4222] [--trust-proxy 127.0.0.1]
 //! ```
 
 use std::net::{IpAddr, SocketAddr};
@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use room_server::{Config, Server, WS_PATH};
 
-const USAGE: &str = "usage: frontline-rooms [--address IP] [--port N] [--dist DIR] [--data DIR] [--idle DURATION] [--nats URL]
+const USAGE: &str = "usage: frontline-rooms [--address IP] [--port N] [--dist DIR] [--data DIR] [--idle DURATION] [--nats URL] [--trust-proxy IP]
 
   --address IP      address to listen on (default 127.0.0.1; 0.0.0.0 opens it to the network)
   --port N          port (default 8080)
@@ -21,7 +21,9 @@ const USAGE: &str = "usage: frontline-rooms [--address IP] [--port N] [--dist DI
   --idle DURATION   delete rooms idle this long: 30s, 90m, 24h (default 24h)
   --nats URL        keep rooms in NATS JetStream (nats-server -js) instead of --data, shared
                     with every node started with the same URL, e.g. nats://127.0.0.1:4222;
-                    put a reverse proxy in front of the nodes (see deploy/haproxy.cfg)";
+                    put a reverse proxy in front of the nodes (see deploy/haproxy.cfg)
+  --trust-proxy IP  a reverse proxy in front of this server: its X-Forwarded-For names the
+                    client, so each client has its own join limit (repeatable)";
 
 fn duration(text: &str) -> Option<Duration> {
     let (n, unit) = text.split_at(text.find(|c: char| !c.is_ascii_digit())?);
@@ -65,6 +67,12 @@ fn parse(args: impl IntoIterator<Item = String>) -> Result<Config, String> {
                     ));
                 }
                 config.nats = Some(value);
+            }
+            "--trust-proxy" => {
+                let ip: IpAddr = value
+                    .parse()
+                    .map_err(|_| format!("--trust-proxy: '{value}' is not an IP address"))?;
+                config.trusted_proxies.push(ip);
             }
             "--idle" => {
                 config.idle = duration(&value).ok_or_else(|| {
@@ -155,6 +163,14 @@ mod tests {
         assert_eq!(c.data, PathBuf::from("d"));
         assert_eq!(c.idle, Duration::from_secs(90 * 60));
         assert_eq!(c.nats, None);
+        assert!(c.trusted_proxies.is_empty());
+        let t = args(&["--trust-proxy", "127.0.0.1", "--trust-proxy", "::1"]).unwrap();
+        assert_eq!(t.trusted_proxies.len(), 2);
+        assert!(
+            args(&["--trust-proxy", "proxy"])
+                .unwrap_err()
+                .contains("not an IP address")
+        );
         let n = args(&["--nats", "nats://127.0.0.1:4222"]).unwrap();
         assert_eq!(n.nats.as_deref(), Some("nats://127.0.0.1:4222"));
         assert!(

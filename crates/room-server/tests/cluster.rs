@@ -223,6 +223,8 @@ impl Cluster {
                         .to_string_lossy(),
                     "--nats",
                     &format!("nats://127.0.0.1:{}", self.nats_port),
+                    "--trust-proxy",
+                    "127.0.0.1",
                 ])
                 .args(&self.node_args),
             &log,
