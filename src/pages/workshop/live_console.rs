@@ -175,11 +175,11 @@ fn console_view(
         </section>
     };
 
+    let paths = debrief::finished_room_only(debrief::workshop_paths(w, &scenario));
     let main_panels = match room.mode {
         Mode::Room => room_panels(live, &session, send, confirm, quick, now),
-        Mode::Teams => teams_panel(&scenario, room),
+        Mode::Teams => teams_panel(&scenario, room, &paths),
     };
-    let paths = debrief::finished_room_only(debrief::workshop_paths(w, &scenario));
     let comparison =
         (room.mode == Mode::Teams || session.is_ended() || !w.teams.is_empty()).then(|| {
             let send = send.clone();
@@ -583,7 +583,13 @@ fn branch_starts(room: &[RoomDecision], explored: &[Branch]) -> Vec<Vec<RoomDeci
 }
 
 /// Teams mode: each team's current scene and meters, live.
-fn teams_panel(scenario: &std::sync::Arc<Scenario>, room: &Room) -> Html {
+/// A team's colour swatch is its colour in the comparison (`paths`, in the order teams
+/// finished), so it shows only once the team has finished.
+fn teams_panel(
+    scenario: &std::sync::Arc<Scenario>,
+    room: &Room,
+    paths: &[workshop::TeamPath],
+) -> Html {
     let rows: Html = room
         .teams
         .iter()
@@ -606,7 +612,12 @@ fn teams_panel(scenario: &std::sync::Arc<Scenario>, room: &Room) -> Html {
             };
             html! {
                 <tr>
-                    <th scope="row"><span class={format!("swatch team-{}", t % 6)} aria-hidden="true"></span>{ &team.name }</th>
+                    <th scope="row">
+                        if let Some(c) = paths.iter().position(|p| p.name == team.name) {
+                            <span class={format!("swatch team-{}", c % 6)} aria-hidden="true"></span>
+                        }
+                        { &team.name }
+                    </th>
                     <td>{ where_now }</td>
                     <td class="team-meters"><div class="meters compact-meters">{ meters }</div></td>
                 </tr>
