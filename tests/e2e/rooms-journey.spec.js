@@ -259,8 +259,8 @@ async function journey(browser, setup) {
   await expect(projectorHeading).toHaveText("Teams are playing");
   for (const page of pages) await expect(heading(page)).toHaveText("The room plays in teams");
   const teams = [
-    { page: pages[0], name: "Blue", pick: "first" },
-    { page: pages[5], name: "Red", pick: "last" },
+    { page: pages[0], name: "North", pick: "first" },
+    { page: pages[5], name: "South", pick: "last" },
   ];
   for (const t of teams) {
     await t.page.getByLabel("Team name").fill(t.name);
@@ -269,7 +269,7 @@ async function journey(browser, setup) {
   }
   const teamRows = facilitator.locator("table.teams-live tbody tr");
   await expect(teamRows).toHaveCount(2);
-  await expect(projector.locator(".projector-teams li")).toHaveText(["Blue — decision 1", "Red — decision 1"]);
+  await expect(projector.locator(".projector-teams li")).toHaveText(["North — decision 1", "South — decision 1"]);
   const playTeam = async ({ page, pick }) => {
     for (let n = 1; n < 40; n++) {
       if (await page.locator(".team-ending").isVisible()) return n - 1;
@@ -282,7 +282,7 @@ async function journey(browser, setup) {
       if (n === 1) {
         await expect(page.locator(".feedback-choice")).toContainText("Your team chose:");
         // The console follows the team's scene as it plays.
-        await expect(teamRows.filter({ hasText: page === pages[0] ? "Blue" : "Red" })).toContainText(/Decision [2-9]|Finished:/);
+        await expect(teamRows.filter({ hasText: page === pages[0] ? "North" : "South" })).toContainText(/Decision [2-9]|Finished:/);
       }
     }
     throw new Error("the team's path did not end");
@@ -293,19 +293,25 @@ async function journey(browser, setup) {
   await snap(pages[5], snapName("phone-team-ending-390"));
   await expect(teamRows.nth(0)).toContainText("Finished:");
   await expect(teamRows.nth(1)).toContainText("Finished:");
-  await expect(projector.locator(".projector-teams li")).toHaveText(["Blue — finished", "Red — finished"]);
+  await expect(projector.locator(".projector-teams li")).toHaveText(["North — finished", "South — finished"]);
   // The other phones still offer to start a team.
   await expect(heading(pages[2])).toHaveText("The room plays in teams");
 
   // --- The debrief with the team comparison on the projector. ---
   const compared = facilitator.locator(".live-comparison table.teams-table tbody tr");
-  await expect(compared.filter({ hasText: "Blue" })).toHaveCount(1);
-  await expect(compared.filter({ hasText: "Red" })).toHaveCount(1);
+  for (const { name } of teams) {
+    await expect(compared.filter({ hasText: name })).toHaveCount(1);
+    // A team has the same colour in the live table as in the comparison (and its charts).
+    const swatch = await compared.filter({ hasText: name }).locator(".swatch").getAttribute("class");
+    await expect(teamRows.filter({ hasText: name }).locator(".swatch")).toHaveAttribute("class", swatch);
+  }
   await facilitator.getByRole("button", { name: "Debrief", exact: true }).click();
   await expect(projectorHeading).toHaveText("Debrief");
   const table = projector.locator("table.teams-table");
-  await expect(table.locator("tbody tr").filter({ hasText: "Blue" })).toHaveCount(1);
-  await expect(table.locator("tbody tr").filter({ hasText: "Red" })).toHaveCount(1);
+  for (const { name } of teams) await expect(table.locator("tbody tr").filter({ hasText: name })).toHaveCount(1);
+  // No Remove buttons on the projector, and no empty column for them.
+  await expect(table.locator("thead th")).toHaveText(["Team", "Decisions", "Ending", "Score", "Ideas applied", "Ideas gone against"]);
+  await expect(table.locator("tbody tr").first().locator("td")).toHaveCount(5);
   await expect(projector.locator(".split-summary")).not.toBeEmpty();
   await snap(projector, snapName("projector-debrief"));
   await snap(facilitator, snapName("console-teams-1280"));
@@ -356,7 +362,7 @@ test("the whole room on two nodes with NATS behind haproxy: projector on node 1,
     console: node1,
     projector: { width: 1920, height: 1080 },
     // Five phones through the proxy (which spreads them over both nodes), the sixth (the one
-    // that plays for team Red) directly on node 2.
+    // that plays for team South) directly on node 2.
     phones: [CLUSTER_URL, CLUSTER_URL, CLUSTER_URL, CLUSTER_URL, CLUSTER_URL, node2],
   });
   expect(code).toMatch(CODE);
