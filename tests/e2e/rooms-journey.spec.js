@@ -344,7 +344,7 @@ async function journey(browser, setup) {
 }
 
 test("the whole room on one node: console, projector and six phones from setup to the debrief", async ({ browser }) => {
-  test.setTimeout(150_000);
+  test.setTimeout(120_000);
   const code = await journey(browser, {
     name: "one-node",
     console: ROOMS_URL,
@@ -355,7 +355,7 @@ test("the whole room on one node: console, projector and six phones from setup t
 });
 
 test("the whole room on two nodes with NATS behind haproxy: projector on node 1, a phone on node 2", async ({ browser }) => {
-  test.setTimeout(150_000);
+  test.setTimeout(120_000);
   const [node1, node2] = CLUSTER_NODE_URLS;
   const code = await journey(browser, {
     name: "two-nodes",
