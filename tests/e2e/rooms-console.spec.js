@@ -13,25 +13,10 @@
 // - the facilitator's secret never appears in the projector's page;
 // - axe-core finds nothing on the console and the projector; screenshots in artifacts/.
 import { test, expect } from "@playwright/test";
-import AxeBuilder from "@axe-core/playwright";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { ARTIFACTS, ROOMS_URL, settle } from "./helpers.js";
-
-const ID = "stretch-target";
-const TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
-const squash = (s) => (s ?? "").replace(/\s+/g, " ").trim();
-
-async function expectNoViolations(page, what) {
-  await settle(page);
-  const results = await new AxeBuilder({ page }).withTags(TAGS).analyze();
-  const summary = results.violations.map((v) => ({
-    id: v.id,
-    help: v.help,
-    nodes: v.nodes.map((n) => n.target.join(" ")),
-  }));
-  expect(summary, `axe violations on ${what}`).toEqual([]);
-}
+import { SCENARIO as ID, expectNoViolations, openLiveSetup, openProjector, squash, startLiveRoom } from "./rooms-helpers.js";
 
 /**
  * A page on the room server's origin that holds participants' WebSockets. `join` resolves
@@ -118,9 +103,7 @@ test("a live room from the console: votes, reveal, override, rewind, projector, 
   mkdirSync(ARTIFACTS, { recursive: true });
   const facilitator = await context.newPage();
   await facilitator.setViewportSize({ width: 1280, height: 900 });
-  await facilitator.goto(`${ROOMS_URL}workshop.html#/workshop`);
-  const live = facilitator.locator("section.live-setup");
-  await expect(live.getByRole("heading", { name: /Run a live room/ })).toBeVisible();
+  const live = await openLiveSetup(facilitator);
 
   // The plan: a two-minute timer, the first decision without discussion; the estimate says
   // what it assumes and moves with the plan.
@@ -137,23 +120,13 @@ test("a live room from the console: votes, reveal, override, rewind, projector, 
   await first.check();
   await expectNoViolations(facilitator, "live room setup");
   await facilitator.screenshot({ path: join(ARTIFACTS, "rooms-setup-1280.png"), fullPage: true });
-  await live.getByRole("button", { name: "Start the live room" }).click();
-  await expect(facilitator).toHaveURL(/#\/live\/console\/[2-9A-HJKMNP-Z]{6}$/);
-  const code = /console\/(\w{6})$/.exec(facilitator.url())[1];
+  const code = await startLiveRoom(facilitator, live);
   const heading = facilitator.locator("#console-scene-heading");
-  await expect(heading).toHaveText(/^Decision 1\b/);
-  await expect(facilitator.locator(".room-code")).toHaveText(code);
   await expect(facilitator.locator(".quick-badge")).toBeVisible();
   await expect(facilitator.locator(".timer-figure")).toHaveText("2:00");
 
   // The projector, opened from the console.
-  const [projector] = await Promise.all([
-    context.waitForEvent("page"),
-    facilitator.getByRole("button", { name: "Open projector window" }).click(),
-  ]);
-  await projector.setViewportSize({ width: 1920, height: 1080 });
-  await expect(projector).toHaveURL(new RegExp(`#/live/projector/${code}$`));
-  await expect(projector.locator(".join-code")).toHaveText(code);
+  const projector = await openProjector(facilitator, code, { width: 1920, height: 1080 });
   await expect(projector.locator(".join-address")).toContainText("/join");
   await expect(projector.locator("svg.qr")).toBeVisible();
   await expect(projector.locator(".join-count")).toHaveText("0 joined");

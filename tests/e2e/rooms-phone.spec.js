@@ -10,16 +10,23 @@
 // server (same origin, as the server demands), so the tests need no console page and its
 // connection is not taken offline with the phone's context.
 import { test, expect } from "@playwright/test";
-import AxeBuilder from "@axe-core/playwright";
 import { spawn } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { DIST, HERE, ROOMS_URL, settle, snap } from "./helpers.js";
-
-const SCENARIO = "stretch-target";
-const PHONE = { width: 390, height: 844 };
-const TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
+import { DIST, HERE, ROOMS_URL, snap } from "./helpers.js";
+import {
+  PHONE,
+  SCENARIO,
+  choices,
+  expectNoViolations,
+  heading,
+  joinRoom,
+  phone,
+  status,
+  toFirstDecision,
+  voteLine,
+} from "./rooms-helpers.js";
 
 /**
  * Opens a room as its facilitator. `send(frame)` sends a command frame and resolves with the
@@ -84,56 +91,6 @@ async function facilitator(browser, base = ROOMS_URL, scenario = SCENARIO) {
     );
   const ballots = async () => (await entries()).filter((e) => e.kind === "ballot");
   return { code: welcome.code, send, entries, ballots, room, close: () => context.close() };
-}
-
-/** A phone-sized page in a context of its own (its own storage, its own network state). */
-async function phone(browser, viewport = PHONE) {
-  const context = await browser.newContext({ viewport, hasTouch: viewport === PHONE, isMobile: viewport === PHONE });
-  const page = await context.newPage();
-  const errors = [];
-  // Content-Security-Policy violations count as errors too.
-  await page.exposeBinding("__roomCspViolation", (_source, v) => errors.push(`CSP: ${v}`));
-  await page.addInitScript(() => {
-    document.addEventListener(
-      "securitypolicyviolation",
-      (e) => window.__roomCspViolation(`${e.effectiveDirective} ${e.blockedURI}`),
-      true,
-    );
-  });
-  page.on("pageerror", (e) => errors.push(String(e)));
-  page.on("console", (m) => {
-    if (m.type() === "error") errors.push(m.text());
-  });
-  return { context, page, errors };
-}
-
-async function joinRoom(page, code, name, base = ROOMS_URL) {
-  await page.goto(new URL("room.html", base).href);
-  await page.getByLabel("Room code").fill(` ${code.toLowerCase()} `);
-  if (name) await page.getByLabel(/Your name/).fill(name);
-  await page.getByRole("button", { name: "Join" }).click();
-}
-
-const heading = (page) => page.locator("#room-view-heading");
-const choices = (page) => page.locator("button.choice");
-const voteLine = (page) => page.locator(".room-vote");
-const status = (page) => page.locator(".room-status");
-
-async function toFirstDecision(page) {
-  await expect(heading(page)).toHaveText("Briefing");
-  await page.getByRole("button", { name: "On to the first decision" }).click();
-  await expect(heading(page)).toHaveText(/^Decision 1/);
-}
-
-async function expectNoViolations(page, what) {
-  await settle(page);
-  const results = await new AxeBuilder({ page }).withTags(TAGS).analyze();
-  const summary = results.violations.map((v) => ({
-    id: v.id,
-    nodes: v.nodes.map((n) => `${n.target.join(" ")}: ${n.failureSummary?.split("\n").slice(1).join(" ")}`),
-  }));
-  expect(summary, `axe violations on ${what}`).toEqual([]);
-  expect(results.passes.length, `axe ran rules on ${what}`).toBeGreaterThan(5);
 }
 
 test("a participant joins by code on a phone, votes, sees the room's choice and the debrief", async ({ browser }) => {
@@ -354,7 +311,8 @@ test("wrong and malformed codes get clear errors; static hosting says a room ser
 
 /** A room server of the test's own whose rooms expire after `idle` without an entry or a join. */
 async function shortLivedServer(idle) {
-  const port = Number(process.env.E2E_PORT ?? 8091) + 300;
+  // E2E_PORT + 300 to + 303 are the cluster's (playwright.config.js), + 200 the room server's.
+  const port = Number(process.env.E2E_PORT ?? 8091) + 210;
   const bin = process.env.FRONTLINE_ROOMS_BIN ?? join(process.env.CARGO_TARGET_DIR ?? join(HERE, "..", "..", "target"), "release", "frontline-rooms");
   const data = mkdtempSync(join(tmpdir(), "frontline-rooms-"));
   const server = spawn(bin, ["--port", String(port), "--dist", DIST, "--data", data, "--idle", idle], { stdio: "ignore" });

@@ -185,7 +185,9 @@ pub fn comparison(
                     <td>{ p.score }</td>
                     <td>{ principle_list(&p.applied) }</td>
                     <td>{ principle_list(&p.violated) }</td>
-                    <td>{ remove }</td>
+                    if on_remove.is_some() {
+                        <td>{ remove }</td>
+                    }
                 </tr>
             }
         })
@@ -233,7 +235,10 @@ pub fn comparison(
                             <th scope="col">{ "Team" }</th><th scope="col">{ "Decisions" }</th>
                             <th scope="col">{ "Ending" }</th><th scope="col">{ "Score" }</th>
                             <th scope="col">{ "Ideas applied" }</th><th scope="col">{ "Ideas gone against" }</th>
-                            <th scope="col"><span class="visually-hidden">{ "Actions" }</span></th>
+                            // The projector has no Remove buttons, so no empty column.
+                            if on_remove.is_some() {
+                                <th scope="col"><span class="visually-hidden">{ "Actions" }</span></th>
+                            }
                         </tr></thead>
                         <tbody>{ team_rows }</tbody>
                     </table>

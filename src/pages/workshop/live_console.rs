@@ -8,7 +8,9 @@
 //! Every button sends a command; the page changes when the room's log says it did, so the
 //! console, the projector and every phone show the same room.
 
-use frontline_engine::workshop::{self, Majority, Pick, letter_among, majority};
+use frontline_engine::workshop::{
+    self, Branch, Majority, Pick, RoomDecision, letter_among, majority,
+};
 use frontline_engine::{Scenario, Session};
 use room_protocol::{Command, Mode, Panel, Room};
 use yew::prelude::*;
@@ -173,11 +175,11 @@ fn console_view(
         </section>
     };
 
+    let paths = debrief::finished_room_only(debrief::workshop_paths(w, &scenario));
     let main_panels = match room.mode {
         Mode::Room => room_panels(live, &session, send, confirm, quick, now),
-        Mode::Teams => teams_panel(&scenario, room),
+        Mode::Teams => teams_panel(&scenario, room, &paths),
     };
-    let paths = debrief::finished_room_only(debrief::workshop_paths(w, &scenario));
     let comparison =
         (room.mode == Mode::Teams || session.is_ended() || !w.teams.is_empty()).then(|| {
             let send = send.clone();
@@ -501,12 +503,46 @@ fn room_panels(
         }
         _ => html! {},
     };
-    let explored: Html = w
-        .explored
+    // Each branch with the decisions it dropped, their choices and their votes, so the
+    // rewound votes are in sight, as the rewind's confirmation promises.
+    let explored: Html = branch_starts(&w.room, &w.explored)
         .iter()
-        .map(|b| {
+        .zip(&w.explored)
+        .map(|(start, b)| {
+            let mut replay = Session::new(scenario.clone(), w.seed);
+            let fits = start.iter().all(|d| replay.choose_index(d.choice).is_ok());
+            let steps: Html = b
+                .decisions
+                .iter()
+                .enumerate()
+                .map_while(|(k, d)| {
+                    if !fits || replay.is_ended() {
+                        return None;
+                    }
+                    let offered_then: Vec<usize> =
+                        replay.available_choices().map(|(i, _)| i).collect();
+                    let text = rich_text::plain(&replay.scene().choices().get(d.choice)?.text);
+                    let letter = letter_among(&offered_then, d.choice);
+                    let votes = offered_then
+                        .iter()
+                        .map(|&i| format!("{} {}", letter_among(&offered_then, i), d.votes.get(i).copied().unwrap_or(0)))
+                        .collect::<Vec<_>>()
+                        .join(" \u{b7} ");
+                    let how = pick_text(d, &offered_then);
+                    replay.choose_index(d.choice).ok()?;
+                    Some(html! {
+                        <li>
+                            <strong>{ format!("Decision {}: {letter}", b.from + k + 1) }</strong>{ format!(" \u{2014} {text}") }
+                            <span class="history-how">{ format!("Votes {votes}; {how}.") }</span>
+                        </li>
+                    })
+                })
+                .collect();
             html! {
-                <li>{ format!("From decision {}: {} decision{} explored, then rewound", b.from + 1, b.decisions.len(), if b.decisions.len() == 1 { "" } else { "s" }) }</li>
+                <li>
+                    <p>{ format!("From decision {}: {} decision{} explored, then rewound", b.from + 1, b.decisions.len(), if b.decisions.len() == 1 { "" } else { "s" }) }</p>
+                    <ol class="explored-steps">{ steps }</ol>
+                </li>
             }
         })
         .collect();
@@ -532,8 +568,28 @@ fn room_panels(
     }
 }
 
+/// The room's path when each explored branch was rewound, up to the branch's first decision.
+/// The room's path only grows by plays and shrinks by rewinds, so walking the branches back
+/// from the path now finds where each started.
+fn branch_starts(room: &[RoomDecision], explored: &[Branch]) -> Vec<Vec<RoomDecision>> {
+    let mut path = room.to_vec();
+    let mut starts = vec![Vec::new(); explored.len()];
+    for (k, b) in explored.iter().enumerate().rev() {
+        path.truncate(b.from);
+        starts[k].clone_from(&path);
+        path.extend(b.decisions.iter().cloned());
+    }
+    starts
+}
+
 /// Teams mode: each team's current scene and meters, live.
-fn teams_panel(scenario: &std::sync::Arc<Scenario>, room: &Room) -> Html {
+/// A team's colour swatch is its colour in the comparison (`paths`, in the order teams
+/// finished), so it shows only once the team has finished.
+fn teams_panel(
+    scenario: &std::sync::Arc<Scenario>,
+    room: &Room,
+    paths: &[workshop::TeamPath],
+) -> Html {
     let rows: Html = room
         .teams
         .iter()
@@ -556,7 +612,12 @@ fn teams_panel(scenario: &std::sync::Arc<Scenario>, room: &Room) -> Html {
             };
             html! {
                 <tr>
-                    <th scope="row"><span class={format!("swatch team-{}", t % 6)} aria-hidden="true"></span>{ &team.name }</th>
+                    <th scope="row">
+                        if let Some(c) = paths.iter().position(|p| p.name == team.name) {
+                            <span class={format!("swatch team-{}", c % 6)} aria-hidden="true"></span>
+                        }
+                        { &team.name }
+                    </th>
                     <td>{ where_now }</td>
                     <td class="team-meters"><div class="meters compact-meters">{ meters }</div></td>
                 </tr>
@@ -582,5 +643,37 @@ fn teams_panel(scenario: &std::sync::Arc<Scenario>, room: &Room) -> Html {
                 </div>
             }
         </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(choice: usize) -> RoomDecision {
+        RoomDecision {
+            choice,
+            votes: vec![1, 2],
+            pick: Pick::Majority,
+        }
+    }
+
+    #[test]
+    fn each_branch_starts_from_the_path_it_was_rewound_on() {
+        // Played 0, 1, 0; back to after one decision (dropping 1, 0); played 0, 0; back to
+        // the start (dropping 0, 0, 0); played 1.
+        let explored = vec![
+            Branch {
+                from: 1,
+                decisions: vec![d(1), d(0)],
+            },
+            Branch {
+                from: 0,
+                decisions: vec![d(0), d(0), d(0)],
+            },
+        ];
+        let starts = branch_starts(&[d(1)], &explored);
+        assert_eq!(starts, vec![vec![d(0)], vec![]]);
+        assert!(branch_starts(&[d(0)], &[]).is_empty());
     }
 }
