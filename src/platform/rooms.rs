@@ -230,6 +230,8 @@ struct Client {
     clock_offset_ms: i64,
     /// Whether `clock_offset_ms` came from the last welcome (and so is the one to use).
     clock_known: bool,
+    /// Participants connected to the room now, as the server last said.
+    present: Option<u32>,
     closed: bool,
     /// Whether the current socket has been welcomed into the room: a refused join on a
     /// reconnect (the room expired meanwhile) must end the attempts, not leave the page
@@ -400,7 +402,9 @@ fn heard(shared: &Shared, text: &str) {
             secret,
             room,
             now_ms,
+            present,
         }) => {
+            shared.borrow_mut().present = Some(present);
             if now_ms > 0 {
                 // The server's clock as the welcome left it: the timer on this screen is
                 // right from the first frame, whatever this device's clock says.
@@ -419,6 +423,10 @@ fn heard(shared: &Shared, text: &str) {
             )
         }
         Ok(ServerFrame::Entry(entry)) => entry_arrived(shared, entry),
+        Ok(ServerFrame::Presence { participants }) => {
+            shared.borrow_mut().present = Some(participants);
+            changed(shared);
+        }
         Ok(ServerFrame::Error { code, message }) => refused(shared, &code, &message),
         Err(e) => {
             // A frame this build cannot read: start again from a fresh welcome.
@@ -708,6 +716,8 @@ pub struct RoomHandle {
     /// The choice of that vote (what the page shows as this device's vote until the room
     /// confirms it, e.g. while offline).
     pub pending_choice: Option<usize>,
+    /// Participants connected to the room now (on any node), once the server has said.
+    pub present: Option<u32>,
     shared: Option<Shared>,
 }
 
@@ -790,6 +800,7 @@ pub fn use_room(join: Option<Join>) -> RoomHandle {
                     changed: Callback::from(move |()| update.force_update()),
                     clock_offset_ms: 0,
                     clock_known: false,
+                    present: None,
                     closed: false,
                     welcomed: false,
                     generation: 0,
@@ -845,6 +856,7 @@ pub fn use_room(join: Option<Join>) -> RoomHandle {
                     .pending
                     .filter(|p| c.live.as_ref().is_some_and(|l| l.room.round == p.round))
                     .map(|p| p.choice),
+                present: c.present,
                 shared: Some(client.clone()),
             }
         }
@@ -855,6 +867,7 @@ pub fn use_room(join: Option<Join>) -> RoomHandle {
             error: None,
             vote_pending: false,
             pending_choice: None,
+            present: None,
             shared: None,
         },
     }

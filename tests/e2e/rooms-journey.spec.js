@@ -339,7 +339,13 @@ async function journey(browser, setup) {
   for (const name of names.filter(Boolean)) expect(projected).not.toContain(name);
   for (const [i, p] of phones.entries()) expect(p.errors, `phone ${i + 1}'s errors`).toEqual([]);
 
-  await Promise.all([consoleContext.close(), ...phones.map((p) => p.context.close())]);
+  // A phone that leaves (its last page closed) is no longer counted as connected, on
+  // whichever node it was; the people who joined stay in the room.
+  await phones[5].context.close();
+  await expect(facilitator.locator(".live-joined")).toHaveText("5");
+  await expect(facilitator.locator(".live-count")).toContainText("6 have joined");
+
+  await Promise.all([consoleContext.close(), ...phones.slice(0, 5).map((p) => p.context.close())]);
   return code;
 }
 

@@ -226,7 +226,7 @@ async fn welcome(ws: &mut Ws) -> Result<Welcomed, String> {
                 });
             }
             Ok(Got::Frame(ServerFrame::Error { code, .. })) => return Err(code),
-            Ok(Got::Frame(ServerFrame::Entry(_))) => continue,
+            Ok(Got::Frame(ServerFrame::Entry(_) | ServerFrame::Presence { .. })) => continue,
         }
     }
 }
@@ -250,6 +250,7 @@ async fn follow(
             changed = phase.changed() => if changed.is_err() { return },
             got = next_frame(ws) => match got {
                 Got::Frame(ServerFrame::Entry(e)) => on_entry(&e),
+                Got::Frame(ServerFrame::Presence { .. }) => {}
                 Got::Frame(ServerFrame::Error { code, .. }) => tally.error(code),
                 Got::Frame(ServerFrame::Welcome { .. }) => tally.rewelcomes += 1,
                 Got::Closed => {
@@ -466,7 +467,7 @@ pub async fn participant(
                     entry: Entry::Ballot { participant, .. },
                     ..
                 })) if participant == me => tally.votes_acked += 1,
-                Got::Frame(ServerFrame::Entry(_)) => {}
+                Got::Frame(ServerFrame::Entry(_) | ServerFrame::Presence { .. }) => {}
                 Got::Frame(ServerFrame::Error { code, .. }) => tally.error(code),
                 Got::Frame(ServerFrame::Welcome { .. }) => tally.rewelcomes += 1,
                 Got::Closed => {

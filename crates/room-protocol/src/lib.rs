@@ -934,6 +934,16 @@ pub enum ServerFrame {
         /// device can show the running timer by the server's clock before any entry comes.
         #[serde(default)]
         now_ms: u64,
+        /// Participants connected to the room now (see [`ServerFrame::Presence`]).
+        #[serde(default)]
+        present: u32,
+    },
+    /// How many participants are connected to the room now (on any node): sent to every
+    /// connection in the room when it changes. Not part of the log: who is connected is not
+    /// a fact of the room's history.
+    Presence {
+        /// Participants with at least one open connection.
+        participants: u32,
     },
     /// An entry appended to the room's log.
     Entry(LogEntry),

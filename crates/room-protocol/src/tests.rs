@@ -413,6 +413,7 @@ fn replica_agrees(host: &Host) {
         secret: None,
         room: Box::new(snapshot),
         now_ms: 5,
+        present: 3,
     });
     let Ok(ServerFrame::Welcome { room, .. }) = decode_server(&welcome) else {
         panic!("not a welcome")
@@ -609,6 +610,10 @@ fn frames_carry_the_version_and_read_back() {
             secret: None,
             view: false,
         })
+    );
+    assert_eq!(
+        encode_server(&ServerFrame::Presence { participants: 4 }),
+        r#"{"v":1,"type":"presence","participants":4}"#
     );
     let error = ProtocolError::VoteClosed.frame();
     assert_eq!(

@@ -64,6 +64,22 @@ const MAX_TRIES: usize = 50;
 /// How long a node waits for its replica to read what another node appended.
 const CATCH_UP: Duration = Duration::from_secs(3);
 
+/// Core NATS (not the stream) subjects where nodes say which participants are connected to
+/// them, per room: `frontline.presence.<CODE>`. Who is connected is not part of a room's
+/// history, so it is never stored.
+const PRESENCE: &str = "frontline.presence";
+
+/// How often a node repeats its word on who is connected (so a node that died stops
+/// counting after `rooms::PRESENCE_TTL`).
+const PRESENCE_EVERY: Duration = Duration::from_secs(5);
+
+/// One node's word on a room's connected participants.
+#[derive(Serialize, Deserialize)]
+struct PresenceNote {
+    node: String,
+    participants: Vec<u32>,
+}
+
 /// A room's header in the stream: what every node needs to replay its log.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Head {
@@ -89,6 +105,9 @@ struct Activity {
 
 /// The connection to NATS and what the follower has learned of each room's activity.
 pub struct Cluster {
+    client: async_nats::Client,
+    /// This node's name in presence notes.
+    node: String,
     js: jetstream::Context,
     stream: stream::Stream,
     activity: Mutex<HashMap<RoomCode, Activity>>,
@@ -115,6 +134,24 @@ async fn acked(
 }
 
 impl Cluster {
+    /// Tells the other nodes which participants of a room are connected to this one.
+    pub(crate) async fn publish_presence(&self, code: &RoomCode, participants: Vec<u32>) {
+        let note = PresenceNote {
+            node: self.node.clone(),
+            participants,
+        };
+        let Ok(body) = serde_json::to_vec(&note) else {
+            return;
+        };
+        if let Err(e) = self
+            .client
+            .publish(format!("{PRESENCE}.{code}"), body.into())
+            .await
+        {
+            eprintln!("frontline-rooms: room {code}: presence not published: {e}");
+        }
+    }
+
     /// Connects, creates the stream if it is missing (or checks the one there), and opens
     /// the ordered consumer that [`follow`] reads.
     pub async fn connect(url: &str) -> Result<(Cluster, Follower), String> {
@@ -161,6 +198,8 @@ impl Cluster {
             .map_err(|e| format!("a consumer of {STREAM}: {e}"))?;
         Ok((
             Cluster {
+                client: client.clone(),
+                node: random_text::<9>().map_err(|e| e.to_string())?,
                 js,
                 stream,
                 activity: Mutex::new(HashMap::new()),
@@ -481,6 +520,76 @@ pub async fn follow(
                 return;
             }
         }
+    }
+}
+
+/// Hears the other nodes' presence notes, repeats this node's every few seconds, and lets
+/// the rooms' connections know when the count changes (also when a silent node's word
+/// runs out).
+pub async fn presence(hub: Arc<Hub>, mut shutdown: watch::Receiver<bool>) {
+    let Some(cluster) = hub.cluster() else {
+        return;
+    };
+    let mut notes = match cluster.client.subscribe(format!("{PRESENCE}.*")).await {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("frontline-rooms: presence notes not heard: {e}");
+            return;
+        }
+    };
+    let mut every = tokio::time::interval(PRESENCE_EVERY);
+    enum Heard {
+        Note(Option<async_nats::Message>),
+        Tick,
+        Stop,
+    }
+    loop {
+        let heard = tokio::select! {
+            note = notes.next() => Heard::Note(note),
+            _ = every.tick() => Heard::Tick,
+            _ = shutdown.wait_for(|stop| *stop) => Heard::Stop,
+        };
+        match heard {
+            Heard::Stop | Heard::Note(None) => return,
+            Heard::Note(Some(message)) => heard_note(&hub, cluster, &message),
+            Heard::Tick => {
+                for live in hub.live_rooms() {
+                    let here = live.local_presence();
+                    if !here.is_empty() {
+                        cluster.publish_presence(&live.code, here).await;
+                    }
+                    // Also when nobody spoke: a silent node's word may have run out.
+                    live.announce_presence();
+                }
+            }
+        }
+    }
+}
+
+/// Another node's presence note, applied to its room on this node.
+fn heard_note(hub: &Hub, cluster: &Cluster, message: &async_nats::Message) {
+    let Some(code) = message
+        .subject
+        .as_str()
+        .rsplit('.')
+        .next()
+        .and_then(|c| RoomCode::parse(c).ok())
+    else {
+        return;
+    };
+    let Ok(note) = serde_json::from_slice::<PresenceNote>(&message.payload) else {
+        return;
+    };
+    if note.node == cluster.node {
+        return;
+    }
+    if let Some(live) = hub.room(&code) {
+        live.heard_presence(
+            &note.node,
+            note.participants.into_iter().collect(),
+            Instant::now(),
+        );
+        live.announce_presence();
     }
 }
 

@@ -209,6 +209,7 @@ impl Server {
                     ready,
                     shutdown.clone(),
                 ));
+                tokio::spawn(cluster::presence(hub.clone(), shutdown.clone()));
                 // Serve only with every room read, so a rejoin finds its room.
                 if caught_up.wait_for(|ready| *ready).await.is_err() {
                     return Err(StartError::Nats(format!(
@@ -479,6 +480,7 @@ impl Connection {
                         .is_some_and(|j| j.sender == Sender::Facilitator);
                     if facilitator { full } else { redacted }.to_string()
                 }
+                Heard::Room(Ok(Broadcast::Presence(text))) => text.to_string(),
                 Heard::Room(Ok(Broadcast::Closed(text))) => {
                     let _ = socket.send(Message::Text(text.to_string().into())).await;
                     break;
@@ -504,6 +506,20 @@ impl Connection {
             }
         }
         let _ = socket.send(Message::Close(None)).await;
+        if let Some(Joined {
+            room,
+            sender: Sender::Participant(p),
+            ..
+        }) = &self.joined
+            && room.leave(*p)
+        {
+            self.app.hub.presence_changed(room).await;
+        }
+    }
+
+    /// Participants connected to this connection's room now.
+    fn present(&self) -> u32 {
+        self.joined.as_ref().map_or(0, |j| j.room.present())
     }
 
     fn rewelcome(&mut self) -> Option<String> {
@@ -523,6 +539,7 @@ impl Connection {
             secret: None,
             room: Box::new(room),
             now_ms: crate::rooms::now_ms(),
+            present: joined.room.present(),
         }))
     }
 
@@ -597,6 +614,7 @@ impl Connection {
                     secret: Some(secret),
                     room: Box::new(room),
                     now_ms: crate::rooms::now_ms(),
+                    present: self.present(),
                 })))
             }
             ClientFrame::Join {
@@ -634,6 +652,7 @@ impl Connection {
                         secret: None,
                         room: Box::new(room),
                         now_ms: crate::rooms::now_ms(),
+                        present: self.present(),
                     })));
                 }
                 if view {
@@ -647,6 +666,7 @@ impl Connection {
                         secret: None,
                         room: Box::new(room.redacted()),
                         now_ms: crate::rooms::now_ms(),
+                        present: self.present(),
                     })));
                 }
                 if token.as_deref().is_some_and(|t| !valid_token(t)) {
@@ -655,7 +675,11 @@ impl Connection {
                 let name = display_name(name.as_deref())?;
                 let (joined, room, participant, token) =
                     hub.join_participant(&live, token, name).await?;
+                let arrived = live.arrive(participant);
                 self.joined = Some(joined);
+                if arrived {
+                    hub.presence_changed(&live).await;
+                }
                 Ok(Some(encode_server(&ServerFrame::Welcome {
                     code,
                     role: Role::Participant,
@@ -664,6 +688,7 @@ impl Connection {
                     secret: None,
                     room: Box::new(room.redacted()),
                     now_ms: crate::rooms::now_ms(),
+                    present: self.present(),
                 })))
             }
             ClientFrame::Vote { round, choice } => {

@@ -11,7 +11,7 @@
 //! Either way an entry reaches local connections through one function,
 //! [`LiveRoom::fan_out`].
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::net::IpAddr;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -43,6 +43,8 @@ pub enum Broadcast {
         /// For participants and viewers.
         redacted: Arc<str>,
     },
+    /// The number of participants connected changed: pass this frame on.
+    Presence(Arc<str>),
     /// The room closed (expired): pass this frame on and hang up.
     Closed(Arc<str>),
 }
@@ -146,7 +148,22 @@ pub struct LiveRoom {
     /// With NATS: the stream sequence of the room's last applied entry, for appends waiting
     /// for the replica to catch up.
     pub(crate) applied: watch::Sender<u64>,
+    presence: Mutex<Presence>,
 }
+
+/// Who is connected to a room: this node's participants (with their connection counts)
+/// and, with NATS, what the other nodes last said of theirs.
+#[derive(Default)]
+struct Presence {
+    local: HashMap<u32, usize>,
+    remote: HashMap<String, (BTreeSet<u32>, Instant)>,
+    /// The count last sent to the room's connections.
+    announced: u32,
+}
+
+/// How long another node's word on who is connected holds without being repeated (nodes
+/// repeat it every few seconds; a node that died stops counting after this).
+pub const PRESENCE_TTL: Duration = Duration::from_secs(15);
 
 pub(crate) struct RoomState {
     pub(crate) room: Room,
@@ -189,7 +206,71 @@ impl LiveRoom {
             tx,
             turn: tokio::sync::Mutex::new(()),
             applied: watch::Sender::new(0),
+            presence: Mutex::new(Presence::default()),
         }
+    }
+
+    /// Participants connected now, on this node and (with NATS) on the others.
+    pub fn present(&self) -> u32 {
+        let presence = lock(&self.presence);
+        let now = Instant::now();
+        let mut all: BTreeSet<u32> = presence.local.keys().copied().collect();
+        for (set, heard) in presence.remote.values() {
+            if now.duration_since(*heard) < PRESENCE_TTL {
+                all.extend(set);
+            }
+        }
+        all.len() as u32
+    }
+
+    /// A participant's connection opened on this node; true if the participant was not
+    /// connected here before.
+    pub fn arrive(&self, participant: u32) -> bool {
+        let mut presence = lock(&self.presence);
+        let n = presence.local.entry(participant).or_insert(0);
+        *n += 1;
+        *n == 1
+    }
+
+    /// A participant's connection closed on this node; true if it was their last here.
+    pub fn leave(&self, participant: u32) -> bool {
+        let mut presence = lock(&self.presence);
+        match presence.local.get_mut(&participant) {
+            Some(n) if *n > 1 => {
+                *n -= 1;
+                false
+            }
+            Some(_) => {
+                presence.local.remove(&participant);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// The participants connected on this node.
+    pub(crate) fn local_presence(&self) -> Vec<u32> {
+        lock(&self.presence).local.keys().copied().collect()
+    }
+
+    /// Another node's word on its participants.
+    pub(crate) fn heard_presence(&self, node: &str, participants: BTreeSet<u32>, at: Instant) {
+        lock(&self.presence)
+            .remote
+            .insert(node.to_owned(), (participants, at));
+    }
+
+    /// Sends the count to the room's connections if it changed since it was last sent.
+    pub fn announce_presence(&self) {
+        let n = self.present();
+        let mut presence = lock(&self.presence);
+        if presence.announced == n {
+            return;
+        }
+        presence.announced = n;
+        drop(presence);
+        let frame = encode_server(&ServerFrame::Presence { participants: n });
+        let _ = self.tx.send(Broadcast::Presence(frame.into()));
     }
 
     /// The room's state now, with a subscription that starts right after it.
@@ -456,6 +537,17 @@ impl Hub {
     }
 
     /// The NATS cluster (none with SQLite).
+    /// A participant arrived or left on this node: the room hears the new count, and with
+    /// NATS so do the other nodes.
+    pub async fn presence_changed(&self, live: &Arc<LiveRoom>) {
+        live.announce_presence();
+        if let Some(cluster) = self.cluster() {
+            cluster
+                .publish_presence(&live.code, live.local_presence())
+                .await;
+        }
+    }
+
     pub fn cluster(&self) -> Option<&Cluster> {
         match &self.backend {
             Backend::Sqlite(_) => None,
@@ -551,6 +643,11 @@ impl Hub {
         ));
         rooms.insert(code, live.clone());
         Ok(live)
+    }
+
+    /// Every room this node holds.
+    pub fn live_rooms(&self) -> Vec<Arc<LiveRoom>> {
+        lock(&self.rooms).values().cloned().collect()
     }
 
     /// The room with this code, as this node holds it now.

@@ -272,6 +272,9 @@ type Ws = WebSocketStream<MaybeTlsStream<TcpStream>>;
 
 struct Client {
     ws: Ws,
+    /// The last presence count heard (presence frames are not part of the log, so `next`
+    /// keeps them here rather than returning them).
+    present: Option<u32>,
 }
 
 impl Client {
@@ -283,7 +286,7 @@ impl Client {
         .await
         .expect("connects in time")
         .expect("connects");
-        Client { ws }
+        Client { ws, present: None }
     }
 
     async fn send(&mut self, frame: &ClientFrame) {
@@ -305,7 +308,12 @@ impl Client {
             match msg {
                 None | Some(Err(_)) | Some(Ok(Message::Close(_))) => return None,
                 Some(Ok(Message::Text(text))) => {
-                    return Some(decode_server(text.as_str()).expect("a server frame"));
+                    match decode_server(text.as_str()).expect("a server frame") {
+                        ServerFrame::Presence { participants } => {
+                            self.present = Some(participants);
+                        }
+                        frame => return Some(frame),
+                    }
                 }
                 Some(Ok(_)) => continue,
             }
@@ -323,9 +331,32 @@ impl Client {
         }
     }
 
-    /// Asserts that nothing arrives for a moment.
+    /// Waits until the presence count heard is `n` (other nodes' notes come through NATS).
+    async fn presence(&mut self, n: u32) {
+        while self.present != Some(n) {
+            let msg = timeout(WAIT, self.ws.next())
+                .await
+                .expect("presence in time")
+                .expect("the connection is open")
+                .expect("a frame");
+            if let Message::Text(text) = msg {
+                match decode_server(text.as_str()).expect("a server frame") {
+                    ServerFrame::Presence { participants } => self.present = Some(participants),
+                    other => panic!("waiting for presence {n}, got {other:?}"),
+                }
+            }
+        }
+    }
+
+    /// Asserts that nothing but presence arrives for a moment.
     async fn quiet(&mut self) {
-        if let Ok(Some(msg)) = timeout(Duration::from_millis(300), self.ws.next()).await {
+        while let Ok(Some(msg)) = timeout(Duration::from_millis(300), self.ws.next()).await {
+            if let Ok(Message::Text(text)) = &msg
+                && let Ok(ServerFrame::Presence { participants }) = decode_server(text.as_str())
+            {
+                self.present = Some(participants);
+                continue;
+            }
             panic!("expected nothing, got {msg:?}");
         }
     }
@@ -491,6 +522,8 @@ async fn a_participant_on_one_node_and_the_projector_on_the_other_see_the_same_r
     assert_eq!(wb.participant, Some(1), "a join on B follows the one on A");
     assert!(wb.token.is_some() && wb.secret.is_none());
     fac.follow_to(2).await;
+    // Who is connected adds up over the nodes: Ana on A, Ben on B.
+    fac.client.presence(2).await;
     let offered = fac.offered();
     ana.send(&vote(0, offered[0])).await;
     ben.send(&vote(0, offered[1])).await;
@@ -535,7 +568,7 @@ async fn a_participant_on_one_node_and_the_projector_on_the_other_see_the_same_r
         .await
         .unwrap()
         .expect("the proxy's origin is the node's own");
-    let mut page = Client { ws };
+    let mut page = Client { ws, present: None };
     page.send(&join_frame(&fac.code, None, None)).await;
     assert_eq!(welcome(&mut page).await.participant, Some(2));
     let mut request = format!("ws://{proxy}{WS_PATH}")
@@ -724,7 +757,7 @@ async fn killing_one_of_two_nodes_while_200_participants_vote_loses_no_acknowled
                                     ))
                                     .await
                                     .ok()?;
-                                    let mut c = Client { ws };
+                                    let mut c = Client { ws, present: None };
                                     c.send(&join_frame(&code, Some(&token), None)).await;
                                     match c.next_or_closed().await? {
                                         f @ ServerFrame::Welcome { .. } => Some((c, welcome_of(f))),

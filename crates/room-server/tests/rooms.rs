@@ -80,6 +80,9 @@ type Ws = WebSocketStream<MaybeTlsStream<TcpStream>>;
 
 struct Client {
     ws: Ws,
+    /// The last presence count heard (presence frames are not part of the log, so `next`
+    /// keeps them here rather than returning them).
+    present: Option<u32>,
 }
 
 impl Client {
@@ -91,7 +94,7 @@ impl Client {
         .await
         .expect("connects in time")
         .expect("connects");
-        Client { ws }
+        Client { ws, present: None }
     }
 
     async fn send_text(&mut self, text: String) {
@@ -115,7 +118,10 @@ impl Client {
                 .expect("a frame");
             match msg {
                 Message::Text(text) => {
-                    return decode_server(text.as_str()).expect("a server frame");
+                    match decode_server(text.as_str()).expect("a server frame") {
+                        ServerFrame::Presence { participants } => self.present = Some(participants),
+                        frame => return frame,
+                    }
                 }
                 Message::Ping(_) | Message::Pong(_) => continue,
                 other => panic!("unexpected message {other:?}"),
@@ -156,10 +162,32 @@ impl Client {
         }
     }
 
-    /// Asserts that nothing arrives for a moment.
+    /// Asserts that nothing but presence arrives for a moment.
     async fn quiet(&mut self) {
-        if let Ok(Some(msg)) = timeout(Duration::from_millis(300), self.ws.next()).await {
+        while let Ok(Some(msg)) = timeout(Duration::from_millis(300), self.ws.next()).await {
+            if let Ok(Message::Text(text)) = &msg
+                && let Ok(ServerFrame::Presence { participants }) = decode_server(text.as_str())
+            {
+                self.present = Some(participants);
+                continue;
+            }
             panic!("expected nothing, got {msg:?}");
+        }
+    }
+
+    /// Waits until the presence count heard is `n`.
+    async fn presence(&mut self, n: u32) {
+        while self.present != Some(n) {
+            let msg = timeout(WAIT, self.ws.next())
+                .await
+                .expect("presence in time")
+                .expect("the connection is open")
+                .expect("a frame");
+            if let Message::Text(text) = msg
+                && let Ok(ServerFrame::Presence { participants }) = decode_server(text.as_str())
+            {
+                self.present = Some(participants);
+            }
         }
     }
 }
@@ -183,8 +211,10 @@ async fn welcome(client: &mut Client) -> Welcome {
             secret,
             room,
             now_ms,
+            present,
         } => {
             check_clock(now_ms);
+            client.present = Some(present);
             Welcome {
                 code: code.to_string(),
                 role,
@@ -1263,5 +1293,49 @@ async fn every_other_facilitator_command_from_a_participant_is_refused() {
     assert_eq!(server.hub().store().unwrap().rows(&code).unwrap(), rows);
     assert_eq!(held(&server, &fac.code), fac.replica);
     assert!(fac.replica.locked && !fac.replica.workshop.revealed);
+    server.stop().await.unwrap();
+}
+
+#[tokio::test]
+async fn the_room_hears_how_many_participants_are_connected_now() {
+    let site = site();
+    let server = start(config(&site)).await;
+    let addr = server.address;
+    let mut fac = Facilitator::open(addr).await;
+    assert_eq!(fac.client.present, Some(0));
+    let (mut ana, wa) = join(addr, &fac.code, Some("Ana"), None).await;
+    assert_eq!(ana.present, Some(1), "the welcome counts the newcomer");
+    fac.client.presence(1).await;
+    let (ben, _) = join(addr, &fac.code, None, None).await;
+    fac.client.presence(2).await;
+    // A second connection of the same participant is still one participant.
+    let token = wa.token.clone().unwrap();
+    ana.presence(2).await;
+    let (ana_again, _) = join(addr, &fac.code, None, Some(&token)).await;
+    ana.quiet().await;
+    assert_eq!(ana.present, Some(2));
+    drop(ana_again);
+    ana.quiet().await;
+    assert_eq!(ana.present, Some(2), "Ana still has a connection");
+    drop(ben);
+    fac.client.presence(1).await;
+    ana.presence(1).await;
+    drop(ana);
+    fac.client.presence(0).await;
+    // A projector counts nobody.
+    let mut projector = Client::connect(addr).await;
+    projector
+        .send(&ClientFrame::Join {
+            code: fac.code.clone(),
+            name: None,
+            token: None,
+            secret: None,
+            view: true,
+        })
+        .await;
+    welcome(&mut projector).await;
+    assert_eq!(projector.present, Some(0));
+    fac.client.quiet().await;
+    assert_eq!(fac.client.present, Some(0));
     server.stop().await.unwrap();
 }

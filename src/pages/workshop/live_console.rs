@@ -137,6 +137,8 @@ fn console_view(
         |t| format_duration(now.saturating_sub(t), false),
     );
     let joined = room.participants.len();
+    // Connected now (the server's count over every node), which falls when a phone leaves.
+    let connected = handle.present.map_or(joined, |n| n as usize);
 
     let show_button = |panel: Panel, label: &str| {
         html! {
@@ -165,7 +167,8 @@ fn console_view(
         <section class="panel" aria-labelledby="people-heading">
             <h2 id="people-heading">{ "Participants" }</h2>
             <p class="live-count" role="status">
-                <strong>{ joined }</strong>{ if joined == 1 { " has joined" } else { " have joined" } }
+                <strong class="live-connected">{ connected }</strong>{ " connected now" }
+                { format!(" \u{b7} {joined} {} joined", if joined == 1 { "has" } else { "have" }) }
             </p>
             if !names.is_empty() {
                 <p class="muted">{ "Names are shown only on this console, never on the projector: " }{ names.join(", ") }
@@ -201,7 +204,7 @@ fn console_view(
                 </div>
                 <dl class="console-facts">
                     <div><dt>{ "Room code" }</dt><dd class="seed-code room-code">{ &code }</dd></div>
-                    <div><dt>{ "Joined" }</dt><dd class="live-joined">{ joined }</dd></div>
+                    <div><dt>{ "Connected" }</dt><dd class="live-joined">{ connected }</dd></div>
                     <div><dt>{ "Session time" }</dt><dd class="console-clock">{ clock }</dd></div>
                 </dl>
                 <nav class="console-nav" aria-label="Workshop">
