@@ -77,6 +77,9 @@ export async function openLiveSetup(page, base = ROOMS_URL) {
   await page.goto(new URL("workshop.html#/workshop", base).href);
   const live = page.locator("section.live-setup");
   await expect(live.getByRole("heading", { name: /Run a live room/ })).toBeVisible();
+  // Settled: the default scenario downloaded and its estimate shown, as a person sees it
+  // before choosing.
+  await expect(live.locator(".estimate")).toBeVisible();
   return live;
 }
 

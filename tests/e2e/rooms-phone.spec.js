@@ -167,8 +167,12 @@ test("a participant joins by code on a phone, votes, sees the room's choice and 
   for (let n = 2; n < 40; n++) {
     if (await page.locator(".room-debrief").isVisible()) break;
     await expect(heading(page)).toHaveText(new RegExp(`^Decision ${n}`));
+    const cast = (await fac.ballots()).length;
     await choices(page).nth(0).click();
     await expect(voteLine(page)).toContainText("Your vote: A");
+    // The line shows a vote as soon as it is tapped; the room has it once its ballot is in
+    // the log, and only then is there a majority to play.
+    await expect.poll(async () => (await fac.ballots()).length).toBe(cast + 1);
     await fac.send({ command: "play_majority" });
     await expect(page.locator(".room-debrief").or(heading(page).filter({ hasText: `Decision ${n + 1}` }))).toBeVisible();
   }
