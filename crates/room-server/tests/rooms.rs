@@ -1284,6 +1284,13 @@ async fn every_other_facilitator_command_from_a_participant_is_refused() {
         Command::RemoveTeam {
             name: "Team".into(),
         },
+        Command::Show {
+            panel: room_protocol::Panel::Debrief,
+        },
+        Command::Mode {
+            mode: room_protocol::Mode::Teams,
+        },
+        Command::Plan { quick: Vec::new() },
     ];
     for command in commands {
         ana.send(&ClientFrame::Command(command.clone())).await;
